@@ -1,0 +1,14 @@
+export { startEmbeddedPostgres } from './embedded.js';
+export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded.js';
+export { initOrm, migrate, pingDatabase } from './orm.js';
+export type { Orm, OrmOptions } from './orm.js';
+export { classifyDbError, isUniqueViolation, retryTransient } from './db-errors.js';
+export type { DbFault, TransientRetryOptions } from './db-errors.js';
+export { USER_ROLES } from './users/user.entity.js';
+export type { UserRole } from './users/user.entity.js';
+export type { UserCredentials, UserRecord } from './users/user.mapper.js';
+export { createUserRepository } from './users/user.repository.js';
+export type { NewUser, UserRepository } from './users/user.repository.js';
+export { createRateLimitRepository } from './rate-limits/rate-limit.repository.js';
+export type { RateLimitRepository } from './rate-limits/rate-limit.repository.js';
+export type { EntityManager } from '@mikro-orm/postgresql';

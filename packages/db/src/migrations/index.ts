@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000000_users } from './Migration20261125000000_users.js';
+
+/**
+ * Every migration, in order. Listed explicitly (not discovered from the file system) so the
+ * compiled server and the tests run exactly the same set.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125000000_users', class: Migration20261125000000_users },
+];

@@ -70,7 +70,7 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
     } catch (error) {
       if (!isErrno(error, 'EEXIST')) throw error;
       const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
         throw new Error(
           `the embedded database in ${dataDir} is in use by process ${holder}; stop it or set ORDERS_DATA_DIR to another directory`,
         );

@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from './embedded.js';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'orders-embedded-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function query(url: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the embedded PostgreSQL', () => {
+  it('keeps its data across a restart on the same data dir', async () => {
+    const first = await startEmbeddedPostgres({ dataDir });
+    await query(first.url, 'create table kept (v int); insert into kept values (42);');
+    await first.stop();
+
+    const second = await startEmbeddedPostgres({ dataDir });
+    try {
+      expect(await query(second.url, 'select v from kept')).toEqual([{ v: 42 }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('serves several connections at once through its multiplexer', async () => {
+    const db = await startEmbeddedPostgres();
+    try {
+      const rows = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => query(db.url, `select ${i} as i`)),
+      );
+      expect(rows.map((r) => r[0])).toEqual([0, 1, 2, 3, 4].map((i) => ({ i })));
+    } finally {
+      await db.stop();
+    }
+  });
+
+  it('refuses a second server on a data dir that a live process holds', async () => {
+    const first = await startEmbeddedPostgres({ dataDir });
+    try {
+      await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/in use by process/);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('takes over a lock left behind by a process that died', async () => {
+    await writeFile(join(dataDir, 'embedded.lock'), '999999999');
+    const db = await startEmbeddedPostgres({ dataDir });
+    await db.stop();
+  });
+});

@@ -28,9 +28,13 @@ export function classifyDbError(error: unknown): DbFault {
     return { kind: 'foreign-key', constraint };
   }
   if (error instanceof DeadlockException) {
-    return { kind: 'transient', reason: sqlStateOf(error) === '40001' ? 'serialization' : 'deadlock' };
+    return {
+      kind: 'transient',
+      reason: sqlStateOf(error) === '40001' ? 'serialization' : 'deadlock',
+    };
   }
-  if (error instanceof LockWaitTimeoutException) return { kind: 'transient', reason: 'lock-timeout' };
+  if (error instanceof LockWaitTimeoutException)
+    return { kind: 'transient', reason: 'lock-timeout' };
   if (error instanceof ConnectionException) return { kind: 'connection' };
   return { kind: 'other' };
 }

@@ -19,7 +19,13 @@ export async function initOrm(options: OrmOptions): Promise<Orm> {
     clientUrl: options.clientUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    migrations: {
+      migrationsList,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
     pool: { min: 0, max: options.poolMax ?? 10 },
     // A request must fork its own EntityManager; the global one is never used for work.
     allowGlobalContext: false,

@@ -31,7 +31,9 @@ describe('the user repository', () => {
 
   it('answers null when the email is taken, decided by the unique constraint', async () => {
     await createUserRepository(db.orm.em.fork()).insert(newUser('taken@example.com'));
-    const second = await createUserRepository(db.orm.em.fork()).insert(newUser('taken@example.com'));
+    const second = await createUserRepository(db.orm.em.fork()).insert(
+      newUser('taken@example.com'),
+    );
     expect(second).toBeNull();
   });
 

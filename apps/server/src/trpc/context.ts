@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import type { EntityManager, Orm } from '@orders/db';
+import type { Logger } from 'pino';
+import type { TokenService, TokenSubject } from '../auth/jwt.js';
+import type { Config } from '../config.js';
+
+/** Long-lived things a request may use; built once by the composition root. */
+export interface AppServices {
+  readonly config: Config;
+  readonly orm: Orm;
+  readonly tokens: TokenService;
+  readonly logger: Logger;
+  /** The clock; tests pass a fixed one. */
+  readonly now: () => Date;
+}
+
+/** What the bearer token (if any) established about the caller. */
+export type Caller =
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'user'; readonly subject: TokenSubject }
+  | { readonly kind: 'rejected'; readonly reason: 'expired' | 'invalid' };
+
+/** Everything a procedure sees. Tests build it directly with `createContextInner`. */
+export interface Context {
+  readonly services: AppServices;
+  /** Forked for this request: its identity map is this request's alone. */
+  readonly em: EntityManager;
+  readonly caller: Caller;
+  readonly clientIp: string;
+}
+
+export function createContextInner(opts: {
+  services: AppServices;
+  caller?: Caller;
+  clientIp?: string;
+}): Context {
+  return {
+    services: opts.services,
+    em: opts.services.orm.em.fork(),
+    caller: opts.caller ?? { kind: 'anonymous' },
+    clientIp: opts.clientIp ?? 'local',
+  };
+}
+
+/** The outer context: reads the HTTP request (bearer token, peer address). */
+export function createContextFactory(services: AppServices) {
+  return async ({ req }: { req: IncomingMessage }): Promise<Context> =>
+    createContextInner({
+      services,
+      caller: await identifyCaller(services, req.headers.authorization),
+      clientIp: req.socket.remoteAddress ?? 'unknown',
+    });
+}
+
+async function identifyCaller(
+  services: AppServices,
+  authorization: string | undefined,
+): Promise<Caller> {
+  if (authorization === undefined || authorization === '') return { kind: 'anonymous' };
+  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(authorization.trim());
+  if (!match?.[1]) return { kind: 'rejected', reason: 'invalid' };
+  const check = await services.tokens.verify(match[1], services.now());
+  return check.ok
+    ? { kind: 'user', subject: check.subject }
+    : { kind: 'rejected', reason: check.reason };
+}

@@ -1,0 +1,44 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Context } from './context.js';
+import { formatError } from './error-format.js';
+import { domainErrorToTRPC } from './domain-error-map.js';
+
+/**
+ * The one tRPC instance. `isDev: false` always: a stack trace never leaves the server, whatever
+ * NODE_ENV says.
+ */
+const t = initTRPC.context<Context>().create({
+  isDev: false,
+  errorFormatter: formatError,
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Anyone, signed in or not. */
+export const publicProcedure = t.procedure;
+
+/** A caller with a valid, unexpired token; `ctx.user` is who it names. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  const { caller } = ctx;
+  switch (caller.kind) {
+    case 'user':
+      return next({ ctx: { user: caller.subject } });
+    case 'anonymous':
+      throw domainErrorToTRPC({ code: 'AUTH.UNAUTHENTICATED', reason: 'MISSING_TOKEN' });
+    case 'rejected':
+      throw domainErrorToTRPC({
+        code: 'AUTH.UNAUTHENTICATED',
+        reason: caller.reason === 'expired' ? 'EXPIRED_TOKEN' : 'INVALID_TOKEN',
+      });
+  }
+});
+
+/** A signed-in ADMIN. */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== 'ADMIN')
+    throw domainErrorToTRPC({ code: 'AUTH.FORBIDDEN', requiredRole: 'ADMIN' });
+  return next();
+});
+
+export { TRPCError };

@@ -1,0 +1,217 @@
+// The only public entry of @orders/core: explicit named re-exports, grouped by area.
+
+// shared
+export { ok, err } from './shared/result.js';
+export type { Result, Ok, Err } from './shared/result.js';
+export {
+  CURRENCIES,
+  DEFAULT_CURRENCY,
+  money,
+  zeroMoney,
+  addMoney,
+  subtractMoney,
+  multiplyMoney,
+  negateMoney,
+  sumMoney,
+  moneyEquals,
+  formatCents,
+  formatMoney,
+} from './shared/money.js';
+export type { Currency, Money } from './shared/money.js';
+export { asUserId, asOrderId, asPaymentId, asProductId, asSku } from './shared/ids.js';
+export type { Brand, UserId, OrderId, PaymentId, ProductId, Sku } from './shared/ids.js';
+export { DOMAIN_ERROR_CODES, domainError, isDomainErrorCode } from './shared/domain-error.js';
+export type {
+  DomainError,
+  DomainErrorCode,
+  DomainErrorFacts,
+  DomainErrorOf,
+} from './shared/domain-error.js';
+export { describeDomainError } from './shared/describe-domain-error.js';
+export { sha256Hex, utf8Encode } from './shared/sha256.js';
+export { canonicalJson } from './shared/canonical-json.js';
+export { hashString32, mulberry32 } from './shared/seeded-random.js';
+export { isAllowedTransition } from './shared/state-machine.js';
+export type { TransitionTable } from './shared/state-machine.js';
+
+// orders
+export { ORDER_STATUSES, ORDER_LIMITS } from './orders/order.js';
+export type {
+  OrderStatus,
+  Order,
+  OrderLine,
+  OrderLineRequest,
+  CatalogueItem,
+} from './orders/order.js';
+export {
+  orderTransitions,
+  canTransitionOrder,
+  transitionOrder,
+} from './orders/order-transitions.js';
+export { validateOrderLines, priceOrder } from './orders/price-order.js';
+export type { PricedOrder, PriceOrderError, OrderLinesError } from './orders/price-order.js';
+export { placeOrder } from './orders/place-order.js';
+export type { PlaceOrderInput } from './orders/place-order.js';
+export {
+  DEFAULT_ORDER_TTL_MS,
+  orderExpiresAt,
+  isExpired,
+  expireOrderIfDue,
+  checkOrderPayable,
+} from './orders/order-expiry.js';
+
+// inventory
+export {
+  STOCK_MOVEMENT_KINDS,
+  availableStock,
+  reserveStock,
+  commitStock,
+  releaseStock,
+  setStockOnHand,
+  adjustStock,
+  sortByLockOrder,
+} from './inventory/stock.js';
+export type { StockLevel, ProductStock, StockMovementKind } from './inventory/stock.js';
+
+// payments
+export { PAYMENT_STATUSES, FAILURE_CODES } from './payments/payment.js';
+export type {
+  PaymentStatus,
+  FailureCode,
+  Payment,
+  AttemptResult,
+  PaymentAttempt,
+} from './payments/payment.js';
+export {
+  paymentTransitions,
+  canTransitionPayment,
+  transitionPayment,
+} from './payments/payment-transitions.js';
+export { initiatePayment } from './payments/initiate-payment.js';
+export type { InitiatePaymentInput, InitiatePaymentError } from './payments/initiate-payment.js';
+export {
+  gatewayIdempotencyKey,
+  beginAttempt,
+  decideAfterAttempt,
+  applyAttemptDecision,
+} from './payments/run-attempt.js';
+export type {
+  AttemptStart,
+  AttemptDecision,
+  DecideAfterAttemptInput,
+} from './payments/run-attempt.js';
+
+// retry
+export {
+  DEFAULT_RETRY_POLICY,
+  createRetryPolicy,
+  nominalDelay,
+  retryDelay,
+  hasAttemptsLeft,
+  classifyOutcome,
+} from './retry/retry-policy.js';
+export type { RetryPolicy, RandomSource, OutcomeClass } from './retry/retry-policy.js';
+
+// fraud
+export type { FraudSignal, FraudContext, FraudConfig, FraudRule } from './fraud/fraud-rule.js';
+export {
+  FRAUD_RULE_NAMES,
+  DEFAULT_FRAUD_CONFIG,
+  DEFAULT_FRAUD_RULES,
+  blocklistedCard,
+  amountLimit,
+  userVelocity,
+  cardShared,
+  newAccountHighValue,
+} from './fraud/default-rules.js';
+export type { FraudRuleName } from './fraud/default-rules.js';
+export {
+  FRAUD_VERDICTS,
+  fraudVerdict,
+  assessFraud,
+  fraudRejectedError,
+} from './fraud/assess-fraud.js';
+export type { FraudVerdict, FraudAssessment } from './fraud/assess-fraud.js';
+
+// gateway
+export {
+  CARD_BRANDS,
+  INVALID_CARD_REASONS,
+  normalizeCardNumber,
+  passesLuhn,
+  detectCardBrand,
+  isCardExpired,
+  validateCard,
+} from './gateway/card-validation.js';
+export type {
+  CardBrand,
+  InvalidCardReason,
+  CardInput,
+  CardSummary,
+} from './gateway/card-validation.js';
+export { TEST_CARDS, simulateGatewayAttempt } from './gateway/card-simulator.js';
+export type {
+  GatewayOutcome,
+  GatewayCode,
+  DeclineCode,
+  TransientCode,
+  AttemptOutcome,
+  SimulatorNoise,
+  GatewayAttemptInput,
+} from './gateway/card-simulator.js';
+
+// ledger
+export {
+  LEDGER_ACCOUNTS,
+  JOURNAL_ENTRY_KINDS,
+  UNBALANCED_REASONS,
+  findImbalance,
+  buildJournalEntry,
+  entryReference,
+  buildCaptureEntry,
+  buildRefundEntry,
+  entryAmount,
+} from './ledger/journal.js';
+export type {
+  JournalEntryKind,
+  Posting,
+  JournalEntryRecord,
+  JournalEntry,
+  UnbalancedReason,
+} from './ledger/journal.js';
+export {
+  GENESIS_HASH,
+  attemptChainRecord,
+  journalChainRecord,
+  chainHash,
+  appendChainLink,
+  buildChain,
+  chainHeadOf,
+  appendToPaymentChain,
+} from './ledger/hash-chain.js';
+export type {
+  AttemptChainRecord,
+  JournalChainRecord,
+  ChainRecord,
+  ChainLink,
+  PaymentChain,
+} from './ledger/hash-chain.js';
+export { LEDGER_PROBLEM_CODES } from './ledger/ledger-report.js';
+export type {
+  LedgerProblemCode,
+  LedgerProblem,
+  LedgerPayment,
+  LedgerSnapshot,
+  LedgerReport,
+} from './ledger/ledger-report.js';
+export { verifyLedger } from './ledger/verify.js';
+
+// idempotency
+export {
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  IDEMPOTENCY_RETENTION_MS,
+  isValidIdempotencyKey,
+  requestFingerprint,
+  decideIdempotency,
+} from './idempotency/idempotency.js';
+export type { IdempotencyRecord, IdempotencyDecision } from './idempotency/idempotency.js';

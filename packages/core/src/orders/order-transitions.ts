@@ -1,0 +1,38 @@
+import { domainError, type DomainErrorOf } from '../shared/domain-error.js';
+import type { OrderId } from '../shared/ids.js';
+import { err, ok, type Result } from '../shared/result.js';
+import { isAllowedTransition, type TransitionTable } from '../shared/state-machine.js';
+import type { OrderStatus } from './order.js';
+
+/**
+ * The order state machine as data (DESIGN §2 Orders). CONFIRMED → REFUNDED is reserved for
+ * refunds; every other non-PENDING state is terminal.
+ */
+export const orderTransitions = {
+  PENDING: ['CONFIRMED', 'FAILED', 'CANCELLED'],
+  CONFIRMED: ['REFUNDED'],
+  FAILED: [],
+  CANCELLED: [],
+  REFUNDED: [],
+} as const satisfies TransitionTable<OrderStatus>;
+
+/** True when the table allows `from → to`. */
+export function canTransitionOrder(from: OrderStatus, to: OrderStatus): boolean {
+  return isAllowedTransition<OrderStatus>(orderTransitions, from, to);
+}
+
+/**
+ * Moves an order to `to`, or returns `ORDER.INVALID_TRANSITION` for a move the table does not
+ * allow (including a move to the same state: an illegal move is never a silent no-op).
+ */
+export function transitionOrder<O extends { readonly id: OrderId; readonly status: OrderStatus }>(
+  order: O,
+  to: OrderStatus,
+): Result<O, DomainErrorOf<'ORDER.INVALID_TRANSITION'>> {
+  if (!canTransitionOrder(order.status, to)) {
+    return err(
+      domainError('ORDER.INVALID_TRANSITION', { orderId: order.id, from: order.status, to }),
+    );
+  }
+  return ok({ ...order, status: to });
+}

@@ -41,7 +41,7 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['packages/core/src/**/*.ts'],
-      exclude: ['**/*.test.ts'],
+      exclude: ['**/*.test.ts', '**/testing/**'],
       thresholds: { 'packages/core/src/**': { lines: 95 } },
     },
   },

@@ -1,0 +1,37 @@
+import type { AppRouter } from '@orders/server';
+import type { TRPCClient } from '@trpc/client';
+
+/** The typed API: `client.auth.me.query()`, `client.orders.create.mutate(…)`, … */
+export type ApiClient = TRPCClient<AppRouter>;
+
+/** A request that has not answered by then is given up (exit 5). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface ApiClientOptions {
+  /** e.g. `http://localhost:4000`; procedures live under `/trpc`. */
+  readonly server: string;
+  /** Sent as `Authorization: Bearer …` when present. */
+  readonly token?: string | undefined;
+  readonly timeoutMs?: number;
+  readonly userAgent: string;
+}
+
+/**
+ * A tRPC client over plain HTTP, one request per call (no batching: one failure, one request in
+ * the server log). The client library is loaded here, on first use, so `--help` never pays for it.
+ */
+export async function createApiClient(options: ApiClientOptions): Promise<ApiClient> {
+  const { createTRPCClient, httpLink } = await import('@trpc/client');
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const headers: Record<string, string> = { 'user-agent': options.userAgent };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  // Every request gives up after `timeoutMs`, as well as when tRPC itself aborts it.
+  const timedFetch = (url: string | URL | Request, init?: RequestInit) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetch(url, { ...init, signal });
+  };
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${options.server}/trpc`, headers, fetch: timedFetch })],
+  });
+}

@@ -1,0 +1,63 @@
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { loginCommand } from './commands/login.js';
+import { logoutCommand } from './commands/logout.js';
+import { signupCommand } from './commands/signup.js';
+import { whoamiCommand } from './commands/whoami.js';
+import { createContext, type CliContext } from './context.js';
+import { DEFAULT_SERVER, type CliEnv } from './env.js';
+import type { CliIo } from './output.js';
+
+const EXAMPLES = `
+Examples:
+  $ ordersctl signup --email ann@example.com         # then:
+  $ ordersctl login --email ann@example.com
+  $ ordersctl whoami
+  $ ordersctl --server http://orders.internal:4000 whoami --json
+
+Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 not logged in or token expired,
+4 payment not successful, 5 server unreachable, 6 not found or forbidden.`;
+
+/**
+ * The whole command tree for one run. Output goes to `io`, never straight to `process`, and
+ * commander throws instead of exiting (`exitOverride`), so `main.ts` decides every exit code.
+ */
+export function createProgram(io: CliIo, env: CliEnv, version: string) {
+  const program = new Command('ordersctl')
+    .description('Drive the orders API: accounts, orders and payments.')
+    .version(version, '-V, --version', 'print the version')
+    .option('--server <url>', 'API server (env ORDERSCTL_SERVER)', env.server ?? DEFAULT_SERVER)
+    .option('--json', 'machine output: the API data as one JSON document; no colour, no prompts')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--verbose', 'more detail on errors (to stderr)')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand(false)
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // main.ts prints the error line itself, the same way for every error.
+      outputError: () => undefined,
+      getOutHelpWidth: () => io.stdout.columns ?? 80,
+      getErrHelpWidth: () => 80,
+    });
+
+  let context: Promise<CliContext> | undefined;
+  const contextFactory = () => (context ??= createContext(program.opts(), io, env, version));
+
+  program
+    .addCommand(signupCommand(contextFactory))
+    .addCommand(loginCommand(contextFactory))
+    .addCommand(logoutCommand(contextFactory))
+    .addCommand(whoamiCommand(contextFactory));
+  inheritSettings(program);
+  return program;
+}
+
+/** `addCommand` (unlike `.command()`) does not pass on exitOverride and output settings. */
+function inheritSettings(parent: CommandUnknownOpts): void {
+  for (const child of parent.commands) {
+    child.copyInheritedSettings(parent);
+    inheritSettings(child);
+  }
+}

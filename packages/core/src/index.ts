@@ -149,7 +149,13 @@ export type {
   CardInput,
   CardSummary,
 } from './gateway/card-validation.js';
-export { TEST_CARDS, simulateGatewayAttempt } from './gateway/card-simulator.js';
+export {
+  TEST_CARDS,
+  CARD_PROFILES,
+  cardProfileOf,
+  simulateGatewayAttempt,
+  simulateTokenizedAttempt,
+} from './gateway/card-simulator.js';
 export type {
   GatewayOutcome,
   GatewayCode,
@@ -158,6 +164,8 @@ export type {
   AttemptOutcome,
   SimulatorNoise,
   GatewayAttemptInput,
+  TokenizedAttemptInput,
+  CardProfile,
 } from './gateway/card-simulator.js';
 
 // ledger

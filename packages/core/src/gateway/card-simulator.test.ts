@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { simulateGatewayAttempt, TEST_CARDS, type GatewayOutcome } from './card-simulator.js';
+import {
+  cardProfileOf,
+  simulateGatewayAttempt,
+  simulateTokenizedAttempt,
+  TEST_CARDS,
+  type GatewayOutcome,
+} from './card-simulator.js';
 
 const APPROVED: GatewayOutcome = { outcome: 'APPROVED' };
 const attempt = (cardNumber: string, attemptNo: number) =>
@@ -94,5 +100,40 @@ describe('simulateGatewayAttempt: seeded noise', () => {
   it('refuses a rate outside [0, 1]', () => {
     expect(() => noisy(TEST_CARDS.visaApproved, 1, 1.5, 1)).toThrow(RangeError);
     expect(() => noisy(TEST_CARDS.visaApproved, 1, Number.NaN, 1)).toThrow(RangeError);
+  });
+});
+
+describe('the tokenized gateway', () => {
+  it.each([
+    [TEST_CARDS.visaApproved, 'APPROVE'],
+    [TEST_CARDS.declined, 'DECLINE_CARD'],
+    [TEST_CARDS.insufficientFunds, 'DECLINE_FUNDS'],
+    [TEST_CARDS.processingError, 'ALWAYS_ERROR'],
+    [TEST_CARDS.timeoutThenApproved, 'TIMEOUT_TWICE'],
+    ['4000 0000 0000 0341', 'TIMEOUT_TWICE'],
+  ] as const)('gives card %s the profile %s', (number, profile) => {
+    expect(cardProfileOf(number)).toBe(profile);
+  });
+
+  it('answers a token exactly as it answers the card it stands for, attempt by attempt', () => {
+    for (const number of Object.values(TEST_CARDS)) {
+      for (let attemptNo = 1; attemptNo <= 4; attemptNo++) {
+        const noise = { rate: 0.3, seed: 7 };
+        expect(
+          simulateTokenizedAttempt({
+            profile: cardProfileOf(number),
+            noiseKey: number,
+            attemptNo,
+            noise,
+          }),
+        ).toEqual(simulateGatewayAttempt({ cardNumber: number, attemptNo, noise }));
+      }
+    }
+  });
+
+  it('refuses an attempt number below 1 for a token too', () => {
+    expect(() =>
+      simulateTokenizedAttempt({ profile: 'APPROVE', noiseKey: 'k', attemptNo: 0 }),
+    ).toThrow(RangeError);
   });
 });

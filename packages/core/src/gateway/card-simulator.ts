@@ -33,16 +33,41 @@ const APPROVED: GatewayOutcome = { outcome: 'APPROVED' };
 const declined = (code: DeclineCode): GatewayOutcome => ({ outcome: 'DECLINED', code });
 const transient = (code: TransientCode): GatewayOutcome => ({ outcome: 'ERROR', code });
 
-/** The card table as data: card number → outcome for a given attempt number. */
-const CARD_SCRIPTS: ReadonlyMap<string, (attemptNo: number) => GatewayOutcome> = new Map([
-  [TEST_CARDS.declined, () => declined('card_declined')],
-  [TEST_CARDS.insufficientFunds, () => declined('insufficient_funds')],
-  [TEST_CARDS.processingError, () => transient('processing_error')],
-  [
-    TEST_CARDS.timeoutThenApproved,
-    (attemptNo: number) => (attemptNo <= 2 ? transient('gateway_timeout') : APPROVED),
-  ],
+/**
+ * How the simulated gateway treats a card. A real gateway keeps the card in its vault and hands
+ * back a token; the simulator's token is the card's profile, so a payment can be re-driven after
+ * a crash without anyone keeping the card number.
+ */
+export const CARD_PROFILES = [
+  'APPROVE',
+  'DECLINE_CARD',
+  'DECLINE_FUNDS',
+  'ALWAYS_ERROR',
+  'TIMEOUT_TWICE',
+] as const;
+export type CardProfile = (typeof CARD_PROFILES)[number];
+
+/** The card table as data: card number → profile (any other number is APPROVE). */
+const CARD_TABLE: ReadonlyMap<string, CardProfile> = new Map([
+  [TEST_CARDS.declined, 'DECLINE_CARD'],
+  [TEST_CARDS.insufficientFunds, 'DECLINE_FUNDS'],
+  [TEST_CARDS.processingError, 'ALWAYS_ERROR'],
+  [TEST_CARDS.timeoutThenApproved, 'TIMEOUT_TWICE'],
 ]);
+
+/** Each profile's outcome for a given attempt number. */
+const PROFILE_SCRIPTS: Readonly<Record<CardProfile, (attemptNo: number) => GatewayOutcome>> = {
+  APPROVE: () => APPROVED,
+  DECLINE_CARD: () => declined('card_declined'),
+  DECLINE_FUNDS: () => declined('insufficient_funds'),
+  ALWAYS_ERROR: () => transient('processing_error'),
+  TIMEOUT_TWICE: (attemptNo) => (attemptNo <= 2 ? transient('gateway_timeout') : APPROVED),
+};
+
+/** The simulated gateway's profile for a card number (its "tokenization"). */
+export function cardProfileOf(cardNumber: string): CardProfile {
+  return CARD_TABLE.get(normalizeCardNumber(cardNumber)) ?? 'APPROVE';
+}
 
 /** Optional transient failures for demos and load; `rate` in [0, 1]. */
 export interface SimulatorNoise {
@@ -57,13 +82,23 @@ export interface GatewayAttemptInput {
   readonly noise?: SimulatorNoise;
 }
 
+/** An attempt on a tokenized card: its profile, and a stable per-card key for the noise draw. */
+export interface TokenizedAttemptInput {
+  readonly profile: CardProfile;
+  /** Any stable per-card string (the server passes the card's keyed fingerprint). */
+  readonly noiseKey: string;
+  /** 1-based. */
+  readonly attemptNo: number;
+  readonly noise?: SimulatorNoise;
+}
+
 /** True when the seeded draw for (seed, card, attempt) falls under the noise rate. */
-function isNoisyAttempt(cardNumber: string, attemptNo: number, noise: SimulatorNoise): boolean {
+function isNoisyAttempt(cardKey: string, attemptNo: number, noise: SimulatorNoise): boolean {
   if (!(noise.rate >= 0 && noise.rate <= 1)) {
     throw new RangeError(`noise rate must be within [0, 1], got ${noise.rate}`);
   }
   if (noise.rate === 0) return false;
-  const draw = mulberry32(hashString32(`${noise.seed}:${cardNumber}:${attemptNo}`))();
+  const draw = mulberry32(hashString32(`${noise.seed}:${cardKey}:${attemptNo}`))();
   return draw < noise.rate;
 }
 
@@ -72,12 +107,22 @@ function isNoisyAttempt(cardNumber: string, attemptNo: number, noise: SimulatorN
  * seeded noise turns it into a transient `processing_error`.
  */
 export function simulateGatewayAttempt(input: GatewayAttemptInput): GatewayOutcome {
+  const cardNumber = normalizeCardNumber(input.cardNumber);
+  return simulateTokenizedAttempt({
+    profile: cardProfileOf(cardNumber),
+    noiseKey: cardNumber,
+    attemptNo: input.attemptNo,
+    ...(input.noise ? { noise: input.noise } : {}),
+  });
+}
+
+/** The same gateway, for a card known only by its token (profile) — how re-drives call it. */
+export function simulateTokenizedAttempt(input: TokenizedAttemptInput): GatewayOutcome {
   if (!Number.isSafeInteger(input.attemptNo) || input.attemptNo < 1) {
     throw new RangeError(`attemptNo must be a positive integer, got ${input.attemptNo}`);
   }
-  const cardNumber = normalizeCardNumber(input.cardNumber);
-  if (input.noise && isNoisyAttempt(cardNumber, input.attemptNo, input.noise)) {
+  if (input.noise && isNoisyAttempt(input.noiseKey, input.attemptNo, input.noise)) {
     return transient('processing_error');
   }
-  return CARD_SCRIPTS.get(cardNumber)?.(input.attemptNo) ?? APPROVED;
+  return PROFILE_SCRIPTS[input.profile](input.attemptNo);
 }

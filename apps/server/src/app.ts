@@ -78,7 +78,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       close() {
         closing ??= (async () => {
           await new Promise<void>((resolve) => {
-            server.close(() => { resolve(); });
+            server.close(() => {
+              resolve();
+            });
             server.closeIdleConnections();
           });
           await startedOrm.close(true);

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     app.close().then(
-      () => { logger.info('stopped'); },
+      () => {
+        logger.info('stopped');
+      },
       () => {
         logger.error('shutdown failed');
         process.exitCode = 1;

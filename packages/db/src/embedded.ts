@@ -27,7 +27,7 @@ const LOCK_FILE = 'embedded.lock';
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
-  const { dataDir, maxConnections = 16 } = options;
+  const { dataDir, maxConnections = 64 } = options;
   let releaseLock = async (): Promise<void> => {};
   let storage = 'memory://';
   if (dataDir !== undefined) {

@@ -12,3 +12,72 @@ export type { NewUser, UserRepository } from './users/user.repository.js';
 export { createRateLimitRepository } from './rate-limits/rate-limit.repository.js';
 export type { RateLimitRepository } from './rate-limits/rate-limit.repository.js';
 export type { EntityManager } from '@mikro-orm/postgresql';
+export { PaymentSchema, PaymentAttemptSchema } from './payments/payment.entity.js';
+export type { StoredPayment } from './payments/payment.mapper.js';
+export {
+  countOtherUsersOfCardSince,
+  countPaymentsByUserSince,
+  findPaymentByOrder,
+  insertAttempt,
+  insertPayment,
+  listAttempts,
+  lockPayment,
+  savePaymentState,
+} from './payments/payment.repository.js';
+export type { ChainedAttempt } from './payments/payment.repository.js';
+export { claimDuePayments, releaseLeases } from './payments/payment-lease.repository.js';
+export { JournalEntrySchema, PostingSchema } from './ledger/journal.entity.js';
+export {
+  insertJournalEntry,
+  listEntriesForPayment,
+  loadLedgerSnapshot,
+} from './ledger/ledger.repository.js';
+export type { StoredJournalEntry } from './ledger/ledger.repository.js';
+export { IdempotencyKeySchema } from './idempotency/idempotency-key.entity.js';
+// catalogue, inventory, orders, idempotency
+export { runInTransaction } from './transaction.js';
+export type { ProductRecord } from './catalogue/product.mapper.js';
+export {
+  countProducts,
+  createProduct,
+  findProductBySku,
+  findProductsBySkus,
+  listProducts,
+  lockProduct,
+} from './catalogue/product.repository.js';
+export type { NewProduct, StockChangeBy } from './catalogue/product.repository.js';
+export {
+  adjustProductStock,
+  MAX_ON_HAND,
+  upsertProduct,
+} from './catalogue/product-stock.repository.js';
+export type { StockChangeError } from './catalogue/product-stock.repository.js';
+export {
+  commitOrderStock,
+  releaseOrderStock,
+  reserveOrderStock,
+} from './inventory/stock.repository.js';
+export type { StockLine } from './inventory/stock.repository.js';
+export { findStockDrift } from './inventory/stock-audit.js';
+export type { StockDrift } from './inventory/stock-audit.js';
+export {
+  findOrderById,
+  findOrderForUser,
+  findOrderPaymentStatus,
+  insertOrder,
+  lockOrder,
+  transitionOrderStatus,
+} from './orders/order.repository.js';
+export { isOrderCursor, listOrdersForUser } from './orders/order-listing.js';
+export type { OrderPage } from './orders/order-listing.js';
+export { expireOrder, findExpiredPendingOrders } from './orders/order-expiry.repository.js';
+export {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  takeOverIdempotencyKey,
+} from './idempotency/idempotency.repository.js';
+export type { ClaimResult, IdempotencyKeyRecord } from './idempotency/idempotency.repository.js';
+export { IDEMPOTENCY_KEY_STATES } from './idempotency/idempotency-key.entity.js';
+export type { IdempotencyKeyState } from './idempotency/idempotency-key.entity.js';
+export { inSnapshot } from './snapshot.js';

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_users } from './Migration20261125000000_users.js';
+import { Migration20261125010000_orders_payments_ledger } from './Migration20261125010000_orders_payments_ledger.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -7,4 +8,8 @@ import { Migration20261125000000_users } from './Migration20261125000000_users.j
  */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000_users', class: Migration20261125000000_users },
+  {
+    name: 'Migration20261125010000_orders_payments_ledger',
+    class: Migration20261125010000_orders_payments_ledger,
+  },
 ];

@@ -1,0 +1,53 @@
+import type { StockMovementKind } from '@orders/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { valuesPlaceholders } from '../sql-values.js';
+
+/** One row of `stock_movements`, written in the transaction that changed the stock. */
+export interface StockMovement {
+  readonly productId: string;
+  readonly kind: StockMovementKind;
+  readonly onHandDelta: number;
+  readonly reservedDelta: number;
+  readonly orderId: string | null;
+  readonly reason: string;
+  readonly actor: string;
+  readonly at: Date;
+}
+
+/** Appends movements in one statement; nothing for an empty list. */
+export async function insertStockMovements(
+  em: EntityManager,
+  movements: readonly StockMovement[],
+): Promise<void> {
+  if (movements.length === 0) return;
+  await em.execute(
+    `insert into stock_movements
+       (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
+     values ${valuesPlaceholders(movements.length, 8)}`,
+    movements.flatMap((m) => [
+      m.productId,
+      m.kind,
+      m.onHandDelta,
+      m.reservedDelta,
+      m.orderId,
+      m.reason,
+      m.actor,
+      m.at,
+    ]),
+    'run',
+  );
+}
+
+/** An admin's ADJUST movement; a change of zero carries no information and writes nothing. */
+export async function recordAdjustment(
+  em: EntityManager,
+  productId: string,
+  onHandDelta: number,
+  reason: string,
+  by: { readonly actor: string; readonly at: Date },
+): Promise<void> {
+  if (onHandDelta === 0) return;
+  await insertStockMovements(em, [
+    { productId, kind: 'ADJUST', onHandDelta, reservedDelta: 0, orderId: null, reason, ...by },
+  ]);
+}

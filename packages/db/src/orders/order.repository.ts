@@ -1,0 +1,132 @@
+import {
+  asPaymentId,
+  canTransitionOrder,
+  type Order,
+  type OrderStatus,
+  type PaymentId,
+  type PaymentStatus,
+} from '@orders/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { valuesPlaceholders, type RunResult } from '../sql-values.js';
+import { mapOrderRows } from './order.mapper.js';
+
+/**
+ * Writes a new PENDING order (as core's `placeOrder` decided it), its lines in the client's order,
+ * and the first event of its audit trail (null → PENDING, 'created', `user:<id>`). The caller
+ * reserves the stock in the same transaction.
+ */
+export async function insertOrder(em: EntityManager, order: Order): Promise<void> {
+  if (order.status !== 'PENDING') throw new Error(`a new order is PENDING, not ${order.status}`);
+  const createdAt = new Date(order.createdAt);
+  await em.execute(
+    `insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      order.id,
+      order.userId,
+      order.status,
+      order.total.currency,
+      order.total.amountCents,
+      createdAt,
+      new Date(order.expiresAt),
+      createdAt,
+    ],
+    'run',
+  );
+  await em.execute(
+    `insert into order_lines
+       (order_id, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents)
+     values ${valuesPlaceholders(order.lines.length, 8)}`,
+    order.lines.flatMap((line, index) => [
+      order.id,
+      index + 1,
+      line.productId,
+      line.sku,
+      line.name,
+      line.quantity,
+      line.unitPriceCents,
+      line.lineTotalCents,
+    ]),
+    'run',
+  );
+  await em.execute(
+    `insert into order_events (order_id, from_status, to_status, reason, actor, at)
+     values (?, null, ?, 'created', ?, ?)`,
+    [order.id, order.status, `user:${order.userId}`, createdAt],
+    'run',
+  );
+}
+
+/** Any order by id, or null (for system code; user-facing reads use `findOrderForUser`). */
+export async function findOrderById(em: EntityManager, orderId: string): Promise<Order | null> {
+  const rows = await em.execute('select * from orders where id = ?', [orderId]);
+  return (await mapOrderRows(em, rows))[0] ?? null;
+}
+
+/**
+ * The order if it belongs to `userId`, else null — whether it exists or not, so a caller cannot
+ * tell another user's order from a missing one (no BOLA, no existence leak).
+ */
+export async function findOrderForUser(
+  em: EntityManager,
+  orderId: string,
+  userId: string,
+): Promise<Order | null> {
+  const rows = await em.execute('select * from orders where id = ? and user_id = ?', [
+    orderId,
+    userId,
+  ]);
+  return (await mapOrderRows(em, rows))[0] ?? null;
+}
+
+/**
+ * The order with its lines, its row locked (`for update`) until the transaction ends: whoever
+ * changes an order's status, or inserts its payment, takes this lock first, so those changes
+ * happen one at a time. Lock the order before its products (the lock order everywhere).
+ */
+export async function lockOrder(em: EntityManager, orderId: string): Promise<Order | null> {
+  const rows = await em.execute('select * from orders where id = ? for update', [orderId]);
+  return (await mapOrderRows(em, rows))[0] ?? null;
+}
+
+/**
+ * Moves the order `from → to` only if it is still in `from` (a conditional UPDATE), and appends
+ * the event in the same statement. False when the order was not in `from`: someone else moved
+ * it. A move the state machine does not allow is a caller bug and throws.
+ */
+export async function transitionOrderStatus(
+  em: EntityManager,
+  input: {
+    orderId: string;
+    from: OrderStatus;
+    to: OrderStatus;
+    reason: string;
+    actor: string;
+    at: Date;
+  },
+): Promise<boolean> {
+  const { orderId, from, to, reason, actor, at } = input;
+  if (!canTransitionOrder(from, to)) throw new Error(`illegal order transition ${from} → ${to}`);
+  const result = await em.execute<RunResult>(
+    `with moved as (
+       update orders set status = ?, updated_at = ? where id = ? and status = ? returning id)
+     insert into order_events (order_id, from_status, to_status, reason, actor, at)
+     select id, ?, ?, ?, ?, ? from moved`,
+    [to, at, orderId, from, from, to, reason, actor, at],
+    'run',
+  );
+  return result.affectedRows === 1;
+}
+
+/** The order's payment, if it has one (at most one: `payments_one_per_order`). */
+export async function findOrderPaymentStatus(
+  em: EntityManager,
+  orderId: string,
+): Promise<{ paymentId: PaymentId; status: PaymentStatus } | null> {
+  const rows = await em.execute<{ id: string; status: PaymentStatus }[]>(
+    'select id, status from payments where order_id = ?',
+    [orderId],
+  );
+  const row = rows[0];
+  return row ? { paymentId: asPaymentId(row.id), status: row.status } : null;
+}

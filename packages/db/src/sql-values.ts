@@ -1,0 +1,16 @@
+/**
+ * `(?, ?, ?), (?, ?, ?)` for a multi-row `insert … values`: one statement instead of one round
+ * trip per row. Values are always bound, never spliced into the SQL.
+ */
+export function valuesPlaceholders(rows: number, columns: number): string {
+  if (rows < 1 || columns < 1)
+    throw new RangeError('a values list needs at least one row and column');
+  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return Array.from({ length: rows }, () => row).join(', ');
+}
+
+/** The shape `em.execute(…, 'run')` resolves to on PostgreSQL. */
+export interface RunResult {
+  readonly affectedRows: number;
+  readonly rows: readonly Record<string, unknown>[];
+}

@@ -58,3 +58,17 @@ describe('loadConfig', () => {
     expect(config.admin).toEqual({ email: 'root@example.com', password: 'long-enough' });
   });
 });
+
+describe('ORDER_TTL', () => {
+  it('defaults to 15 minutes, in milliseconds', () => {
+    expect(loadConfig({}).orderTtlMs).toBe(900_000);
+  });
+
+  it('accepts a value of at least one second', () => {
+    expect(loadConfig({ ORDER_TTL: '1000' }).orderTtlMs).toBe(1000);
+  });
+
+  it.each(['999', '1.5', 'soon', '-1'])('refuses ORDER_TTL=%s', (value) => {
+    expect(() => loadConfig({ ORDER_TTL: value })).toThrow(/ORDER_TTL/);
+  });
+});

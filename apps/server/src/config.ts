@@ -22,6 +22,20 @@ const envSchema = z
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    // Milliseconds an unpaid order holds its stock (15 min by default; at most 30 days).
+    ORDER_TTL: z.coerce.number().int().min(1000).max(2_592_000_000).default(900_000),
+    PAY_WAIT: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    PAYMENT_SIM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+    PAYMENT_SIM_SEED: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(0),
+    PAYMENT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+    PAYMENT_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+    FRAUD_USER_VELOCITY_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) {
@@ -61,6 +75,21 @@ export interface Config {
   readonly logLevel: string;
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly dbPoolMax: number;
+  /** How long an unpaid PENDING order keeps its stock before it expires (ms). */
+  readonly orderTtlMs: number;
+  readonly payments: {
+    /** How long `payments.pay` waits for a final state (ms). */
+    readonly payWaitMs: number;
+    /** Transient failures added to any card by the simulator, reproducible from the seed. */
+    readonly simFailureRate: number;
+    readonly simSeed: number;
+    /** Nominal wait before the second attempt (doubles per attempt, capped at 5 s). */
+    readonly retryBaseMs: number;
+    readonly leaseMs: number;
+    readonly workerPollMs: number;
+    /** USER_VELOCITY fires above this many payments per user per minute. */
+    readonly fraudUserVelocityMax: number;
+  };
 }
 
 /** Thrown with every problem found, one per line, ready to print. */
@@ -90,5 +119,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { email: e.ADMIN_EMAIL.trim().toLowerCase(), password: e.ADMIN_PASSWORD }
         : undefined,
     dbPoolMax: e.DB_POOL_MAX,
+    orderTtlMs: e.ORDER_TTL,
+    payments: {
+      payWaitMs: e.PAY_WAIT,
+      simFailureRate: e.PAYMENT_SIM_FAILURE_RATE,
+      simSeed: e.PAYMENT_SIM_SEED,
+      retryBaseMs: e.PAYMENT_RETRY_BASE_MS,
+      leaseMs: e.PAYMENT_LEASE_MS,
+      workerPollMs: e.WORKER_POLL_MS,
+      fraudUserVelocityMax: e.FRAUD_USER_VELOCITY_MAX,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { countProducts, createProduct } from '@orders/db';
 import { z } from 'zod';
 import type { AppServices } from './trpc/context.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
@@ -41,4 +42,36 @@ export async function ensureDemoAdmin(services: AppServices): Promise<DemoAdmin>
     },
   );
   return { ...credentials, file, created: !stored.success };
+}
+
+/** The development catalogue: prices in cents, a few dozen to a couple of hundred of each. */
+const DEMO_CATALOGUE = [
+  { sku: 'KEYBOARD-01', name: 'Mechanical keyboard', priceCents: 8_999, onHand: 60 },
+  { sku: 'MOUSE-01', name: 'Wireless mouse', priceCents: 2_499, onHand: 150 },
+  { sku: 'MONITOR-27', name: '27" 4K monitor', priceCents: 32_900, onHand: 25 },
+  { sku: 'HEADSET-01', name: 'Noise-cancelling headset', priceCents: 14_950, onHand: 40 },
+  { sku: 'WEBCAM-HD', name: '1080p webcam', priceCents: 5_900, onHand: 80 },
+  { sku: 'USB-C-HUB', name: 'USB-C hub, 7 ports', priceCents: 3_999, onHand: 120 },
+  { sku: 'LAPTOP-STAND', name: 'Aluminium laptop stand', priceCents: 2_950, onHand: 90 },
+  { sku: 'DESK-MAT', name: 'Felt desk mat', priceCents: 1_900, onHand: 200 },
+  { sku: 'CABLE-USB-C-2M', name: 'USB-C cable, 2 m', priceCents: 1_299, onHand: 180 },
+  { sku: 'SSD-1TB', name: 'Portable SSD, 1 TB', priceCents: 10_900, onHand: 35 },
+] as const;
+
+/**
+ * Development only: fills an empty catalogue so there is something to order. Returns how many
+ * products it created. Two instances starting together cannot duplicate a product: each insert
+ * gives way on the SKU's unique constraint.
+ */
+export async function seedCatalogue(services: AppServices): Promise<number> {
+  if (services.config.env !== 'development') return 0;
+  const at = services.now();
+  return services.orm.em.fork().transactional(async (em) => {
+    if ((await countProducts(em)) > 0) return 0;
+    let created = 0;
+    for (const product of DEMO_CATALOGUE) {
+      if (await createProduct(em, { ...product, actor: 'system', at })) created++;
+    }
+    return created;
+  });
 }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { ensureDemoAdmin } from './dev-seed.js';
+import { ensureDemoAdmin, seedCatalogue } from './dev-seed.js';
 
 /** Composition root: config → database → server; SIGTERM/SIGINT close everything. */
 async function main(): Promise<void> {
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
         : `demo admin: ${admin.email} (password in ${admin.file})\n`,
     );
   }
+  const seeded = await seedCatalogue(app.services);
+  if (seeded > 0) logger.info({ products: seeded }, 'demo catalogue created');
   logger.info(
     { url: app.url, database: config.databaseUrl ? 'postgres' : 'embedded' },
     'listening',

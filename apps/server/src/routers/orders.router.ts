@@ -1,0 +1,63 @@
+import { IDEMPOTENCY_KEY_MAX_LENGTH, ORDER_LIMITS, ORDER_STATUSES } from '@orders/core';
+import { isOrderCursor } from '@orders/db';
+import { z } from 'zod';
+import { unwrap } from '../trpc/domain-error-map.js';
+import { authedProcedure, router } from '../trpc/init.js';
+import { cancelOrder } from '../use-cases/cancel-order.js';
+import { getOrder } from '../use-cases/get-order.js';
+import { listOrders } from '../use-cases/list-orders.js';
+import { placeOrderForUser } from '../use-cases/place-order.js';
+import { id, sku } from './input-fields.js';
+import { presentOrder, presentOrderPage } from './presenters.js';
+
+// Unknown keys are stripped: a `priceCents` on an item or a `total` on the order never reaches
+// the use case, which prices from the catalogue.
+const item = z.object({
+  sku,
+  quantity: z.number().int().min(ORDER_LIMITS.minQuantity).max(ORDER_LIMITS.maxQuantity),
+});
+const createInput = z.object({
+  items: z.array(item).min(ORDER_LIMITS.minLines).max(ORDER_LIMITS.maxLines),
+  idempotencyKey: z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH).optional(),
+});
+const listInput = z
+  .object({
+    status: z.enum(ORDER_STATUSES).optional(),
+    cursor: z
+      .string()
+      .max(200)
+      .refine(isOrderCursor, 'not a cursor from a previous page')
+      .optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+  })
+  .prefault({});
+
+/** The caller's orders; another user's order is NOT_FOUND, never FORBIDDEN. */
+export const ordersRouter = router({
+  create: authedProcedure.input(createInput).mutation(async ({ ctx, input }) => {
+    const { now, config } = ctx.services;
+    const deps = { em: ctx.em, now: now(), orderTtlMs: config.orderTtlMs };
+    return presentOrder(
+      unwrap(await placeOrderForUser(deps, { ...input, userId: ctx.user.userId })),
+    );
+  }),
+
+  get: authedProcedure
+    .input(z.object({ id }))
+    .query(async ({ ctx, input }) =>
+      presentOrder(unwrap(await getOrder(ctx, { userId: ctx.user.userId, orderId: input.id }))),
+    ),
+
+  list: authedProcedure
+    .input(listInput)
+    .query(async ({ ctx, input }) =>
+      presentOrderPage(unwrap(await listOrders(ctx, { ...input, userId: ctx.user.userId }))),
+    ),
+
+  cancel: authedProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
+    const deps = { em: ctx.em, now: ctx.services.now() };
+    return presentOrder(
+      unwrap(await cancelOrder(deps, { userId: ctx.user.userId, orderId: input.id })),
+    );
+  }),
+});

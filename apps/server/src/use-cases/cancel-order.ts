@@ -1,0 +1,62 @@
+import {
+  asOrderId,
+  domainError,
+  err,
+  ok,
+  transitionOrder,
+  type DomainError,
+  type Order,
+  type Result,
+} from '@orders/core';
+import {
+  findOrderPaymentStatus,
+  lockOrder,
+  releaseOrderStock,
+  retryTransient,
+  runInTransaction,
+  transitionOrderStatus,
+  type EntityManager,
+} from '@orders/db';
+
+/**
+ * The owner cancels a PENDING order: CANCELLED and its stock released, in one transaction, with
+ * the order row locked so a payment or the expiry sweep cannot move it meanwhile. Another user's
+ * order is NOT_FOUND; a settled one is NOT_PENDING; one with a payment under way is refused too
+ * (PAYMENT.ALREADY_PAID, a conflict): the payment engine owns it until the payment settles.
+ */
+export async function cancelOrder(
+  deps: { em: EntityManager; now: Date },
+  input: { userId: string; orderId: string },
+): Promise<Result<Order, DomainError>> {
+  return retryTransient(() =>
+    runInTransaction(deps.em, async (em): Promise<Result<Order, DomainError>> => {
+      const order = await lockOrder(em, input.orderId);
+      if (!order || order.userId !== input.userId) {
+        return err(domainError('ORDER.NOT_FOUND', { orderId: asOrderId(input.orderId) }));
+      }
+      if (order.status !== 'PENDING') {
+        return err(domainError('ORDER.NOT_PENDING', { orderId: order.id, status: order.status }));
+      }
+      const payment = await findOrderPaymentStatus(em, order.id);
+      if (payment) {
+        return err(domainError('PAYMENT.ALREADY_PAID', { orderId: order.id, ...payment }));
+      }
+      const cancelled = transitionOrder(order, 'CANCELLED');
+      if (!cancelled.ok) return cancelled;
+
+      const actor = `user:${input.userId}`;
+      const at = deps.now;
+      const change = { orderId: order.id, from: 'PENDING', to: 'CANCELLED', actor, at } as const;
+      if (!(await transitionOrderStatus(em, { ...change, reason: 'cancelled by customer' }))) {
+        throw new Error(`locked order ${order.id} left PENDING`);
+      }
+      await releaseOrderStock(em, {
+        orderId: order.id,
+        reason: 'cancelled by customer',
+        actor,
+        at,
+      });
+      return ok(cancelled.value);
+    }),
+  );
+}

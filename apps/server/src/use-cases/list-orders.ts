@@ -1,0 +1,19 @@
+import { ok, type DomainError, type OrderStatus, type Result } from '@orders/core';
+import { listOrdersForUser, type EntityManager, type OrderPage } from '@orders/db';
+
+export interface ListOrdersInput {
+  readonly userId: string;
+  readonly status?: OrderStatus | undefined;
+  /** From a previous page's `nextCursor` (validated by the router). */
+  readonly cursor?: string | undefined;
+  readonly limit: number;
+}
+
+/** The caller's orders, newest first, one page at a time. */
+export async function listOrders(
+  deps: { em: EntityManager },
+  input: ListOrdersInput,
+): Promise<Result<OrderPage, DomainError>> {
+  const { userId, ...page } = input;
+  return ok(await listOrdersForUser(deps.em, userId, page));
+}

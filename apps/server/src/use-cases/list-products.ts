@@ -1,0 +1,9 @@
+import { ok, type DomainError, type Result } from '@orders/core';
+import { listProducts, type EntityManager, type ProductRecord } from '@orders/db';
+
+/** The catalogue with prices and stock, in SKU order (public). */
+export async function listCatalogue(deps: {
+  em: EntityManager;
+}): Promise<Result<ProductRecord[], DomainError>> {
+  return ok(await listProducts(deps.em));
+}

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import {
   createRateLimitRepository,
   initOrm,
@@ -11,18 +10,27 @@ import {
 import { createTokenService } from './auth/jwt.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import type { Config } from './config.js';
+import { closeServer, listen } from './http/listen.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { createCardFingerprinter } from './payments/card-fingerprint.js';
+import { createPaymentEngine } from './payments/payment-engine.js';
+import { paymentSettingsFrom, type PaymentSettings } from './payments/payment-settings.js';
 import { appRouter } from './router.js';
 import { createContextFactory, type AppServices } from './trpc/context.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
 import { LOGIN_LIMIT } from './use-cases/log-in.js';
+import { startPaymentWorker, type PaymentWorker } from './worker/payment-worker.js';
 
 export interface RunningApp {
   /** e.g. `http://127.0.0.1:4000` */
   readonly url: string;
   readonly services: AppServices;
-  /** Stops accepting requests, then closes the ORM and the embedded database. Idempotent. */
+  readonly worker: PaymentWorker;
+  /**
+   * Stops accepting requests, stops the worker and the payment engine (handing its leases back),
+   * then closes the ORM and the embedded database. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -30,9 +38,12 @@ export interface StartOptions {
   /** Replaces the JSON logger (tests pass a silent one). */
   readonly logger?: Logger;
   readonly now?: () => Date;
+  readonly random?: () => number;
+  /** Overrides of the payment engine's settings (tests shorten waits and leases). */
+  readonly payments?: Partial<PaymentSettings>;
 }
 
-/** The composition root's work: database → migrations → services → HTTP. */
+/** The composition root's work: database → migrations → services → HTTP → worker. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
@@ -49,25 +60,28 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     await createRateLimitRepository(orm.em.fork()).prune(LOGIN_LIMIT.windowMs, now());
-
     if (config.admin) await bootstrapAdmin({ em: orm.em.fork(), now: now() }, config.admin);
-    const tokens = await createTokenService(await resolveJwtSecret(config));
-    const services: AppServices = { config, orm, tokens, logger, now };
+
+    const secret = await resolveJwtSecret(config);
+    const settings = { ...paymentSettingsFrom(config.payments), ...options.payments };
+    const random = options.random ?? Math.random;
+    const engine = createPaymentEngine({ orm, settings, logger, now, random });
+    const services: AppServices = {
+      config,
+      orm,
+      tokens: await createTokenService(secret),
+      logger,
+      now,
+      payments: { engine, settings, fingerprint: createCardFingerprinter(secret) },
+    };
     const server = createHttpServer({
       router: appRouter,
       createContext: createContextFactory(services),
       isReady: () => pingDatabase(services.orm),
       logger,
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = await listen(server, config.port, config.host);
+    const worker = startPaymentWorker({ orm, engine, settings, logger, now });
 
     let closing: Promise<void> | undefined;
     const startedOrm = orm;
@@ -75,14 +89,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     return {
       url,
       services,
+      worker,
       close() {
         closing ??= (async () => {
-          await new Promise<void>((resolve) => {
-            server.close(() => {
-              resolve();
-            });
-            server.closeIdleConnections();
-          });
+          // Stopping the engine ends the waits of in-flight `pay` calls, so closing is prompt.
+          await Promise.all([closeServer(server), worker.stop().then(() => engine.stop())]);
           await startedOrm.close(true);
           await startedEmbedded?.stop();
         })();

@@ -1,9 +1,19 @@
 import { authRouter } from './routers/auth.router.js';
+import { inventoryRouter } from './routers/inventory.router.js';
+import { ordersRouter } from './routers/orders.router.js';
+import { productsRouter } from './routers/products.router.js';
+import { ledgerRouter } from './routers/ledger.router.js';
+import { paymentsRouter } from './routers/payments.router.js';
 import { router } from './trpc/init.js';
 
 /** Every procedure the server offers. Clients import only its type. */
 export const appRouter = router({
   auth: authRouter,
+  products: productsRouter,
+  inventory: inventoryRouter,
+  orders: ordersRouter,
+  payments: paymentsRouter,
+  ledger: ledgerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,9 @@ import type { EntityManager, Orm } from '@orders/db';
 import type { Logger } from 'pino';
 import type { TokenService, TokenSubject } from '../auth/jwt.js';
 import type { Config } from '../config.js';
+import type { CardFingerprinter } from '../payments/card-fingerprint.js';
+import type { PaymentEngine } from '../payments/payment-engine.js';
+import type { PaymentSettings } from '../payments/payment-settings.js';
 
 /** Long-lived things a request may use; built once by the composition root. */
 export interface AppServices {
@@ -10,6 +13,11 @@ export interface AppServices {
   readonly orm: Orm;
   readonly tokens: TokenService;
   readonly logger: Logger;
+  readonly payments: {
+    readonly engine: PaymentEngine;
+    readonly settings: PaymentSettings;
+    readonly fingerprint: CardFingerprinter;
+  };
   /** The clock; tests pass a fixed one. */
   readonly now: () => Date;
 }

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { releaseLeases, retryTransient, type Orm } from '@orders/db';
+import type { Logger } from 'pino';
+import { recordAttempt, startAttempt } from './payment-steps.js';
+import type { PaymentSettings } from './payment-settings.js';
+
+/** Drives payments through their attempts; one per server instance. */
+export interface PaymentEngine {
+  /** This instance's lease-owner id. */
+  readonly owner: string;
+  /** Drives the payment until it is final, this instance loses it, or the engine stops. */
+  drive(paymentId: string): Promise<void>;
+  /** Waits for a local drive of the payment (if any) to finish, at most `ms`. */
+  settle(paymentId: string, ms: number): Promise<void>;
+  /** Stops driving; leases are handed back so another instance continues at once. */
+  stop(): Promise<void>;
+}
+
+export interface PaymentEngineDeps {
+  readonly orm: Orm;
+  readonly settings: PaymentSettings;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly random: () => number;
+}
+
+/**
+ * The imperative shell around the core's payment decisions. Each attempt is two transactions —
+ * start (→ PROCESSING, lease renewed) and record (attempt row + decision, and on a final state
+ * the order, stock and journal) — with the gateway call between them, outside any transaction.
+ * Every step checks the lease, so a driver that lost its payment to another instance stops.
+ */
+export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
+  const owner = `engine-${randomUUID()}`;
+  const active = new Map<string, Promise<void>>();
+  const stopController = new AbortController();
+
+  async function run(paymentId: string): Promise<void> {
+    const context = { ...deps, owner };
+    while (!stopController.signal.aborted) {
+      const started = await retryTransient(() => startAttempt(context, paymentId));
+      if (started.kind === 'stop') return;
+      if (started.kind === 'wait') {
+        await sleep(started.untilMs - deps.now().getTime(), stopController.signal);
+        continue;
+      }
+      const recorded = await retryTransient(() => recordAttempt(context, started));
+      if (recorded.kind === 'stop') return;
+      await sleep(recorded.retryAtMs - deps.now().getTime(), stopController.signal);
+    }
+  }
+
+  return {
+    owner,
+    drive(paymentId) {
+      const running = active.get(paymentId);
+      if (running) return running;
+      const drive = run(paymentId)
+        .catch((error: unknown) => {
+          // The lease runs out and a worker picks the payment up again.
+          deps.logger.error({ paymentId, error: nameOf(error) }, 'payment drive failed');
+        })
+        .finally(() => active.delete(paymentId));
+      active.set(paymentId, drive);
+      return drive;
+    },
+    async settle(paymentId, ms) {
+      const running = active.get(paymentId);
+      if (running) await Promise.race([running, sleep(ms)]);
+    },
+    async stop() {
+      stopController.abort();
+      await Promise.allSettled(active.values());
+      await releaseLeases(deps.orm.em.fork(), owner);
+    },
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+function nameOf(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown';
+}

@@ -1,0 +1,57 @@
+import {
+  asOrderId,
+  err,
+  ok,
+  type DomainError,
+  type OrderStatus,
+  type PaymentAttempt,
+  type Result,
+} from '@orders/core';
+import {
+  findOrderById,
+  findPaymentByOrder,
+  inSnapshot,
+  listAttempts,
+  type EntityManager,
+  type StoredPayment,
+} from '@orders/db';
+
+/** A payment with its attempts and its order's status: what pay and get return. */
+export interface PaymentView {
+  readonly payment: StoredPayment;
+  readonly attempts: readonly PaymentAttempt[];
+  readonly order: { readonly id: string; readonly status: OrderStatus };
+}
+
+/**
+ * The payment of an order, for its owner (or an admin). Someone else's order answers exactly as a
+ * missing payment does, so ids reveal nothing.
+ */
+export function getPaymentView(
+  em: EntityManager,
+  query: { orderId: string; userId: string; isAdmin?: boolean },
+): Promise<PaymentView | null> {
+  return inSnapshot(em, (snapshot) => readPaymentView(snapshot, query));
+}
+
+/** {@link getPaymentView} inside a caller's snapshot. */
+export async function readPaymentView(
+  em: EntityManager,
+  query: { orderId: string; userId: string; isAdmin?: boolean },
+): Promise<PaymentView | null> {
+  const order = await findOrderById(em, query.orderId);
+  if (!order || (order.userId !== query.userId && query.isAdmin !== true)) return null;
+  const payment = await findPaymentByOrder(em, query.orderId);
+  if (!payment) return null;
+  const attempts = (await listAttempts(em, payment.id)).map((a) => a.attempt);
+  return { payment, attempts, order: { id: order.id, status: order.status } };
+}
+
+/** `payments.get`: the payment of the caller's order (any order for an admin). */
+export async function getPayment(
+  em: EntityManager,
+  query: { orderId: string; userId: string; isAdmin: boolean },
+): Promise<Result<PaymentView, DomainError>> {
+  const view = await getPaymentView(em, query);
+  return view ? ok(view) : err({ code: 'PAYMENT.NOT_FOUND', orderId: asOrderId(query.orderId) });
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import {
+  asOrderId,
+  cardProfileOf,
+  decideIdempotency,
+  err,
+  ok,
+  requestFingerprint,
+  validateCard,
+  type CardInput,
+  type DomainError,
+  type Result,
+} from '@orders/core';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  takeOverIdempotencyKey,
+  type EntityManager,
+} from '@orders/db';
+import type { CardFingerprinter } from '../payments/card-fingerprint.js';
+import type { PaymentEngine } from '../payments/payment-engine.js';
+import type { PaymentSettings } from '../payments/payment-settings.js';
+import { createPayment } from './create-payment.js';
+import { getPaymentView, type PaymentView } from './get-payment.js';
+
+export interface PayOrderInput {
+  readonly userId: string;
+  readonly orderId: string;
+  readonly paymentMethod: CardInput & { readonly type: 'card' };
+  readonly idempotencyKey: string;
+}
+
+export interface PayOrderDeps {
+  readonly em: EntityManager;
+  readonly engine: PaymentEngine;
+  readonly settings: PaymentSettings;
+  readonly fingerprint: CardFingerprinter;
+  readonly now: () => Date;
+}
+
+const SCOPE = 'payments.pay';
+
+/**
+ * `payments.pay` (DESIGN §2–3): the card is checked (nothing is created for an invalid one), the
+ * idempotency key is claimed, the payment is created (fraud assessed; a rejection ends it there),
+ * then driven through its attempts. Waits up to PAY_WAIT for a final state and returns the
+ * payment as it then stands; the client polls `payments.get` if it is still running.
+ */
+export async function payOrder(
+  deps: PayOrderDeps,
+  input: PayOrderInput,
+): Promise<Result<PaymentView, DomainError>> {
+  const card = validateCard(input.paymentMethod, deps.now().getTime());
+  if (!card.ok) return card;
+  const cardFingerprint = deps.fingerprint(input.paymentMethod.number);
+  // The fingerprint stands in for the card number: the stored hash never derives from a PAN.
+  const requestHash = requestFingerprint(SCOPE, {
+    orderId: input.orderId,
+    card: cardFingerprint,
+    expMonth: input.paymentMethod.expMonth,
+    expYear: input.paymentMethod.expYear,
+  });
+  const keyRef = { userId: input.userId, scope: SCOPE, key: input.idempotencyKey };
+
+  const claim = await claimIdempotencyKey(deps.em.fork(), {
+    ...keyRef,
+    requestHash,
+    at: deps.now(),
+  });
+  if (!claim.claimed) {
+    const { record } = claim;
+    const now = deps.now();
+    const stale =
+      record.state === 'IN_PROGRESS' &&
+      record.lockedAt !== null &&
+      now.getTime() - record.lockedAt.getTime() > deps.settings.staleKeyMs;
+    if (!stale) {
+      const decision = decideIdempotency(
+        { key: input.idempotencyKey, requestHash: record.requestHash, state: record.state },
+        requestHash,
+      );
+      if (!decision.ok) return decision;
+      return report(deps, input);
+    }
+    // The request that held the key died before finishing: take it over (one taker wins).
+    if (record.requestHash !== requestHash) {
+      return err({ code: 'IDEMPOTENCY.KEY_REUSED', key: input.idempotencyKey });
+    }
+    const taken = await takeOverIdempotencyKey(deps.em.fork(), {
+      ...keyRef,
+      lockedAt: record.lockedAt,
+      at: now,
+    });
+    if (!taken) return err({ code: 'IDEMPOTENCY.IN_PROGRESS', key: input.idempotencyKey });
+  }
+
+  const created = await createPayment(deps, {
+    userId: input.userId,
+    orderId: input.orderId,
+    cardNumber: input.paymentMethod.number,
+    card: card.value,
+    cardFingerprint,
+    gatewayToken: cardProfileOf(input.paymentMethod.number),
+    paymentId: randomUUID(),
+    leaseOwner: deps.engine.owner,
+    onCreated: (em, paymentId) => completeIdempotencyKey(em, { ...keyRef, resourceId: paymentId }),
+  });
+  if (!created.ok) {
+    // Nothing happened, so nothing is remembered: a retry with the key is evaluated afresh.
+    await releaseIdempotencyKey(deps.em.fork(), keyRef);
+    return created;
+  }
+  if (!created.value.final) void deps.engine.drive(created.value.paymentId);
+  return report(deps, input);
+}
+
+/** The payment as it stands after at most PAY_WAIT of a local drive. */
+async function report(
+  deps: PayOrderDeps,
+  input: PayOrderInput,
+): Promise<Result<PaymentView, DomainError>> {
+  const before = await getPaymentView(deps.em.fork(), {
+    orderId: input.orderId,
+    userId: input.userId,
+  });
+  if (before && !isFinal(before)) {
+    await deps.engine.settle(before.payment.id, deps.settings.payWaitMs);
+  }
+  const view =
+    before && !isFinal(before)
+      ? await getPaymentView(deps.em.fork(), { orderId: input.orderId, userId: input.userId })
+      : before;
+  return view ? ok(view) : err({ code: 'PAYMENT.NOT_FOUND', orderId: asOrderId(input.orderId) });
+}
+
+function isFinal(view: PaymentView): boolean {
+  return view.payment.status === 'SUCCESS' || view.payment.status === 'FAILED_FINAL';
+}

@@ -1,0 +1,102 @@
+import {
+  claimDuePayments,
+  expireOrder,
+  findExpiredPendingOrders,
+  retryTransient,
+  type Orm,
+} from '@orders/db';
+import type { Logger } from 'pino';
+import type { PaymentEngine } from '../payments/payment-engine.js';
+import type { PaymentSettings } from '../payments/payment-settings.js';
+
+export interface PaymentWorker {
+  /** Runs one round now (tests); resolves when it is done. */
+  tick(): Promise<void>;
+  /** Stops polling and waits for the round in flight. */
+  stop(): Promise<void>;
+}
+
+const CLAIM_BATCH = 16;
+const EXPIRE_BATCH = 32;
+
+/**
+ * Runs in every server instance. Each round it (1) claims payments that are due and whose lease
+ * ran out — a crashed or stopped driver, or a retry whose driver went away — and hands them to
+ * this instance's engine, and (2) cancels PENDING orders past their TTL, releasing their stock.
+ * Both use `for update skip locked`, so any number of instances can run it side by side.
+ */
+export function startPaymentWorker(deps: {
+  orm: Orm;
+  engine: PaymentEngine;
+  settings: PaymentSettings;
+  logger: Logger;
+  now: () => Date;
+}): PaymentWorker {
+  let stopped = false;
+
+  async function claimPayments(): Promise<void> {
+    const now = deps.now();
+    const ids = await retryTransient(() =>
+      deps.orm.em.fork().transactional((em) =>
+        claimDuePayments(em, {
+          owner: deps.engine.owner,
+          now,
+          leaseUntil: new Date(now.getTime() + deps.settings.leaseMs),
+          limit: CLAIM_BATCH,
+        }),
+      ),
+    );
+    if (ids.length > 0) deps.logger.info({ claimed: ids.length }, 'worker claimed payments');
+    for (const id of ids) void deps.engine.drive(id);
+  }
+
+  async function expireOrders(): Promise<void> {
+    const now = deps.now();
+    const expired = await retryTransient(() =>
+      deps.orm.em.fork().transactional(async (em) => {
+        const ids = await findExpiredPendingOrders(em, now, EXPIRE_BATCH);
+        for (const id of ids) await expireOrder(em, id, now);
+        return ids.length;
+      }),
+    );
+    if (expired > 0) deps.logger.info({ expired }, 'worker expired orders');
+  }
+
+  async function round(): Promise<void> {
+    try {
+      await claimPayments();
+      await expireOrders();
+    } catch (error) {
+      // A database outage: log the kind only, and try again next round.
+      deps.logger.warn(
+        { error: error instanceof Error ? error.name : 'unknown' },
+        'worker round failed',
+      );
+    }
+  }
+
+  // One round at a time: a slow round (a busy database) is never overlapped by the next.
+  let running: Promise<void> | null = null;
+  const runRound = (): Promise<void> => {
+    running ??= round().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const timer = setInterval(() => {
+    if (!stopped) void runRound();
+  }, deps.settings.workerPollMs);
+  timer.unref();
+
+  return {
+    async tick() {
+      await running;
+      await runRound();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,5 +1,4 @@
 import {
-  createRateLimitRepository,
   initOrm,
   migrate,
   pingDatabase,
@@ -19,7 +18,6 @@ import { paymentSettingsFrom, type PaymentSettings } from './payments/payment-se
 import { appRouter } from './router.js';
 import { createContextFactory, type AppServices } from './trpc/context.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
-import { LOGIN_LIMIT } from './use-cases/log-in.js';
 import { startPaymentWorker, type PaymentWorker } from './worker/payment-worker.js';
 
 export interface RunningApp {
@@ -59,7 +57,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     orm = await initOrm({ clientUrl, poolMax: config.dbPoolMax });
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
-    await createRateLimitRepository(orm.em.fork()).prune(LOGIN_LIMIT.windowMs, now());
     if (config.admin) await bootstrapAdmin({ em: orm.em.fork(), now: now() }, config.admin);
 
     const secret = await resolveJwtSecret(config);

@@ -74,6 +74,7 @@ export { expireOrder, findExpiredPendingOrders } from './orders/order-expiry.rep
 export {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  purgeIdempotencyKeys,
   releaseIdempotencyKey,
   takeOverIdempotencyKey,
 } from './idempotency/idempotency.repository.js';

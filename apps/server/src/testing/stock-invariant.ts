@@ -1,4 +1,5 @@
-import { findStockDrift, type Orm } from '@orders/db';
+import { asOrderId, asPaymentId, asUserId, GENESIS_HASH, money } from '@orders/core';
+import { findStockDrift, insertPayment, type Orm } from '@orders/db';
 import { expect } from 'vitest';
 
 /**
@@ -34,47 +35,29 @@ export function testDatabaseKind(): 'embedded' | 'server' {
 }
 
 /**
- * A payment row under way (PROCESSING) for an order, written directly: the payments table
- * belongs to the payment code and may grow columns, so every other required column gets a
- * neutral value by its type.
+ * A payment under way (PROCESSING) for an order, written through the repository. It is leased
+ * far into the future, so no payment worker picks it up and drives it.
  */
 export async function insertPaymentInFlight(
   orm: Orm,
   order: { id: string; userId: string; amountCents: number },
 ): Promise<void> {
-  const known: Record<string, unknown> = {
-    id: crypto.randomUUID(),
-    order_id: order.id,
-    user_id: order.userId,
+  const inserted = await insertPayment(orm.em.fork(), {
+    id: asPaymentId(crypto.randomUUID()),
+    orderId: asOrderId(order.id),
+    userId: asUserId(order.userId),
     status: 'PROCESSING',
-    amount_cents: order.amountCents,
-    currency: 'USD',
-    card_last4: '4242',
-    fraud_verdict: 'ALLOW',
-    // Leased far into the future, so no payment worker picks it up and drives it.
-    lease_owner: 'test',
-    lease_until: new Date('2999-01-01T00:00:00Z'),
-  };
-  const em = orm.em.fork();
-  const columns = await em.execute<{ column_name: string; data_type: string }[]>(
-    `select column_name, data_type from information_schema.columns
-      where table_schema = current_schema() and table_name = 'payments'
-        and is_nullable = 'NO' and column_default is null`,
-  );
-  const byType = (type: string): unknown =>
-    type === 'jsonb'
-      ? '[]'
-      : type.startsWith('timestamp')
-        ? new Date()
-        : /int|numeric/.test(type)
-          ? 0
-          : 'x';
-  const values = new Map(Object.entries(known));
-  for (const c of columns)
-    if (!values.has(c.column_name)) values.set(c.column_name, byType(c.data_type));
-  await em.execute(
-    `insert into payments (${[...values.keys()].join(', ')})
-     values (${[...values.keys()].map(() => '?').join(', ')})`,
-    [...values.values()],
-  );
+    amount: money(order.amountCents),
+    failureCode: null,
+    card: { brand: 'visa', last4: '4242' },
+    fraud: { score: 0, verdict: 'ALLOW', signals: [] },
+    nextAttemptAt: null,
+    chainHead: GENESIS_HASH,
+    createdAt: Date.now(),
+    cardFingerprint: 'fp_test',
+    gatewayToken: 'APPROVE',
+    leaseOwner: 'test',
+    leaseUntil: Date.parse('2999-01-01T00:00:00Z'),
+  });
+  if (!inserted) throw new Error(`order ${order.id} already has a payment`);
 }

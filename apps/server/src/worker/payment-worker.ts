@@ -1,13 +1,17 @@
+import { IDEMPOTENCY_RETENTION_MS } from '@orders/core';
 import {
   claimDuePayments,
+  createRateLimitRepository,
   expireOrder,
   findExpiredPendingOrders,
+  purgeIdempotencyKeys,
   retryTransient,
   type Orm,
 } from '@orders/db';
 import type { Logger } from 'pino';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
+import { LOGIN_LIMIT } from '../use-cases/log-in.js';
 
 export interface PaymentWorker {
   /** Runs one round now (tests); resolves when it is done. */
@@ -18,12 +22,16 @@ export interface PaymentWorker {
 
 const CLAIM_BATCH = 16;
 const EXPIRE_BATCH = 32;
+const PURGE_BATCH = 500;
+/** Housekeeping (old idempotency keys, ended rate-limit windows) runs at most this often. */
+const HOUSEKEEPING_EVERY_MS = 60_000;
 
 /**
  * Runs in every server instance. Each round it (1) claims payments that are due and whose lease
  * ran out — a crashed or stopped driver, or a retry whose driver went away — and hands them to
- * this instance's engine, and (2) cancels PENDING orders past their TTL, releasing their stock.
- * Both use `for update skip locked`, so any number of instances can run it side by side.
+ * this instance's engine, (2) cancels PENDING orders past their TTL, releasing their stock, and
+ * (3) about once a minute drops idempotency keys older than 24 h and ended rate-limit windows.
+ * The first two use `for update skip locked`, so any number of instances can run it side by side.
  */
 export function startPaymentWorker(deps: {
   orm: Orm;
@@ -62,10 +70,23 @@ export function startPaymentWorker(deps: {
     if (expired > 0) deps.logger.info({ expired }, 'worker expired orders');
   }
 
+  let lastHousekeeping = 0;
+  async function houseKeep(): Promise<void> {
+    const now = deps.now();
+    if (now.getTime() - lastHousekeeping < HOUSEKEEPING_EVERY_MS) return;
+    lastHousekeeping = now.getTime();
+    const em = deps.orm.em.fork();
+    const before = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
+    const keys = await purgeIdempotencyKeys(em, before, PURGE_BATCH);
+    const windows = await createRateLimitRepository(em).prune(LOGIN_LIMIT.windowMs, now);
+    if (keys + windows > 0) deps.logger.info({ keys, windows }, 'worker purged expired records');
+  }
+
   async function round(): Promise<void> {
     try {
       await claimPayments();
       await expireOrders();
+      await houseKeep();
     } catch (error) {
       // A database outage: log the kind only, and try again next round.
       deps.logger.warn(

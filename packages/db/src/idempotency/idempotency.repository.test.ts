@@ -5,6 +5,7 @@ import { createMigratedTestDatabase } from '../testing/test-db.js';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  purgeIdempotencyKeys,
   releaseIdempotencyKey,
   takeOverIdempotencyKey,
 } from './idempotency.repository.js';
@@ -95,5 +96,28 @@ describe('taking over and releasing a key', () => {
       claimed: false,
       record: { state: 'COMPLETED' },
     });
+  });
+
+  it('purges keys older than the cut-off, so a key can be used again after its retention', async () => {
+    const userId = await insertTestUser(db.orm);
+    const old = { userId, scope: 'payments.pay', key: 'old' };
+    const fresh = { userId, scope: 'payments.pay', key: 'fresh' };
+    await claimIdempotencyKey(em(), {
+      ...old,
+      requestHash: 'h',
+      at: new Date('2026-01-01T00:00:00Z'),
+    });
+    await claimIdempotencyKey(em(), {
+      ...fresh,
+      requestHash: 'h',
+      at: new Date('2026-01-03T00:00:00Z'),
+    });
+    expect(await purgeIdempotencyKeys(em(), new Date('2026-01-02T00:00:00Z'), 100)).toBeGreaterThanOrEqual(1);
+    expect(await claimIdempotencyKey(em(), { ...old, requestHash: 'other', at })).toEqual({
+      claimed: true,
+    });
+    expect((await claimIdempotencyKey(em(), { ...fresh, requestHash: 'h', at })).claimed).toBe(
+      false,
+    );
   });
 });

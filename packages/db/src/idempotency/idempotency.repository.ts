@@ -108,3 +108,21 @@ export async function releaseIdempotencyKey(em: EntityManager, input: KeyId): Pr
     'run',
   );
 }
+
+/**
+ * Deletes up to `limit` keys created before `before` (keys are kept at least 24 h; after that a
+ * key may be used again). Returns how many went.
+ */
+export async function purgeIdempotencyKeys(
+  em: EntityManager,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  const purged = await em.execute<RunResult>(
+    `delete from idempotency_keys where ctid in (
+       select ctid from idempotency_keys where created_at < ? limit ?)`,
+    [before, limit],
+    'run',
+  );
+  return purged.affectedRows;
+}

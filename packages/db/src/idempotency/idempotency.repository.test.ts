@@ -112,7 +112,9 @@ describe('taking over and releasing a key', () => {
       requestHash: 'h',
       at: new Date('2026-01-03T00:00:00Z'),
     });
-    expect(await purgeIdempotencyKeys(em(), new Date('2026-01-02T00:00:00Z'), 100)).toBeGreaterThanOrEqual(1);
+    expect(
+      await purgeIdempotencyKeys(em(), new Date('2026-01-02T00:00:00Z'), 100),
+    ).toBeGreaterThanOrEqual(1);
     expect(await claimIdempotencyKey(em(), { ...old, requestHash: 'other', at })).toEqual({
       claimed: true,
     });

@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchArgs {
+  /** Virtual users: concurrent checkout loops. */
+  readonly users: number;
+  /** Seconds of measured load per side (after the warm-up). */
+  readonly duration: number;
+  /** Products to spread the orders over. */
+  readonly skus: number;
+  readonly warmup: number;
+  /** An already running server to measure instead of starting one. */
+  readonly url: string | undefined;
+  /** The PostgreSQL server the benchmark databases are created on. */
+  readonly databaseUrl: string;
+  readonly out: string | undefined;
+  /** With `--url`: that server's admin (ADMIN_EMAIL / ADMIN_PASSWORD). */
+  readonly admin: { readonly email: string; readonly password: string } | undefined;
+}
+
+/** The admin of an external server; required with `--url`. */
+export function adminOf(args: BenchArgs): { email: string; password: string } {
+  if (!args.admin) throw new Error('with --url, set ADMIN_EMAIL and ADMIN_PASSWORD of that server');
+  return { ...args.admin };
+}
+
+/** `pnpm bench -- --users 32 --duration 20 --skus 1000 [--warmup 3] [--url U] [--out F]` */
+export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BenchArgs {
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== '--'),
+    options: {
+      users: { type: 'string', default: '32' },
+      duration: { type: 'string', default: '20' },
+      skus: { type: 'string', default: '1000' },
+      warmup: { type: 'string', default: '3' },
+      url: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const databaseUrl = env.DATABASE_URL;
+  if (databaseUrl === undefined || databaseUrl === '') {
+    throw new Error(
+      'DATABASE_URL must name a real PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/test): ' +
+        'the embedded database runs one transaction at a time and makes no headline figure',
+    );
+  }
+  return {
+    users: positive(values.users, 'users'),
+    duration: positive(values.duration, 'duration'),
+    skus: positive(values.skus, 'skus'),
+    warmup: Number(values.warmup),
+    url: values.url,
+    databaseUrl,
+    out: values.out,
+    admin:
+      env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+        ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }
+        : undefined,
+  };
+}
+
+function positive(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}

@@ -1,0 +1,47 @@
+import { verifyLedger } from '@orders/core';
+import { findStockDrift, initOrm, loadLedgerSnapshot } from '@orders/db';
+
+export interface InvariantReport {
+  readonly ok: boolean;
+  readonly confirmedOrders: number;
+  readonly successfulPayments: number;
+  readonly captures: number;
+  readonly stockDrift: number;
+  readonly ledgerProblems: readonly string[];
+}
+
+/**
+ * After the run, on the server's database: stock agrees with its movements and the PENDING
+ * orders, every CONFIRMED order has one SUCCESS payment and one capture, and `verifyLedger`
+ * (balances, global sum, captures, hash chains) finds nothing.
+ */
+export async function checkInvariants(databaseUrl: string): Promise<InvariantReport> {
+  const orm = await initOrm({ clientUrl: databaseUrl, poolMax: 2 });
+  try {
+    const em = orm.em.fork();
+    const [counts] = await em.execute<{ confirmed: string; success: string; captures: string }[]>(
+      `select (select count(*) from orders where status = 'CONFIRMED') as confirmed,
+              (select count(*) from payments where status = 'SUCCESS') as success,
+              (select count(*) from journal_entries where kind = 'CAPTURE') as captures`,
+    );
+    const drift = await findStockDrift(em);
+    const ledger = verifyLedger(await loadLedgerSnapshot(em));
+    const confirmedOrders = Number(counts?.confirmed ?? 0);
+    const successfulPayments = Number(counts?.success ?? 0);
+    const captures = Number(counts?.captures ?? 0);
+    return {
+      ok:
+        ledger.ok &&
+        drift.length === 0 &&
+        confirmedOrders === successfulPayments &&
+        successfulPayments === captures,
+      confirmedOrders,
+      successfulPayments,
+      captures,
+      stockDrift: drift.length,
+      ledgerProblems: ledger.problems.slice(0, 5).map((p) => `${p.code}: ${p.detail}`),
+    };
+  } finally {
+    await orm.close(true);
+  }
+}

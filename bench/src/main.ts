@@ -1,0 +1,118 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { adminOf, parseBenchArgs } from './args.js';
+import { createBenchDatabase } from './databases.js';
+import { checkInvariants } from './invariants.js';
+import { startBenchServer } from './server-process.js';
+import { runSqlCheckouts } from './sql-reference.js';
+import { summarize, type RunResult } from './stats.js';
+import { prepareServer, runServerCheckouts } from './trpc-workload.js';
+
+/**
+ * `pnpm bench`: checkouts per second through the real server (HTTP, tRPC client, engine,
+ * PostgreSQL), beside the same logical work as plain SQL, in one run on one machine.
+ */
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2), process.env);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(
+    `bench: ${args.users} users, ${args.duration} s (+${args.warmup} s warm-up), ${args.skus} SKUs`,
+  );
+  log(
+    'bench: USER_VELOCITY raised to 1,000,000 payments/min (FRAUD_USER_VELOCITY_MAX): every user pays constantly',
+  );
+
+  const serverDb = await createBenchDatabase(args.databaseUrl, 'server');
+  const sqlDb = await createBenchDatabase(args.databaseUrl, 'sql');
+  try {
+    const server = args.url === undefined ? await startBenchServer(serverDb.url) : undefined;
+    const url = args.url ?? server?.url ?? '';
+    let serverRun: RunResult;
+    let peakRssMiB: number | null = null;
+    try {
+      const clients = await prepareServer(url, server?.admin ?? adminOf(args), args);
+      log('bench: server run…');
+      serverRun = await runServerCheckouts(clients, args);
+      peakRssMiB = (await server?.peakRssMiB()) ?? null;
+    } finally {
+      await server?.stop();
+    }
+    log('bench: SQL reference run…');
+    const sqlRun = await runSqlCheckouts(sqlDb.url, args);
+    const invariants = args.url === undefined ? await checkInvariants(serverDb.url) : null;
+
+    const perSecond = (r: RunResult) => Math.round((r.checkouts / r.seconds) * 10) / 10;
+    const report = {
+      at: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        memGiB: Math.round(totalmem() / 2 ** 30),
+      },
+      node: process.version,
+      args: { users: args.users, duration: args.duration, skus: args.skus, warmup: args.warmup },
+      server: {
+        checkoutsPerSecond: perSecond(serverRun),
+        errors: serverRun.errors,
+        latencyMs: summarize(serverRun.latencies),
+        peakRssMiB,
+        errorSamples: serverRun.errorSamples,
+      },
+      sql: {
+        checkoutsPerSecond: perSecond(sqlRun),
+        errors: sqlRun.errors,
+        latencyMs: summarize(sqlRun.latencies),
+      },
+      ratio: Math.round((perSecond(serverRun) / Math.max(perSecond(sqlRun), 0.1)) * 1000) / 1000,
+      invariants,
+    };
+    const out =
+      args.out ??
+      fileURLToPath(
+        new URL(`../results/bench-${report.at.replace(/[:.]/g, '-')}.json`, import.meta.url),
+      );
+    await mkdir(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
+    await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+    printReport(report);
+    log(`bench: written to ${out}`);
+    if (serverRun.errors > 0 || (invariants !== null && !invariants.ok)) process.exitCode = 1;
+  } finally {
+    await serverDb.drop();
+    await sqlDb.drop();
+  }
+}
+
+function printReport(r: {
+  server: {
+    checkoutsPerSecond: number;
+    errors: number;
+    latencyMs: ReturnType<typeof summarize>;
+    peakRssMiB: number | null;
+  };
+  sql: { checkoutsPerSecond: number; errors: number; latencyMs: ReturnType<typeof summarize> };
+  ratio: number;
+  invariants: Awaited<ReturnType<typeof checkInvariants>> | null;
+}): void {
+  const row = (
+    name: string,
+    s: { checkoutsPerSecond: number; errors: number; latencyMs: ReturnType<typeof summarize> },
+  ) =>
+    `${name.padEnd(8)} ${String(s.checkoutsPerSecond).padStart(9)} ${String(s.latencyMs.p50).padStart(7)} ${String(s.latencyMs.p95).padStart(7)} ${String(s.latencyMs.p99).padStart(7)} ${String(s.errors).padStart(7)}`;
+  const lines = [
+    'side     checkout/s  p50 ms  p95 ms  p99 ms  errors',
+    row('server', r.server),
+    row('raw SQL', r.sql),
+    `ratio (server / raw SQL): ${r.ratio}`,
+    `server peak RSS: ${r.server.peakRssMiB ?? 'n/a'} MiB`,
+    r.invariants
+      ? `invariants: ${r.invariants.ok ? 'clean' : 'BROKEN'} (confirmed ${r.invariants.confirmedOrders}, success ${r.invariants.successfulPayments}, captures ${r.invariants.captures}, stock drift ${r.invariants.stockDrift}${r.invariants.ledgerProblems.length ? `, ledger: ${r.invariants.ledgerProblems.join('; ')}` : ''})`
+      : 'invariants: not checked (external --url)',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { closeServer, listen } from './http/listen.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { createAppMetrics } from './metrics/app-metrics.js';
 import { createCardFingerprinter } from './payments/card-fingerprint.js';
 import { createPaymentEngine } from './payments/payment-engine.js';
 import { paymentSettingsFrom, type PaymentSettings } from './payments/payment-settings.js';
@@ -62,7 +63,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const secret = await resolveJwtSecret(config);
     const settings = { ...paymentSettingsFrom(config.payments), ...options.payments };
     const random = options.random ?? Math.random;
-    const engine = createPaymentEngine({ orm, settings, logger, now, random });
+    const metrics = createAppMetrics(orm);
+    const counters = metrics.domain;
+    const engine = createPaymentEngine({ orm, settings, logger, now, random, metrics: counters });
     const services: AppServices = {
       config,
       orm,
@@ -70,15 +73,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger,
       now,
       payments: { engine, settings, fingerprint: createCardFingerprinter(secret) },
+      metrics,
     };
     const server = createHttpServer({
       router: appRouter,
       createContext: createContextFactory(services),
       isReady: () => pingDatabase(services.orm),
       logger,
+      metrics,
     });
     const url = await listen(server, config.port, config.host);
-    const worker = startPaymentWorker({ orm, engine, settings, logger, now });
+    const worker = startPaymentWorker({ orm, engine, settings, logger, now, metrics: counters });
 
     let closing: Promise<void> | undefined;
     const startedOrm = orm;

@@ -27,6 +27,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         '*.number',
         'cvc',
         '*.cvc',
+        // A payment method logged whole, or inside a request's input.
+        '*.paymentMethod.number',
+        '*.paymentMethod.cvc',
+        'cookie',
+        '*.cookie',
+        'req.headers.cookie',
       ],
       censor: '[redacted]',
     },

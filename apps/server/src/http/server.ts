@@ -1,11 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
+import type { AppMetrics } from '../metrics/app-metrics.js';
 import type { AppRouter } from '../router.js';
 import type { Context } from '../trpc/context.js';
+import { createDocsHandler } from './docs.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { closeRequestRecord, openRequestRecord } from './request-log.js';
+import { createProcedureHooks, type RequestRecord } from './request-record.js';
+import { createRestHandler } from './rest.js';
 
-/** Request bodies above this are refused (413) before they are parsed. */
+/** Request bodies above this are refused (413) before they are parsed, on both transports. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface HttpServerOptions {
@@ -14,62 +19,87 @@ export interface HttpServerOptions {
   /** Whether the database answers; `/readyz` reports it. */
   readonly isReady: () => Promise<boolean>;
   readonly logger: Logger;
+  readonly metrics: AppMetrics;
 }
 
 /**
- * One HTTP server: tRPC under `/trpc`, probes at `/healthz` and `/readyz`. Each request gets an
- * id (taken from `x-request-id` when the caller sent a sane one) and one log line when it ends.
+ * One HTTP server: tRPC under `/trpc`, its REST mirror under `/auth` and `/api`, the OpenAPI
+ * document at `/openapi.json`, Swagger UI at `/docs`, Prometheus at `/metrics`, probes at
+ * `/healthz` and `/readyz`. Each request gets an id (taken from `x-request-id` when the caller
+ * sent a sane one, and returned in it), one log line and one metrics observation when it ends.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
+  const { router, logger, metrics } = options;
+  const records = new WeakMap<IncomingMessage, RequestRecord>();
+  const hooks = createProcedureHooks({
+    known: new Set(Object.keys(router._def.procedures)),
+    records,
+    createContext: options.createContext,
+    logger,
+  });
   const trpc = createHTTPHandler({
-    router: options.router,
+    router,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: options.createContext,
-    onError: ({ error, path }) => {
-      if (error.code !== 'INTERNAL_SERVER_ERROR') return;
-      // Name only: a driver's message carries SQL and values.
-      options.logger.error(
-        { procedure: path, error: error.cause?.name ?? error.name },
-        'procedure failed',
-      );
-    },
+    createContext: hooks.createContext,
+    onError: hooks.onError,
+    responseMeta: hooks.responseMeta,
   });
+  const rest = createRestHandler({ router, hooks, maxBodySize: MAX_BODY_BYTES });
+  const openApiJson = JSON.stringify(buildOpenApiDocument(router));
+  const docs = createDocsHandler();
 
-  return createServer((req, res) => {
-    const started = process.hrtime.bigint();
-    const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
-    res.on('finish', () => {
-      const latencyMs = Number(process.hrtime.bigint() - started) / 1e6;
-      options.logger.info(
-        { requestId, method: req.method, path: pathOf(req), status: res.statusCode, latencyMs },
-        'request',
-      );
-    });
-    const path = pathOf(req);
-    if (path.startsWith('/trpc/')) {
-      trpc(req, res);
-      return;
-    }
+  const routePlain = (path: string, res: ServerResponse): void => {
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
       return;
     }
     if (path === '/readyz') {
-      options.isReady().then(
-        (ready) => {
-          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
+      const answer = (ready: boolean) => {
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
+      };
+      options.isReady().then(answer, () => {
+        answer(false);
+      });
+      return;
+    }
+    if (path === '/openapi.json') {
+      sendText(res, 200, JSON_TYPE, openApiJson);
+      return;
+    }
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => {
+          sendText(res, 200, metrics.registry.contentType, text);
         },
         () => {
-          sendJson(res, 503, { status: 'database unavailable' });
+          sendText(res, 500, 'text/plain', 'metrics unavailable');
         },
       );
       return;
     }
+    if (path === '/docs' || path.startsWith('/docs/')) {
+      if (docs(path, res)) return;
+    }
     sendJson(res, 404, { error: 'not found' });
+  };
+
+  return createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const path = pathOf(req);
+    const record = openRequestRecord(req, path);
+    records.set(req, record);
+    res.setHeader('x-request-id', record.requestId);
+    res.on('finish', () => {
+      closeRequestRecord({ record, req, res, path, started, logger, metrics: metrics.http });
+    });
+    if (record.transport === 'trpc') trpc(req, res);
+    else if (record.transport === 'rest') rest(req, res);
+    else routePlain(path, res);
   });
 }
+
+const JSON_TYPE = 'application/json';
 
 function pathOf(req: IncomingMessage): string {
   const url = req.url ?? '/';
@@ -77,16 +107,11 @@ function pathOf(req: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  sendText(res, status, JSON_TYPE, JSON.stringify(body));
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
+function sendText(res: ServerResponse, status: number, type: string, text: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { releaseLeases, retryTransient, type Orm } from '@orders/db';
 import type { Logger } from 'pino';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import { recordAttempt, startAttempt } from './payment-steps.js';
 import type { PaymentSettings } from './payment-settings.js';
 
@@ -22,6 +23,7 @@ export interface PaymentEngineDeps {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly random: () => number;
+  readonly metrics: DomainMetrics;
 }
 
 /**

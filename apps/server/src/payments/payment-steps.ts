@@ -28,6 +28,13 @@ export type StartResult =
 export type RecordResult =
   { readonly kind: 'stop' } | { readonly kind: 'retry'; readonly retryAtMs: number };
 
+/** A result, with the attempt this call recorded (if any) and the payment it left. */
+type Recorded = RecordResult &
+  (
+    | { readonly attempt?: undefined }
+    | { readonly attempt: PaymentAttempt; readonly after: StoredPayment }
+  );
+
 const FINAL_STATUSES = new Set(['SUCCESS', 'FAILED_FINAL']);
 
 /**
@@ -75,7 +82,7 @@ export async function recordAttempt(
   });
   const latencyMs = Math.round(performance.now() - callStarted);
 
-  return ctx.orm.em.fork().transactional(async (em) => {
+  const recorded = await ctx.orm.em.fork().transactional(async (em): Promise<Recorded> => {
     const payment = await lockPayment(em, startedPayment.id);
     if (!payment || payment.leaseOwner !== ctx.owner || payment.status !== 'PROCESSING') {
       return { kind: 'stop' };
@@ -106,11 +113,14 @@ export async function recordAttempt(
     if (decision.status === 'RETRY') {
       const leaseUntil = decision.nextAttemptAt + ctx.settings.leaseMs;
       await savePaymentState(em, { ...decided2, leaseUntil }, now);
-      return { kind: 'retry', retryAtMs: decision.nextAttemptAt };
+      return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: decided2 };
     }
     await settle(em, { ...decided2, leaseOwner: null, leaseUntil: null }, now);
-    return { kind: 'stop' };
+    return { kind: 'stop', attempt, after: decided2 };
   });
+  // Counted once committed: a transaction that rolled back (and is retried) counts nothing.
+  if (recorded.attempt) ctx.metrics.attemptRecorded(recorded.attempt.outcome, recorded.after);
+  return recorded;
 }
 
 async function settle(em: EntityManager, payment: StoredPayment, at: Date): Promise<void> {

@@ -5,33 +5,59 @@ import { authedProcedure, publicProcedure, router } from '../trpc/init.js';
 import { getMe } from '../use-cases/get-me.js';
 import { logIn } from '../use-cases/log-in.js';
 import { signUp } from '../use-cases/sign-up.js';
+import { sessionOutput, userOutput } from './output-schemas.js';
 import { presentUser } from './presenters.js';
 
 const email = z.string().trim().max(254).pipe(z.email());
 const password = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
 
 // Unknown keys are stripped: a `role` smuggled into sign-up never reaches the use case.
-const signUpInput = z.object({ email, password, name: z.string().trim().max(100).optional() });
-const logInInput = z.object({ email, password: z.string().min(1).max(PASSWORD_MAX_LENGTH) });
+const signUpInput = z
+  .object({ email, password, name: z.string().trim().max(100).optional() })
+  .meta({ examples: [{ email: 'ann@example.com', password: 'correct-horse-9', name: 'Ann' }] });
+const logInInput = z
+  .object({ email, password: z.string().min(1).max(PASSWORD_MAX_LENGTH) })
+  .meta({ examples: [{ email: 'ann@example.com', password: 'correct-horse-9' }] });
+
+const tags = ['auth'];
 
 export const authRouter = router({
-  signup: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }) => {
-    const user = unwrap(await signUp({ em: ctx.em, now: ctx.services.now() }, input));
-    return presentUser(user);
-  }),
+  signup: publicProcedure
+    .meta({
+      openapi: { method: 'POST', path: '/auth/signup', tags, protect: false, summary: 'Sign up' },
+    })
+    .input(signUpInput)
+    .output(userOutput)
+    .mutation(async ({ ctx, input }) => {
+      const user = unwrap(await signUp({ em: ctx.em, now: ctx.services.now() }, input));
+      return presentUser(user);
+    }),
 
-  login: publicProcedure.input(logInInput).mutation(async ({ ctx, input }) => {
-    const deps = { em: ctx.em, tokens: ctx.services.tokens, now: ctx.services.now() };
-    const session = unwrap(await logIn(deps, { ...input, clientIp: ctx.clientIp }));
-    return {
-      accessToken: session.accessToken,
-      tokenType: session.tokenType,
-      expiresAt: session.expiresAt.toISOString(),
-      user: presentUser(session.user),
-    };
-  }),
+  login: publicProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/login',
+        tags,
+        protect: false,
+        summary: 'Log in: an access token for the Authorization header',
+      },
+    })
+    .input(logInInput)
+    .output(sessionOutput)
+    .mutation(async ({ ctx, input }) => {
+      const deps = { em: ctx.em, tokens: ctx.services.tokens, now: ctx.services.now() };
+      const session = unwrap(await logIn(deps, { ...input, clientIp: ctx.clientIp }));
+      return {
+        accessToken: session.accessToken,
+        tokenType: session.tokenType,
+        expiresAt: session.expiresAt.toISOString(),
+        user: presentUser(session.user),
+      };
+    }),
 
-  me: authedProcedure.query(async ({ ctx }) =>
-    presentUser(unwrap(await getMe(ctx, ctx.user.userId))),
-  ),
+  me: authedProcedure
+    .meta({ openapi: { method: 'GET', path: '/api/me', tags, summary: 'The caller' } })
+    .output(userOutput)
+    .query(async ({ ctx }) => presentUser(unwrap(await getMe(ctx, ctx.user.userId)))),
 });

@@ -4,39 +4,68 @@ import { adminProcedure, router } from '../trpc/init.js';
 import { adjustInventory } from '../use-cases/adjust-inventory.js';
 import { upsertInventory } from '../use-cases/upsert-inventory.js';
 import { sku } from './input-fields.js';
+import { productOutput } from './output-schemas.js';
 import { presentProduct } from './presenters.js';
 
-const upsertInput = z.object({
-  sku,
-  name: z.string().trim().min(1).max(200).optional(),
-  priceCents: z.number().int().min(0).max(100_000_000).optional(),
-  onHand: z.number().int().min(0).max(1_000_000),
-});
+const upsertInput = z
+  .object({
+    sku,
+    name: z.string().trim().min(1).max(200).optional(),
+    priceCents: z.number().int().min(0).max(100_000_000).optional(),
+    onHand: z.number().int().min(0).max(1_000_000),
+  })
+  .meta({ examples: [{ sku: 'MUG-01', name: 'Coffee mug', priceCents: 1250, onHand: 10 }] });
 
-const adjustInput = z.object({
-  sku,
-  delta: z
-    .number()
-    .int()
-    .min(-1_000_000)
-    .max(1_000_000)
-    .refine((delta) => delta !== 0, 'delta must not be zero'),
-  reason: z.string().trim().min(1).max(200),
-});
+const adjustInput = z
+  .object({
+    sku,
+    delta: z
+      .number()
+      .int()
+      .min(-1_000_000)
+      .max(1_000_000)
+      .refine((delta) => delta !== 0, 'delta must not be zero'),
+    reason: z.string().trim().min(1).max(200),
+  })
+  .meta({ examples: [{ delta: 5, reason: 'delivery' }] });
+
+const tags = ['inventory'];
 
 /** Admin stock and price changes (the seed's `POST /api/inventory`). */
 export const inventoryRouter = router({
-  upsert: adminProcedure.input(upsertInput).mutation(async ({ ctx, input }) => {
-    const deps = { em: ctx.em, now: ctx.services.now() };
-    return presentProduct(
-      unwrap(await upsertInventory(deps, { ...input, adminId: ctx.user.userId })),
-    );
-  }),
+  upsert: adminProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/inventory',
+        tags,
+        summary: 'Create a product or set its stock (admin)',
+      },
+    })
+    .input(upsertInput)
+    .output(productOutput)
+    .mutation(async ({ ctx, input }) => {
+      const deps = { em: ctx.em, now: ctx.services.now() };
+      return presentProduct(
+        unwrap(await upsertInventory(deps, { ...input, adminId: ctx.user.userId })),
+      );
+    }),
 
-  adjust: adminProcedure.input(adjustInput).mutation(async ({ ctx, input }) => {
-    const deps = { em: ctx.em, now: ctx.services.now() };
-    return presentProduct(
-      unwrap(await adjustInventory(deps, { ...input, adminId: ctx.user.userId })),
-    );
-  }),
+  adjust: adminProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/inventory/{sku}/adjustments',
+        tags,
+        summary: 'Change stock by a delta, never below reserved (admin)',
+      },
+    })
+    .input(adjustInput)
+    .output(productOutput)
+    .mutation(async ({ ctx, input }) => {
+      const deps = { em: ctx.em, now: ctx.services.now() };
+      return presentProduct(
+        unwrap(await adjustInventory(deps, { ...input, adminId: ctx.user.userId })),
+      );
+    }),
 });

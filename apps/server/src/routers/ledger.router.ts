@@ -4,14 +4,36 @@ import { adminProcedure, authedProcedure, router } from '../trpc/init.js';
 import { ledgerForOrder } from '../use-cases/ledger-for-order.js';
 import { verifyStoredLedger } from '../use-cases/verify-ledger.js';
 import { presentLedgerReport, presentOrderLedger } from './payment-presenters.js';
+import { ledgerReportOutput, orderLedgerOutput } from './payment-schemas.js';
+
+const tags = ['ledger'];
 
 export const ledgerRouter = router({
-  forOrder: authedProcedure.input(z.object({ orderId: z.uuid() })).query(async ({ ctx, input }) => {
-    const query = { ...input, userId: ctx.user.userId, isAdmin: ctx.user.role === 'ADMIN' };
-    return presentOrderLedger(unwrap(await ledgerForOrder(ctx.em, query)));
-  }),
+  forOrder: authedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/orders/{orderId}/ledger',
+        tags,
+        summary: "An order's payment attempts and journal entries (owner or admin)",
+      },
+    })
+    .input(z.object({ orderId: z.uuid() }))
+    .output(orderLedgerOutput)
+    .query(async ({ ctx, input }) => {
+      const query = { ...input, userId: ctx.user.userId, isAdmin: ctx.user.role === 'ADMIN' };
+      return presentOrderLedger(unwrap(await ledgerForOrder(ctx.em, query)));
+    }),
 
-  verify: adminProcedure.query(async ({ ctx }) =>
-    presentLedgerReport(await verifyStoredLedger(ctx.em)),
-  ),
+  verify: adminProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/ledger/verify',
+        tags,
+        summary: "Check the ledger's invariants (admin)",
+      },
+    })
+    .output(ledgerReportOutput)
+    .query(async ({ ctx }) => presentLedgerReport(await verifyStoredLedger(ctx.em))),
 });

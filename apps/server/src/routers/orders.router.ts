@@ -8,6 +8,7 @@ import { getOrder } from '../use-cases/get-order.js';
 import { listOrders } from '../use-cases/list-orders.js';
 import { placeOrderForUser } from '../use-cases/place-order.js';
 import { id, sku } from './input-fields.js';
+import { orderOutput, orderPageOutput } from './output-schemas.js';
 import { presentOrder, presentOrderPage } from './presenters.js';
 
 // Unknown keys are stripped: a `priceCents` on an item or a `total` on the order never reaches
@@ -16,10 +17,12 @@ const item = z.object({
   sku,
   quantity: z.number().int().min(ORDER_LIMITS.minQuantity).max(ORDER_LIMITS.maxQuantity),
 });
-const createInput = z.object({
-  items: z.array(item).min(ORDER_LIMITS.minLines).max(ORDER_LIMITS.maxLines),
-  idempotencyKey: z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH).optional(),
-});
+const createInput = z
+  .object({
+    items: z.array(item).min(ORDER_LIMITS.minLines).max(ORDER_LIMITS.maxLines),
+    idempotencyKey: z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH).optional(),
+  })
+  .meta({ examples: [{ items: [{ sku: 'MUG-01', quantity: 2 }] }] });
 const listInput = z
   .object({
     status: z.enum(ORDER_STATUSES).optional(),
@@ -32,32 +35,49 @@ const listInput = z
   })
   .prefault({});
 
+const tags = ['orders'];
+const route = (method: 'GET' | 'POST', path: `/${string}`, summary: string) => ({
+  openapi: { method, path, tags, summary },
+});
+
 /** The caller's orders; another user's order is NOT_FOUND, never FORBIDDEN. */
 export const ordersRouter = router({
-  create: authedProcedure.input(createInput).mutation(async ({ ctx, input }) => {
-    const { now, config } = ctx.services;
-    const deps = { em: ctx.em, now: now(), orderTtlMs: config.orderTtlMs };
-    return presentOrder(
-      unwrap(await placeOrderForUser(deps, { ...input, userId: ctx.user.userId })),
-    );
-  }),
+  create: authedProcedure
+    .meta(route('POST', '/api/orders', 'Place an order: prices it and reserves its stock'))
+    .input(createInput)
+    .output(orderOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { now, config } = ctx.services;
+      const deps = { em: ctx.em, now: now(), orderTtlMs: config.orderTtlMs };
+      return presentOrder(
+        unwrap(await placeOrderForUser(deps, { ...input, userId: ctx.user.userId })),
+      );
+    }),
 
   get: authedProcedure
+    .meta(route('GET', '/api/orders/{id}', 'One of your orders'))
     .input(z.object({ id }))
+    .output(orderOutput)
     .query(async ({ ctx, input }) =>
       presentOrder(unwrap(await getOrder(ctx, { userId: ctx.user.userId, orderId: input.id }))),
     ),
 
   list: authedProcedure
+    .meta(route('GET', '/api/orders', 'Your orders, newest first, a page at a time'))
     .input(listInput)
+    .output(orderPageOutput)
     .query(async ({ ctx, input }) =>
       presentOrderPage(unwrap(await listOrders(ctx, { ...input, userId: ctx.user.userId }))),
     ),
 
-  cancel: authedProcedure.input(z.object({ id })).mutation(async ({ ctx, input }) => {
-    const deps = { em: ctx.em, now: ctx.services.now() };
-    return presentOrder(
-      unwrap(await cancelOrder(deps, { userId: ctx.user.userId, orderId: input.id })),
-    );
-  }),
+  cancel: authedProcedure
+    .meta(route('POST', '/api/orders/{id}/cancel', 'Cancel a PENDING order, releasing its stock'))
+    .input(z.object({ id }))
+    .output(orderOutput)
+    .mutation(async ({ ctx, input }) => {
+      const deps = { em: ctx.em, now: ctx.services.now(), metrics: ctx.services.metrics.domain };
+      return presentOrder(
+        unwrap(await cancelOrder(deps, { userId: ctx.user.userId, orderId: input.id })),
+      );
+    }),
 });

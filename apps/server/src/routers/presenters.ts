@@ -49,7 +49,8 @@ export interface OrderDto {
   readonly status: OrderStatus;
   readonly currency: string;
   readonly totalCents: number;
-  readonly lines: readonly {
+  // Mutable, as in the output schema (output-schemas.ts) that tRPC checks this against.
+  readonly lines: {
     readonly sku: string;
     readonly name: string;
     readonly quantity: number;

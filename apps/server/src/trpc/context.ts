@@ -3,6 +3,7 @@ import type { EntityManager, Orm } from '@orders/db';
 import type { Logger } from 'pino';
 import type { TokenService, TokenSubject } from '../auth/jwt.js';
 import type { Config } from '../config.js';
+import type { AppMetrics } from '../metrics/app-metrics.js';
 import type { CardFingerprinter } from '../payments/card-fingerprint.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
@@ -20,6 +21,8 @@ export interface AppServices {
   };
   /** The clock; tests pass a fixed one. */
   readonly now: () => Date;
+  /** This instance's Prometheus registry and the counters the use cases increment. */
+  readonly metrics: AppMetrics;
 }
 
 /** What the bearer token (if any) established about the caller. */
@@ -35,29 +38,36 @@ export interface Context {
   readonly em: EntityManager;
   readonly caller: Caller;
   readonly clientIp: string;
+  /** The `Idempotency-Key` request header, for procedures that accept the key that way. */
+  readonly idempotencyKeyHeader: string | undefined;
 }
 
 export function createContextInner(opts: {
   services: AppServices;
   caller?: Caller;
   clientIp?: string;
+  idempotencyKeyHeader?: string;
 }): Context {
   return {
     services: opts.services,
     em: opts.services.orm.em.fork(),
     caller: opts.caller ?? { kind: 'anonymous' },
     clientIp: opts.clientIp ?? 'local',
+    idempotencyKeyHeader: opts.idempotencyKeyHeader,
   };
 }
 
-/** The outer context: reads the HTTP request (bearer token, peer address). */
+/** The outer context: reads the HTTP request (bearer token, peer address, idempotency key). */
 export function createContextFactory(services: AppServices) {
-  return async ({ req }: { req: IncomingMessage }): Promise<Context> =>
-    createContextInner({
+  return async ({ req }: { req: IncomingMessage }): Promise<Context> => {
+    const idempotencyKey = req.headers['idempotency-key'];
+    return createContextInner({
       services,
       caller: await identifyCaller(services, req.headers.authorization),
       clientIp: req.socket.remoteAddress ?? 'unknown',
+      ...(typeof idempotencyKey === 'string' ? { idempotencyKeyHeader: idempotencyKey } : {}),
     });
+  };
 }
 
 async function identifyCaller(

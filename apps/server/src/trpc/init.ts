@@ -1,13 +1,14 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
 import { formatError } from './error-format.js';
 import { domainErrorToTRPC } from './domain-error-map.js';
 
 /**
  * The one tRPC instance. `isDev: false` always: a stack trace never leaves the server, whatever
- * NODE_ENV says.
+ * NODE_ENV says. Procedures may carry `meta.openapi`: the REST mirror's method and path.
  */
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
   isDev: false,
   errorFormatter: formatError,
 });

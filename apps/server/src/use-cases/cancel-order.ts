@@ -17,6 +17,7 @@ import {
   transitionOrderStatus,
   type EntityManager,
 } from '@orders/db';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 
 /**
  * The owner cancels a PENDING order: CANCELLED and its stock released, in one transaction, with
@@ -25,10 +26,10 @@ import {
  * (PAYMENT.ALREADY_PAID, a conflict): the payment engine owns it until the payment settles.
  */
 export async function cancelOrder(
-  deps: { em: EntityManager; now: Date },
+  deps: { em: EntityManager; now: Date; metrics: DomainMetrics },
   input: { userId: string; orderId: string },
 ): Promise<Result<Order, DomainError>> {
-  return retryTransient(() =>
+  const result = await retryTransient(() =>
     runInTransaction(deps.em, async (em): Promise<Result<Order, DomainError>> => {
       const order = await lockOrder(em, input.orderId);
       if (!order || order.userId !== input.userId) {
@@ -59,4 +60,6 @@ export async function cancelOrder(
       return ok(cancelled.value);
     }),
   );
+  if (result.ok) deps.metrics.ordersCancelled('customer', 1);
+  return result;
 }

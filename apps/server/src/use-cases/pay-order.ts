@@ -18,6 +18,7 @@ import {
   takeOverIdempotencyKey,
   type EntityManager,
 } from '@orders/db';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { CardFingerprinter } from '../payments/card-fingerprint.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
@@ -37,9 +38,11 @@ export interface PayOrderDeps {
   readonly settings: PaymentSettings;
   readonly fingerprint: CardFingerprinter;
   readonly now: () => Date;
+  readonly metrics: DomainMetrics;
 }
 
 const SCOPE = 'payments.pay';
+const FRAUD_REJECTION = { status: 'FAILED_FINAL', failureCode: 'FRAUD_REJECTED' } as const;
 
 /**
  * `payments.pay` (DESIGN §2–3): the card is checked (nothing is created for an invalid one), the
@@ -111,7 +114,9 @@ export async function payOrder(
     await releaseIdempotencyKey(deps.em.fork(), keyRef);
     return created;
   }
-  if (!created.value.final) void deps.engine.drive(created.value.paymentId);
+  // A payment is final at creation only when the fraud rules rejected it.
+  if (created.value.final) deps.metrics.paymentSettled(FRAUD_REJECTION);
+  else void deps.engine.drive(created.value.paymentId);
   return report(deps, input);
 }
 

@@ -9,6 +9,7 @@ import {
   type Orm,
 } from '@orders/db';
 import type { Logger } from 'pino';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
 import { LOGIN_LIMIT } from '../use-cases/log-in.js';
@@ -39,6 +40,7 @@ export function startPaymentWorker(deps: {
   settings: PaymentSettings;
   logger: Logger;
   now: () => Date;
+  metrics: DomainMetrics;
 }): PaymentWorker {
   let stopped = false;
 
@@ -55,6 +57,7 @@ export function startPaymentWorker(deps: {
       ),
     );
     if (ids.length > 0) deps.logger.info({ claimed: ids.length }, 'worker claimed payments');
+    deps.metrics.paymentsClaimed(ids.length);
     for (const id of ids) void deps.engine.drive(id);
   }
 
@@ -63,11 +66,14 @@ export function startPaymentWorker(deps: {
     const expired = await retryTransient(() =>
       deps.orm.em.fork().transactional(async (em) => {
         const ids = await findExpiredPendingOrders(em, now, EXPIRE_BATCH);
-        for (const id of ids) await expireOrder(em, id, now);
-        return ids.length;
+        // An order paid or cancelled meanwhile is skipped (false): count what did expire.
+        let count = 0;
+        for (const id of ids) if (await expireOrder(em, id, now)) count++;
+        return count;
       }),
     );
     if (expired > 0) deps.logger.info({ expired }, 'worker expired orders');
+    deps.metrics.ordersCancelled('expired', expired);
   }
 
   let lastHousekeeping = 0;

@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
+import type { AppRouter } from '../router.js';
+import type { ProcedureHooks } from './request-record.js';
+
+/**
+ * The REST mirror (`/auth/…`, `/api/…`): trpc-to-openapi maps each method and path to the
+ * procedure whose `meta.openapi` names it and calls it through the router — the same input
+ * schema, middlewares (auth, roles), use case and error formatter as the tRPC endpoint. It maps
+ * tRPC codes to HTTP statuses and keeps the formatter's `data` (so `data.domainCode`) in the body.
+ */
+export function createRestHandler(options: {
+  router: AppRouter;
+  hooks: ProcedureHooks;
+  maxBodySize: number;
+}): (req: IncomingMessage, res: ServerResponse) => void {
+  const { hooks } = options;
+  const handle = createOpenApiNodeHttpHandler({
+    router: options.router,
+    createContext: hooks.createContext,
+    onError: hooks.onError,
+    responseMeta: hooks.responseMeta,
+    maxBodySize: options.maxBodySize,
+  });
+  return (req, res) => {
+    normaliseJsonContentType(req);
+    handle(req, res).catch(() => {
+      // The adapter answers every error itself; this is a last resort that leaks nothing.
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'internal server error', code: 'INTERNAL_SERVER_ERROR' }));
+    });
+  };
+}
+
+/**
+ * The adapter parses a body only when its type is exactly `application/json`, and refuses a POST
+ * without a type. Clients send `application/json; charset=utf-8`, and body-less POSTs (cancel):
+ * both are read as JSON here, which is what they are.
+ */
+function normaliseJsonContentType(req: IncomingMessage): void {
+  const type = req.headers['content-type'];
+  if (type === undefined) {
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined ||
+      Number(req.headers['content-length'] ?? '0') > 0;
+    if (!hasBody) req.headers['content-type'] = 'application/json';
+    return;
+  }
+  if (/^application\/json\s*(;|$)/i.test(type)) req.headers['content-type'] = 'application/json';
+}

@@ -1,0 +1,32 @@
+import type { Orm } from '@orders/db';
+import { describe, expect, it } from 'vitest';
+import { metricValue } from '../testing/metrics-text.js';
+import { createAppMetrics } from './app-metrics.js';
+
+// An ORM whose connection has no knex pool (closed, or another driver): the gauge reads 0.
+const ormWithoutPool = { em: { getConnection: () => ({}) } } as unknown as Orm;
+
+describe('createAppMetrics', () => {
+  it('gives each app instance its own registry: two in one process count apart', async () => {
+    const first = createAppMetrics(ormWithoutPool);
+    const second = createAppMetrics(ormWithoutPool);
+    const request = {
+      transport: 'rest',
+      procedure: 'orders.get',
+      code: 'OK',
+      status: 200,
+    } as const;
+    first.http.observe({ ...request, seconds: 0.01 });
+    first.domain.paymentsClaimed(2);
+    const labels = { transport: 'rest', procedure: 'orders.get', code: 'OK', status: '200' };
+    expect(metricValue(await first.registry.metrics(), 'http_requests_total', labels)).toBe(1);
+    expect(metricValue(await second.registry.metrics(), 'http_requests_total', labels)).toBe(0);
+    expect(metricValue(await second.registry.metrics(), 'worker_claimed_payments_total')).toBe(0);
+  });
+
+  it('reports process metrics and reads the pool gauge as 0 without a pool', async () => {
+    const text = await createAppMetrics(ormWithoutPool).registry.metrics();
+    expect(text).toContain('process_resident_memory_bytes');
+    expect(metricValue(text, 'db_pool_connections', { state: 'used' })).toBe(0);
+  });
+});

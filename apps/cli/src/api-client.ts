@@ -1,5 +1,6 @@
 import type { AppRouter } from '@orders/server';
 import type { TRPCClient } from '@trpc/client';
+import type { inferRouterOutputs } from '@trpc/server';
 
 /** The typed API: `client.auth.me.query()`, `client.orders.create.mutate(…)`, … */
 export type ApiClient = TRPCClient<AppRouter>;
@@ -35,3 +36,13 @@ export async function createApiClient(options: ApiClientOptions): Promise<ApiCli
     links: [httpLink({ url: `${options.server}/trpc`, headers, fetch: timedFetch })],
   });
 }
+
+type Outputs = inferRouterOutputs<AppRouter>;
+
+/** The API's shapes (DESIGN §3), as the server's types say — nothing is restated by hand. */
+export type Product = Outputs['products']['list'][number];
+export type Order = Outputs['orders']['get'];
+export type OrderPage = Outputs['orders']['list'];
+export type Payment = Outputs['payments']['get'];
+export type OrderLedger = Outputs['ledger']['forOrder'];
+export type LedgerReport = Outputs['ledger']['verify'];

@@ -3,6 +3,7 @@ import { credentialsPath, loadCredentials } from './credentials.js';
 import type { CliEnv } from './env.js';
 import { ExitCode, ExitError, NOT_LOGGED_IN } from './errors.js';
 import { createOutput, type CliIo, type Output } from './output.js';
+import type { Asker } from './prompts.js';
 
 /** The program-wide options, as commander parsed them. */
 export interface GlobalOptions {
@@ -21,12 +22,17 @@ export interface CliContext {
   readonly json: boolean;
   /** Prompts are allowed: stdin and stdout are terminals and the output is not `--json`. */
   readonly interactive: boolean;
+  /** What the prompts need: whether they may ask, and the streams to ask on. */
+  readonly asker: Asker;
   readonly out: Output;
   readonly credentialsFile: string;
   /** A client without a token, for sign-up and login. */
   publicClient(): Promise<ApiClient>;
-  /** A client with `ORDERSCTL_TOKEN` or the saved login for this server; exit 3 when there is none. */
-  authedClient(): Promise<ApiClient>;
+  /**
+   * A client with `ORDERSCTL_TOKEN` or the saved login for this server; exit 3 when there is none.
+   * `timeoutMs` for a call known to take long (`payments.pay` waits for the outcome).
+   */
+  authedClient(options?: { readonly timeoutMs?: number }): Promise<ApiClient>;
 }
 
 /** Commands receive this and call it in their action, after the global options are parsed. */
@@ -42,18 +48,20 @@ export async function createContext(
   const server = normalizeServer(options.server);
   const credentialsFile = credentialsPath(env.configDir);
   const userAgent = `ordersctl/${version}`;
+  const interactive = !json && io.stdin.isTTY === true && io.stdout.isTTY === true;
   return {
     io,
     env,
     server,
     json,
-    interactive: !json && io.stdin.isTTY === true && io.stdout.isTTY === true,
+    interactive,
+    asker: { interactive, input: io.stdin, output: io.stdout },
     out: await createOutput(io, { json, color: options.color && !env.noColor }),
     credentialsFile,
     publicClient: () => createApiClient({ server, userAgent }),
-    async authedClient() {
+    async authedClient(options = {}) {
       const token = env.token ?? (await savedTokenFor(server, credentialsFile));
-      return createApiClient({ server, token, userAgent });
+      return createApiClient({ server, token, userAgent, ...options });
     },
   };
 }

@@ -102,3 +102,8 @@ function describe(error: unknown): string {
   );
   return parts.join(' ');
 }
+
+/** True when `error` is the server's answer with this domain code (`PAYMENT.NOT_FOUND`, …). */
+export function hasDomainCode(error: unknown, domainCode: string): boolean {
+  return apiErrorOf(error)?.domainCode === domainCode;
+}

@@ -113,6 +113,23 @@ describe('exitErrorFrom', () => {
     }
   });
 
+  it('explains a stock shortage from its facts and points at the catalogue', () => {
+    const error = apiError({
+      code: 'CONFLICT',
+      domainCode: 'INVENTORY.INSUFFICIENT_STOCK',
+      details: { sku: 'MUG', requested: 9, available: 2 },
+    });
+    expect(exitErrorFrom(error, SERVER)).toMatchObject({
+      code: 2,
+      message: 'not enough stock of MUG: asked for 9, 2 available — see `ordersctl products`',
+    });
+  });
+
+  it('treats a fraud rejection reported as an error as a payment that did not succeed (exit 4)', () => {
+    const error = apiError({ code: 'UNPROCESSABLE_CONTENT', domainCode: 'FRAUD.REJECTED' });
+    expect(exitErrorFrom(error, SERVER).code).toBe(4);
+  });
+
   it('keeps an ExitError as it is', () => {
     const error = new ExitError(4, 'payment declined');
     expect(exitErrorFrom(error, SERVER)).toBe(error);

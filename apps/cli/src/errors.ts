@@ -76,7 +76,36 @@ const byDomainCode: Readonly<Record<string, Rule>> = {
     exit: ExitCode.notFoundOrForbidden,
     say: () => 'forbidden — this needs an admin account',
   },
+  'INVENTORY.INSUFFICIENT_STOCK': {
+    exit: ExitCode.usage,
+    say: (f) =>
+      `not enough stock of ${fact(f, 'sku')}: asked for ${fact(f, 'requested')}, ${fact(f, 'available')} available — see \`ordersctl products\``,
+  },
+  'INVENTORY.PRODUCT_NOT_FOUND': {
+    exit: ExitCode.notFoundOrForbidden,
+    say: (f) =>
+      `no product with SKU ${fact(f, 'sku')} — an admin creates it with \`ordersctl inventory set ${fact(f, 'sku')} --on-hand N --price CENTS --name NAME\``,
+  },
+  'PAYMENT.ALREADY_PAID': {
+    exit: ExitCode.usage,
+    say: (f) =>
+      `order ${fact(f, 'orderId')} already has a payment (${fact(f, 'status')}) — see \`ordersctl ledger ${fact(f, 'orderId')}\``,
+  },
+  'IDEMPOTENCY.KEY_REUSED': {
+    exit: ExitCode.usage,
+    say: () =>
+      'that idempotency key was used for a different request — retry with the same card, or drop --idempotency-key',
+  },
+  // A rejection normally comes back as a FAILED_FINAL payment; should it come as an error, it is
+  // still a payment that did not succeed.
+  'FRAUD.REJECTED': { exit: ExitCode.paymentFailed, say: serverSays },
 };
+
+/** One fact of a domain error, as text ("?" when the server did not send it). */
+function fact(facts: ApiErrorFacts, name: string): string {
+  const value = facts.details[name];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '?';
+}
 
 /**
  * Every tRPC code, so the compiler notices a new one. The request was wrong (BAD_REQUEST,

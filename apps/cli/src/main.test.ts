@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestServer, TEST_ADMIN, type TestServer } from '@orders/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from './testing/build-cli.js';
 import { BUILT_MAIN, refusingServerUrl, spawnBuilt } from './testing/run-cli.js';
 
 const manifest = JSON.parse(
@@ -18,11 +17,7 @@ let configDir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  // Emit dist/ exactly as `pnpm build` does, minus the type check (typecheck does that), so the
-  // binary under test is always this source, not a stale build.
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const project = fileURLToPath(new URL('../tsconfig.build.json', import.meta.url));
-  execFileSync(process.execPath, [tsc, '-p', project, '--noCheck'], { stdio: 'inherit' });
+  await buildCli();
   server = await startTestServer();
   configDir = await mkdtemp(join(tmpdir(), 'ordersctl-bin-'));
   env = { XDG_CONFIG_HOME: configDir, HOME: configDir, NO_COLOR: '1' };
@@ -91,6 +86,18 @@ describe('the built ordersctl binary', () => {
       timeoutMs: 10_000,
     });
     expect(result).toMatchObject({ code: 0, stdout: 'Logged in as admin@test.local (ADMIN)\n' });
+  });
+
+  it('exits 0 without a word when the reader closes the pipe early (`| head`)', async () => {
+    const child = spawn(process.execPath, [BUILT_MAIN, '--help'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('exits 5 naming the URL when the server is unreachable', async () => {

@@ -70,6 +70,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `ordersctl products | head -3` closes the pipe early: the reader chose to stop, nothing failed.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   process.exitCode = await run(process.argv.slice(2), io, loadCliEnv());
 }

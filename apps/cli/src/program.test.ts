@@ -32,6 +32,11 @@ describe('the ordersctl program', () => {
       'login',
       'logout',
       'whoami',
+      'products',
+      'inventory',
+      'order',
+      'pay [options] <orderId>',
+      'ledger',
       '--server <url>',
       '--json',
       '--no-color',
@@ -48,6 +53,36 @@ describe('the ordersctl program', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--password-stdin');
     expect(result.stdout).toContain('$ ordersctl login');
+    const commands = [
+      ['products'],
+      ['inventory', 'set'],
+      ['inventory', 'adjust'],
+      ['order', 'create'],
+      ['order', 'list'],
+      ['order', 'show'],
+      ['order', 'cancel'],
+      ['pay'],
+      ['ledger'],
+      ['ledger', 'verify'],
+    ];
+    for (const command of commands) {
+      const help = await cli.run([...command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`$ ordersctl ${command.join(' ')}`);
+    }
+  });
+
+  it('lists the subcommands of a command group', async () => {
+    const order = await cli.run(['order', '--help']);
+    for (const sub of ['create', 'list', 'show', 'cancel']) expect(order.stdout).toContain(sub);
+    const inventory = await cli.run(['inventory', '--help']);
+    expect(inventory.stdout).toMatch(/set \[options\] <sku>[\s\S]*adjust \[options\] <sku>/);
+  });
+
+  it('exits 2 when a command group is given no subcommand', async () => {
+    const result = await cli.run(['order']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain('Usage: ordersctl order');
   });
 
   it('shows the help on stderr and exits 2 when no command is given', async () => {

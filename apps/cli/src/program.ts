@@ -1,6 +1,11 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { inventoryCommand } from './commands/inventory.js';
+import { ledgerCommand } from './commands/ledger.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
+import { orderCommand } from './commands/order.js';
+import { payCommand } from './commands/pay.js';
+import { productsCommand } from './commands/products.js';
 import { signupCommand } from './commands/signup.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { createContext, type CliContext } from './context.js';
@@ -11,8 +16,11 @@ const EXAMPLES = `
 Examples:
   $ ordersctl signup --email ann@example.com         # then:
   $ ordersctl login --email ann@example.com
-  $ ordersctl whoami
-  $ ordersctl --server http://orders.internal:4000 whoami --json
+  $ ordersctl products
+  $ ordersctl order create --item KEYBOARD-01=1 --item MOUSE-01=2
+  $ ordersctl pay <orderId>                           # asks for the card on a terminal
+  $ ordersctl ledger <orderId>
+  $ ordersctl --server http://orders.internal:4000 order list --json
 
 Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 not logged in or token expired,
 4 payment not successful, 5 server unreachable, 6 not found or forbidden.`;
@@ -49,15 +57,24 @@ export function createProgram(io: CliIo, env: CliEnv, version: string) {
     .addCommand(signupCommand(contextFactory))
     .addCommand(loginCommand(contextFactory))
     .addCommand(logoutCommand(contextFactory))
-    .addCommand(whoamiCommand(contextFactory));
+    .addCommand(whoamiCommand(contextFactory))
+    .addCommand(productsCommand(contextFactory))
+    .addCommand(inventoryCommand(contextFactory))
+    .addCommand(orderCommand(contextFactory))
+    .addCommand(payCommand(contextFactory))
+    .addCommand(ledgerCommand(contextFactory));
   inheritSettings(program);
   return program;
 }
 
-/** `addCommand` (unlike `.command()`) does not pass on exitOverride and output settings. */
+/**
+ * `addCommand` (unlike `.command()`) does not pass on exitOverride and output settings, and no
+ * setting passes on "no `help` subcommand", so each group would grow one.
+ */
 function inheritSettings(parent: CommandUnknownOpts): void {
   for (const child of parent.commands) {
     child.copyInheritedSettings(parent);
+    child.helpCommand(false);
     inheritSettings(child);
   }
 }

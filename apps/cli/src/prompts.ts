@@ -17,7 +17,8 @@ export interface Asker {
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
 
-function missing(what: string, flag: string): ExitError {
+/** The usage error for a value that was neither given by a flag nor askable. */
+export function missing(what: string, flag: string): ExitError {
   return new ExitError(ExitCode.usage, `missing ${what} — pass ${flag} (no terminal to ask on)`);
 }
 
@@ -94,6 +95,7 @@ export async function passwordFrom(
   return first;
 }
 
-function streams(asker: Asker) {
+/** Where @inquirer/prompts reads keys and draws: the run's streams, never `process`'s. */
+export function streams(asker: Asker) {
   return { input: asker.input, output: asker.output };
 }

@@ -22,9 +22,10 @@ to the server that issued it. ORDERSCTL_TOKEN, when set, is used instead.`,
     )
     .action(async (flags) => {
       const ctx = await context();
-      const asker = { interactive: ctx.interactive, input: ctx.io.stdin, output: ctx.io.stdout };
-      const email = await emailFrom(flags.email, asker);
-      const password = await passwordFrom(flags.passwordStdin === true, asker, { confirm: false });
+      const email = await emailFrom(flags.email, ctx.asker);
+      const password = await passwordFrom(flags.passwordStdin === true, ctx.asker, {
+        confirm: false,
+      });
       const client = await ctx.publicClient();
       const session = await client.auth.login.mutate({ email, password });
       const { user } = session;

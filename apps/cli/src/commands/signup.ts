@@ -20,10 +20,11 @@ Examples:
     )
     .action(async (flags) => {
       const ctx = await context();
-      const asker = { interactive: ctx.interactive, input: ctx.io.stdin, output: ctx.io.stdout };
-      const email = await emailFrom(flags.email, asker);
-      const name = await nameFrom(flags.name, asker);
-      const password = await passwordFrom(flags.passwordStdin === true, asker, { confirm: true });
+      const email = await emailFrom(flags.email, ctx.asker);
+      const name = await nameFrom(flags.name, ctx.asker);
+      const password = await passwordFrom(flags.passwordStdin === true, ctx.asker, {
+        confirm: true,
+      });
       const client = await ctx.publicClient();
       const user = await client.auth.signup.mutate({
         email,

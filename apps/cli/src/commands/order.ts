@@ -1,0 +1,81 @@
+import { Command } from '@commander-js/extra-typings';
+import type { ContextFactory } from '../context.js';
+import { orderStatus, wholeNumber } from '../option-parsers.js';
+import { orderDetail, orderTable } from '../views/order-view.js';
+import { orderCreateCommand } from './order-create.js';
+
+/** `ordersctl order create|list|show|cancel`: the caller's own orders. */
+export function orderCommand(context: ContextFactory) {
+  return new Command('order')
+    .description('place, list, show and cancel your orders')
+    .addCommand(orderCreateCommand(context))
+    .addCommand(listCommand(context))
+    .addCommand(showCommand(context))
+    .addCommand(cancelCommand(context));
+}
+
+function listCommand(context: ContextFactory) {
+  return new Command('list')
+    .description('your orders, newest first')
+    .option(
+      '--status <status>',
+      'only PENDING, CONFIRMED, FAILED, CANCELLED or REFUNDED',
+      orderStatus,
+    )
+    .option('--limit <n>', 'at most this many (1–100)', wholeNumber(1, 100), 20)
+    .option('--cursor <cursor>', 'continue after a previous page (its nextCursor)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ordersctl order list
+  $ ordersctl order list --status pending
+  $ ordersctl order list --json | jq -r '.items[].id'`,
+    )
+    .action(async (flags) => {
+      const ctx = await context();
+      const client = await ctx.authedClient();
+      const page = await client.orders.list.query({
+        limit: flags.limit,
+        ...(flags.status === undefined ? {} : { status: flags.status }),
+        ...(flags.cursor === undefined ? {} : { cursor: flags.cursor }),
+      });
+      ctx.out.result(page, (p, style) => {
+        if (p.items.length === 0) return ['No orders yet (`ordersctl order create` places one).'];
+        const more =
+          p.nextCursor === null ? [] : ['', `More: ordersctl order list --cursor ${p.nextCursor}`];
+        return [...orderTable(p.items, style), ...more];
+      });
+    });
+}
+
+function showCommand(context: ContextFactory) {
+  return new Command('show')
+    .description('one order: status, lines and total')
+    .argument('<id>', 'the order id')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ ordersctl order show 0b6f…\n  $ ordersctl order show 0b6f… --json | jq -r .status',
+    )
+    .action(async (id) => {
+      const ctx = await context();
+      const client = await ctx.authedClient();
+      const order = await client.orders.get.query({ id: id.trim() });
+      ctx.out.result(order, (o, style) => orderDetail(o, style));
+    });
+}
+
+function cancelCommand(context: ContextFactory) {
+  return new Command('cancel')
+    .description('cancel a PENDING order and release its stock')
+    .argument('<id>', 'the order id')
+    .addHelpText('after', '\nExample:\n  $ ordersctl order cancel 0b6f…')
+    .action(async (id) => {
+      const ctx = await context();
+      const client = await ctx.authedClient();
+      const order = await client.orders.cancel.mutate({ id: id.trim() });
+      ctx.out.result(order, (o, style) => [
+        `Cancelled order ${style.bold(o.id)}; its stock is released.`,
+      ]);
+    });
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { Command } from '@commander-js/extra-typings';
+import { cardFrom } from '../card-prompts.js';
+import type { CliContext, ContextFactory } from '../context.js';
+import { hasDomainCode } from '../error-facts.js';
+import { ExitCode, ExitError } from '../errors.js';
+import { parseExpiry } from '../option-parsers.js';
+import { createProgressLog, isFinal } from '../payment-progress.js';
+import { watchPayment } from '../payment-watch.js';
+import { createProgress } from '../spinner.js';
+import { payingLine } from '../views/order-view.js';
+import { failureMessage, paymentFields } from '../views/payment-view.js';
+
+const POLL_MS = 200;
+/** After `payments.pay` answers with a payment still in flight, how long to wait for its end. */
+const SETTLE_TIMEOUT_MS = 60_000;
+/** `payments.pay` itself waits up to PAY_WAIT (at most 120 s) on the server. */
+const PAY_TIMEOUT_MS = 150_000;
+
+/** `ordersctl pay`: pays an order by card and shows each attempt as it happens. Exit 4 unless paid. */
+export function payCommand(context: ContextFactory) {
+  return new Command('pay')
+    .description('pay an order by card, showing each attempt and retry as it happens')
+    .argument('<orderId>', 'the order to pay')
+    .option('--card <number>', 'card number (asked for on a terminal)')
+    .option('--exp <MM/YY>', 'card expiry (asked for on a terminal)', parseExpiry)
+    .option('--cvc <cvc>', 'card security code (asked for, masked, on a terminal)')
+    .option('--idempotency-key <key>', 'reuse the key of an earlier try: it is never charged twice')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ordersctl pay 0b6f…                                       # asks for the card
+  $ ordersctl pay 0b6f… --card 4242424242424242 --exp 12/30 --cvc 123
+  $ ordersctl pay 0b6f… --card 4242424242424242 --exp 12/30 --cvc 123 --idempotency-key K
+
+The idempotency key is printed before the first request: if the run is interrupted, pay again
+with the same --idempotency-key and the same card to get the same payment, never a second charge.
+Exits 4 when the payment does not succeed (declined, rejected by fraud checks, retries exhausted).`,
+    )
+    .action(async (orderId, flags) => {
+      const ctx = await context();
+      const client = await ctx.authedClient();
+      const needsPrompt =
+        flags.card === undefined || flags.exp === undefined || flags.cvc === undefined;
+      if (ctx.interactive && needsPrompt) {
+        const order = await client.orders.get.query({ id: orderId });
+        ctx.io.stdout.write(`${payingLine(order, ctx.out.style)}\n`);
+      }
+      const card = await cardFrom({ card: flags.card, exp: flags.exp, cvc: flags.cvc }, ctx.asker);
+      const key = flags.idempotencyKey ?? randomUUID();
+      announceKey(ctx, key, flags.idempotencyKey !== undefined);
+
+      const payClient = await ctx.authedClient({ timeoutMs: PAY_TIMEOUT_MS });
+      const progress = createProgress(ctx.io.stderr, { animate: !ctx.json });
+      const log = createProgressLog(ctx.out.style);
+      progress.status('paying…');
+      const payment = await watchPayment({
+        pay: () =>
+          payClient.payments.pay.mutate({
+            orderId,
+            idempotencyKey: key,
+            paymentMethod: { type: 'card', ...card },
+          }),
+        get: () => client.payments.get.query({ orderId }).catch(absentWhenNotFound),
+        onSnapshot: (snapshot) => {
+          if (ctx.json) return;
+          for (const line of log.linesFor(snapshot)) progress.log(line);
+          if (isFinal(snapshot)) progress.stop();
+          else if (snapshot.status === 'RETRY')
+            progress.status(`waiting for attempt ${snapshot.attempts.length + 1}…`);
+          else progress.status(`attempt ${snapshot.attempts.length + 1}…`);
+        },
+        pollMs: POLL_MS,
+        settleTimeoutMs: SETTLE_TIMEOUT_MS,
+      }).finally(() => {
+        progress.stop();
+      });
+
+      ctx.out.result(payment, (p, style) => paymentFields(p, style));
+      if (payment.status !== 'SUCCESS')
+        throw new ExitError(ExitCode.paymentFailed, failureMessage(payment));
+    });
+}
+
+/** Printed before anything is sent, so an interrupted run can be retried without a double charge. */
+function announceKey(ctx: CliContext, key: string, given: boolean): void {
+  if (ctx.json) {
+    if (!given) ctx.io.stderr.write(`idempotency key: ${key}\n`);
+    return;
+  }
+  ctx.out.note(`idempotency key ${key}${given ? '' : ' (retry safely with --idempotency-key)'}`);
+}
+
+/** Until the payment row exists, `payments.get` answers PAYMENT.NOT_FOUND: not a failure. */
+function absentWhenNotFound(error: unknown): undefined {
+  if (hasDomainCode(error, 'PAYMENT.NOT_FOUND')) return undefined;
+  throw error;
+}

@@ -1,0 +1,45 @@
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { describe, expect, it } from 'vitest';
+import { collectItem, nonZeroInteger, parseExpiry, wholeNumber } from './option-parsers.js';
+
+const collectAll = (values: readonly string[]) =>
+  values.reduce<ReturnType<typeof collectItem>>((items, v) => collectItem(v, items), []);
+
+describe('option parsers', () => {
+  it('read whole numbers within bounds and refuse anything else', () => {
+    const count = wholeNumber(0, 100);
+    expect(count('0')).toBe(0);
+    expect(count(' 42 ')).toBe(42);
+    for (const bad of ['-1', '101', '1.5', '1e2', 'ten', '']) {
+      expect(() => count(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('read a signed delta but refuse zero', () => {
+    const delta = nonZeroInteger(1000);
+    expect(delta('-3')).toBe(-3);
+    expect(delta('7')).toBe(7);
+    expect(() => delta('0')).toThrow('a change of 0 changes nothing');
+  });
+
+  it('add the quantities of a SKU given twice, in any letter case, keeping the first order', () => {
+    expect(collectAll(['mug=2', 'TEE=1', 'MUG=3'])).toEqual([
+      { sku: 'MUG', quantity: 5 },
+      { sku: 'TEE', quantity: 1 },
+    ]);
+  });
+
+  it('refuse an item that is not SKU=QTY with a positive quantity', () => {
+    for (const bad of ['MUG', 'MUG=', '=2', 'MUG=0', 'MUG=-1', 'MUG=two']) {
+      expect(() => collectItem(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('read card expiries as MM/YY or MM/YYYY', () => {
+    expect(parseExpiry('12/30')).toEqual({ expMonth: 12, expYear: 2030 });
+    expect(parseExpiry('1 / 2031')).toEqual({ expMonth: 1, expYear: 2031 });
+    for (const bad of ['13/30', '00/30', '12/3', '1230', 'soon']) {
+      expect(() => parseExpiry(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+});

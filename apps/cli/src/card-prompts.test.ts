@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cardFrom, passesLuhn } from './card-prompts.js';
+import { passesLuhn } from '@orders/core';
+import { cardFrom } from './card-prompts.js';
 import { ExitError } from './errors.js';
 import { neverEndingStdin } from './testing/run-cli.js';
 

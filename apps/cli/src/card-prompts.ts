@@ -1,3 +1,5 @@
+// The core's own Luhn check, so the CLI refuses exactly what the server would.
+import { passesLuhn } from '@orders/core';
 import { parseExpiry, type CardExpiry } from './option-parsers.js';
 import { missing, streams, type Asker } from './prompts.js';
 
@@ -66,18 +68,4 @@ function checkExpiry(value: string): true | string {
   } catch {
     return 'enter the expiry as MM/YY, e.g. 12/30';
   }
-}
-
-/** The Luhn checksum every card number carries: catches a mistyped digit before a request. */
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
 }

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { TEST_ADMIN, type TestServer } from '@orders/server/testing';
 import { expect } from 'vitest';
 import { createApiClient, type ApiClient } from '../api-client.js';
-import { passesLuhn } from '../card-prompts.js';
+import { passesLuhn } from '@orders/core';
 import { loadCredentials } from '../credentials.js';
 import { createSandbox, type CliResult, type RunOptions, type Sandbox } from './run-cli.js';
 

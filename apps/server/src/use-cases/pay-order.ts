@@ -84,7 +84,7 @@ export async function payOrder(
         requestHash,
       );
       if (!decision.ok) return decision;
-      return report(deps, input);
+      return report(deps, input, record.resourceId);
     }
     // The request that held the key died before finishing: take it over (one taker wins).
     if (record.requestHash !== requestHash) {
@@ -117,28 +117,22 @@ export async function payOrder(
   // A payment is final at creation only when the fraud rules rejected it.
   if (created.value.final) deps.metrics.paymentSettled(FRAUD_REJECTION);
   else void deps.engine.drive(created.value.paymentId);
-  return report(deps, input);
+  return report(deps, input, created.value.paymentId);
 }
 
-/** The payment as it stands after at most PAY_WAIT of a local drive. */
+/**
+ * The payment as it stands once its local drive (if this instance runs one) has finished, or
+ * PAY_WAIT has passed: one read, after the wait.
+ */
 async function report(
   deps: PayOrderDeps,
   input: PayOrderInput,
+  paymentId: string | null,
 ): Promise<Result<PaymentView, DomainError>> {
-  const before = await getPaymentView(deps.em.fork(), {
+  if (paymentId !== null) await deps.engine.settle(paymentId, deps.settings.payWaitMs);
+  const view = await getPaymentView(deps.em.fork(), {
     orderId: input.orderId,
     userId: input.userId,
   });
-  if (before && !isFinal(before)) {
-    await deps.engine.settle(before.payment.id, deps.settings.payWaitMs);
-  }
-  const view =
-    before && !isFinal(before)
-      ? await getPaymentView(deps.em.fork(), { orderId: input.orderId, userId: input.userId })
-      : before;
   return view ? ok(view) : err({ code: 'PAYMENT.NOT_FOUND', orderId: asOrderId(input.orderId) });
-}
-
-function isFinal(view: PaymentView): boolean {
-  return view.payment.status === 'SUCCESS' || view.payment.status === 'FAILED_FINAL';
 }

@@ -108,15 +108,15 @@ export async function recordAttempt(
     };
     const chained = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
     await insertAttempt(em, payment.id, attempt, chained.link);
-    const decided2 = applyAttemptDecision(chained.payment, decision);
+    const afterDecision = applyAttemptDecision(chained.payment, decision);
 
     if (decision.status === 'RETRY') {
       const leaseUntil = decision.nextAttemptAt + ctx.settings.leaseMs;
-      await savePaymentState(em, { ...decided2, leaseUntil }, now);
-      return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: decided2 };
+      await savePaymentState(em, { ...afterDecision, leaseUntil }, now);
+      return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: afterDecision };
     }
-    await settle(em, { ...decided2, leaseOwner: null, leaseUntil: null }, now);
-    return { kind: 'stop', attempt, after: decided2 };
+    await settle(em, { ...afterDecision, leaseOwner: null, leaseUntil: null }, now);
+    return { kind: 'stop', attempt, after: afterDecision };
   });
   // Counted once committed: a transaction that rolled back (and is retried) counts nothing.
   if (recorded.attempt) ctx.metrics.attemptRecorded(recorded.attempt.outcome, recorded.after);

@@ -1,5 +1,5 @@
 import { verifyLedger } from '@orders/core';
-import { findStockDrift, initOrm, loadLedgerSnapshot } from '@orders/db';
+import { createDatabase, findStockDrift, initOrm, loadLedgerSnapshot } from '@orders/db';
 
 export interface InvariantReport {
   readonly ok: boolean;
@@ -18,14 +18,14 @@ export interface InvariantReport {
 export async function checkInvariants(databaseUrl: string): Promise<InvariantReport> {
   const orm = await initOrm({ clientUrl: databaseUrl, poolMax: 2 });
   try {
-    const em = orm.em.fork();
-    const [counts] = await em.execute<{ confirmed: string; success: string; captures: string }[]>(
+    const db = createDatabase(orm);
+    const [counts] = await db.execute<{ confirmed: string; success: string; captures: string }[]>(
       `select (select count(*) from orders where status = 'CONFIRMED') as confirmed,
               (select count(*) from payments where status = 'SUCCESS') as success,
               (select count(*) from journal_entries where kind = 'CAPTURE') as captures`,
     );
-    const drift = await findStockDrift(em);
-    const ledger = verifyLedger(await loadLedgerSnapshot(em));
+    const drift = await findStockDrift(db);
+    const ledger = verifyLedger(await loadLedgerSnapshot(db));
     const confirmedOrders = Number(counts?.confirmed ?? 0);
     const successfulPayments = Number(counts?.success ?? 0);
     const captures = Number(counts?.captures ?? 0);

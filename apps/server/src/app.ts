@@ -1,4 +1,5 @@
 import {
+  createDatabase,
   initOrm,
   migrate,
   pingDatabase,
@@ -65,10 +66,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const random = options.random ?? Math.random;
     const metrics = createAppMetrics(orm);
     const counters = metrics.domain;
-    const engine = createPaymentEngine({ orm, settings, logger, now, random, metrics: counters });
+    const db = createDatabase(orm);
+    const engine = createPaymentEngine({ db, settings, logger, now, random, metrics: counters });
     const services: AppServices = {
       config,
       orm,
+      db,
       tokens: await createTokenService(secret),
       logger,
       now,
@@ -83,7 +86,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       metrics,
     });
     const url = await listen(server, config.port, config.host);
-    const worker = startPaymentWorker({ orm, engine, settings, logger, now, metrics: counters });
+    const worker = startPaymentWorker({ db, engine, settings, logger, now, metrics: counters });
 
     let closing: Promise<void> | undefined;
     const startedOrm = orm;

@@ -66,11 +66,11 @@ const DEMO_CATALOGUE = [
 export async function seedCatalogue(services: AppServices): Promise<number> {
   if (services.config.env !== 'development') return 0;
   const at = services.now();
-  return services.orm.em.fork().transactional(async (em) => {
-    if ((await countProducts(em)) > 0) return 0;
+  return services.db.transaction(async (tx) => {
+    if ((await countProducts(tx)) > 0) return 0;
     let created = 0;
     for (const product of DEMO_CATALOGUE) {
-      if (await createProduct(em, { ...product, actor: 'system', at })) created++;
+      if (await createProduct(tx, { ...product, actor: 'system', at })) created++;
     }
     return created;
   });

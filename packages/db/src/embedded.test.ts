@@ -49,6 +49,35 @@ describe('the embedded PostgreSQL', () => {
     }
   });
 
+  it('keeps each statement of the extended protocol whole while other connections talk', async () => {
+    // Parse, Bind, Execute and Sync arrive as separate messages for one PGlite session; each
+    // connection must still get the answer to its own statement.
+    const db = await startEmbeddedPostgres();
+    const clients = Array.from({ length: 4 }, () => new pg.Client({ connectionString: db.url }));
+    try {
+      await Promise.all(clients.map((c) => c.connect()));
+      const answers = await Promise.all(
+        clients.map(async (client, c) => {
+          const wrong: string[] = [];
+          for (let i = 0; i < 150; i++) {
+            const sent = `${c}:${i}`;
+            const { rows } = await client.query<{ got: string; c: number }>(
+              `select $1::text as got, ${c} as c`,
+              [sent],
+            );
+            const got = `${String(rows[0]?.c)}:${String(rows[0]?.got)}`;
+            if (got !== `${c}:${sent}`) wrong.push(`${sent} → ${got}`);
+          }
+          return wrong;
+        }),
+      );
+      expect(answers.flat()).toEqual([]);
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+      await db.stop();
+    }
+  });
+
   it('refuses a second server on a data dir that a live process holds', async () => {
     const first = await startEmbeddedPostgres({ dataDir });
     try {

@@ -1,6 +1,8 @@
 export { startEmbeddedPostgres } from './embedded.js';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded.js';
 export { initOrm, migrate, pingDatabase } from './orm.js';
+export { createDatabase, positional } from './database.js';
+export type { Database, Row, RunResult, Sql, TransactionOptions } from './database.js';
 export type { Orm, OrmOptions } from './orm.js';
 export { classifyDbError, isUniqueViolation, retryTransient } from './db-errors.js';
 export type { DbFault, TransientRetryOptions } from './db-errors.js';
@@ -21,10 +23,12 @@ export {
   insertAttempt,
   insertPayment,
   listAttempts,
-  lockPayment,
+  lockPaymentWithAttempts,
+  readPaymentFacts,
   savePaymentState,
 } from './payments/payment.repository.js';
-export type { ChainedAttempt } from './payments/payment.repository.js';
+export type { ChainedAttempt, PaymentFacts } from './payments/payment.repository.js';
+export type { OrderHeader } from './orders/order.mapper.js';
 export { claimDuePayments, releaseLeases } from './payments/payment-lease.repository.js';
 export { JournalEntrySchema, PostingSchema } from './ledger/journal.entity.js';
 export {
@@ -63,21 +67,17 @@ export type { StockDrift } from './inventory/stock-audit.js';
 export {
   findOrderById,
   findOrderForUser,
+  findOrderHeader,
   findOrderPaymentStatus,
   insertOrder,
   lockOrder,
+  lockOrderHeader,
   transitionOrderStatus,
 } from './orders/order.repository.js';
 export { isOrderCursor, listOrdersForUser } from './orders/order-listing.js';
 export type { OrderPage } from './orders/order-listing.js';
 export { expireOrder, findExpiredPendingOrders } from './orders/order-expiry.repository.js';
-export {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  purgeIdempotencyKeys,
-  releaseIdempotencyKey,
-  takeOverIdempotencyKey,
-} from './idempotency/idempotency.repository.js';
+export { claimIdempotencyKey, purgeIdempotencyKeys } from './idempotency/idempotency.repository.js';
 export type { ClaimResult, IdempotencyKeyRecord } from './idempotency/idempotency.repository.js';
 export { IDEMPOTENCY_KEY_STATES } from './idempotency/idempotency-key.entity.js';
 export type { IdempotencyKeyState } from './idempotency/idempotency-key.entity.js';

@@ -1,15 +1,9 @@
-import { IsolationLevel } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Database, Sql } from './database.js';
 
 /**
  * Runs several reads in one read-only REPEATABLE READ transaction: they all see the same
  * committed state, so a payment and its order (settled together) are never seen half-way.
  */
-export function inSnapshot<T>(
-  em: EntityManager,
-  read: (em: EntityManager) => Promise<T>,
-): Promise<T> {
-  return em
-    .fork()
-    .transactional(read, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
+export function inSnapshot<T>(db: Database, read: (tx: Sql) => Promise<T>): Promise<T> {
+  return db.transaction(read, { snapshot: true });
 }

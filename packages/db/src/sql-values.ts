@@ -9,8 +9,10 @@ export function valuesPlaceholders(rows: number, columns: number): string {
   return Array.from({ length: rows }, () => row).join(', ');
 }
 
-/** The shape `em.execute(…, 'run')` resolves to on PostgreSQL. */
-export interface RunResult {
-  readonly affectedRows: number;
-  readonly rows: readonly Record<string, unknown>[];
+/** A `timestamptz` from a raw query: the driver hands it over as text. */
+export type DbTime = Date | string;
+
+/** Epoch ms of a raw `timestamptz` value. */
+export function epoch(value: DbTime): number {
+  return (value instanceof Date ? value : new Date(value)).getTime();
 }

@@ -2,6 +2,9 @@ import { err, ok } from '@orders/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, insertTestProducts } from './testing/order-fixtures.js';
 import { createMigratedTestDatabase } from './testing/test-db.js';
+import { classifyDbError } from './db-errors.js';
+import { positional } from './database.js';
+import { inSnapshot } from './snapshot.js';
 import { runInTransaction } from './transaction.js';
 
 type Db = Awaited<ReturnType<typeof createMigratedTestDatabase>>;
@@ -15,16 +18,13 @@ afterAll(async () => {
 
 const touch = "update products set name = 'touched' where sku = 'TX-1'";
 const nameOf = async () =>
-  (
-    await db.orm.em
-      .fork()
-      .execute<{ name: string }[]>("select name from products where sku = 'TX-1'")
-  )[0]?.name;
+  (await db.database.execute<{ name: string }[]>("select name from products where sku = 'TX-1'"))[0]
+    ?.name;
 
 describe('runInTransaction', () => {
   it('commits when the work returns ok', async () => {
     await insertTestProducts(db.orm, [{ sku: 'TX-1', onHand: 1 }]);
-    const result = await runInTransaction(db.orm.em.fork(), async (em) => {
+    const result = await runInTransaction(db.database, async (em) => {
       await em.execute(touch);
       return ok(42);
     });
@@ -33,9 +33,9 @@ describe('runInTransaction', () => {
   });
 
   it('rolls back and returns the error when the work returns err', async () => {
-    await db.orm.em.fork().execute("update products set name = 'before' where sku = 'TX-1'");
+    await db.database.execute("update products set name = 'before' where sku = 'TX-1'");
     const movements = await countRows(db.orm, 'stock_movements');
-    const result = await runInTransaction(db.orm.em.fork(), async (em) => {
+    const result = await runInTransaction(db.database, async (em) => {
       await em.execute(touch);
       return err('nope' as const);
     });
@@ -46,7 +46,7 @@ describe('runInTransaction', () => {
 
   it('rolls back and rethrows when the work throws', async () => {
     await expect(
-      runInTransaction(db.orm.em.fork(), async (em) => {
+      runInTransaction(db.database, async (em) => {
         await em.execute(touch);
         throw new Error('boom');
       }),
@@ -54,14 +54,32 @@ describe('runInTransaction', () => {
     expect(await nameOf()).toBe('before');
   });
 
-  it('keeps an inner rollback to the inner call', async () => {
-    const result = await runInTransaction(db.orm.em.fork(), async (em) => {
-      const inner = await runInTransaction(em, () => Promise.resolve(err('inner' as const)));
-      expect(inner).toEqual({ ok: false, error: 'inner' });
-      await em.execute(touch);
-      return ok('outer');
+  it('hands database errors over as the ORM exceptions the rest of the code classifies', async () => {
+    const duplicate = runInTransaction(db.database, async (em) => {
+      await em.execute(
+        "insert into products (id, sku, name, price_cents, on_hand) select gen_random_uuid(), sku, name, price_cents, 0 from products where sku = 'TX-1'",
+      );
+      return ok(undefined);
     });
-    expect(result).toEqual({ ok: true, value: 'outer' });
-    expect(await nameOf()).toBe('touched');
+    const error: unknown = await duplicate.catch((e: unknown) => e);
+    expect(classifyDbError(error)).toEqual({ kind: 'unique', constraint: 'products_sku_unique' });
+  });
+
+  it('reads a snapshot that refuses writes', async () => {
+    await expect(inSnapshot(db.database, (em) => em.execute(touch))).rejects.toThrow(
+      /read-only transaction/,
+    );
+    const rows = await inSnapshot(db.database, (em) =>
+      em.execute<{ name: string }[]>("select name from products where sku = 'TX-1'"),
+    );
+    expect(rows).toEqual([{ name: 'before' }]);
+  });
+});
+
+describe('positional', () => {
+  it('numbers the placeholders, leaving quoted question marks alone', () => {
+    expect(positional(`select ?, '?', "a?b", ? from t where x = ?`)).toBe(
+      `select $1, '?', "a?b", $2 from t where x = $3`,
+    );
   });
 });

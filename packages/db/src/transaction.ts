@@ -1,20 +1,20 @@
 import type { Err, Result } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Database, Sql } from './database.js';
 
 /**
- * Runs `work` in one transaction on a fork of `em`: commits when it returns `ok`, rolls back when
- * it returns `err` (a business failure must leave nothing behind — an order whose stock could not
- * be reserved is not half-written) or throws. The `err` is returned as is, not thrown.
+ * Runs `work` in one transaction: commits when it returns `ok`, rolls back when it returns `err`
+ * (a business failure must leave nothing behind — an order whose stock could not be reserved is
+ * not half-written) or throws. The `err` is returned as is, not thrown.
  */
 export async function runInTransaction<T, E>(
-  em: EntityManager,
-  work: (em: EntityManager) => Promise<Result<T, E>>,
+  db: Database,
+  work: (tx: Sql) => Promise<Result<T, E>>,
 ): Promise<Result<T, E>> {
   // A signal unique to this call, so a nested call's rollback is never mistaken for ours.
   const rollback = new Error('rolled back on a business failure');
   let failure: Err<E> | undefined;
   try {
-    return await em.transactional(async (tx) => {
+    return await db.transaction(async (tx) => {
       const result = await work(tx);
       if (!result.ok) {
         failure = result;

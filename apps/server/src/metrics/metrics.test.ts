@@ -139,7 +139,7 @@ describe('GET /metrics', () => {
     const order = await placeOrderFor(admin, client, { sku: nextSku(), quantity: 1 });
     const paymentId = crypto.randomUUID();
     // A payment whose driver died: its lease ran out a second ago.
-    await insertPayment(server.services.orm.em.fork(), {
+    await insertPayment(server.services.db, {
       id: asPaymentId(paymentId),
       orderId: asOrderId(order.id),
       userId: asUserId(userId),

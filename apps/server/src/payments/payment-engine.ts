@@ -1,24 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { releaseLeases, retryTransient, type Orm } from '@orders/db';
+import { releaseLeases, retryTransient, type Database } from '@orders/db';
 import type { Logger } from 'pino';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
-import { recordAttempt, startAttempt } from './payment-steps.js';
+import {
+  recordAttempt,
+  startAttempt,
+  type SettledPayment,
+  type StartResult,
+} from './payment-steps.js';
 import type { PaymentSettings } from './payment-settings.js';
 
 /** Drives payments through their attempts; one per server instance. */
 export interface PaymentEngine {
   /** This instance's lease-owner id. */
   readonly owner: string;
-  /** Drives the payment until it is final, this instance loses it, or the engine stops. */
-  drive(paymentId: string): Promise<void>;
-  /** Waits for a local drive of the payment (if any) to finish, at most `ms`. */
-  settle(paymentId: string, ms: number): Promise<void>;
+  /**
+   * Drives the payment until it is final, this instance loses it, or the engine stops. Pass
+   * `started` for a payment whose attempt this instance has just committed as started (a new
+   * payment): the drive goes straight to the gateway. Resolves to the settled payment when this
+   * drive settled it.
+   */
+  drive(paymentId: string, started?: StartedAttempt): Promise<SettledPayment | undefined>;
+  /**
+   * Waits for a local drive of the payment (if any) to finish, at most `ms`; the settled payment
+   * if that drive settled it in time.
+   */
+  settle(paymentId: string, ms: number): Promise<SettledPayment | undefined>;
   /** Stops driving; leases are handed back so another instance continues at once. */
   stop(): Promise<void>;
 }
 
+/** An attempt committed as started (PROCESSING, leased to this engine), not yet made. */
+export type StartedAttempt = Extract<StartResult, { kind: 'attempt' }>;
+
 export interface PaymentEngineDeps {
-  readonly orm: Orm;
+  readonly db: Database;
   readonly settings: PaymentSettings;
   readonly logger: Logger;
   readonly now: () => Date;
@@ -34,33 +50,40 @@ export interface PaymentEngineDeps {
  */
 export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
   const owner = `engine-${randomUUID()}`;
-  const active = new Map<string, Promise<void>>();
+  const active = new Map<string, Promise<SettledPayment | undefined>>();
   const stopController = new AbortController();
 
-  async function run(paymentId: string): Promise<void> {
+  async function run(
+    paymentId: string,
+    first: StartedAttempt | undefined,
+  ): Promise<SettledPayment | undefined> {
     const context = { ...deps, owner };
+    let begun: StartResult | undefined = first;
     while (!stopController.signal.aborted) {
-      const started = await retryTransient(() => startAttempt(context, paymentId));
-      if (started.kind === 'stop') return;
+      const started = begun ?? (await retryTransient(() => startAttempt(context, paymentId)));
+      begun = undefined;
+      if (started.kind === 'stop') return undefined;
       if (started.kind === 'wait') {
         await sleep(started.untilMs - deps.now().getTime(), stopController.signal);
         continue;
       }
       const recorded = await retryTransient(() => recordAttempt(context, started));
-      if (recorded.kind === 'stop') return;
+      if (recorded.kind === 'stop') return recorded.settled;
       await sleep(recorded.retryAtMs - deps.now().getTime(), stopController.signal);
     }
+    return undefined;
   }
 
   return {
     owner,
-    drive(paymentId) {
+    drive(paymentId, started) {
       const running = active.get(paymentId);
       if (running) return running;
-      const drive = run(paymentId)
+      const drive = run(paymentId, started)
         .catch((error: unknown) => {
           // The lease runs out and a worker picks the payment up again.
           deps.logger.error({ paymentId, error: nameOf(error) }, 'payment drive failed');
+          return undefined;
         })
         .finally(() => active.delete(paymentId));
       active.set(paymentId, drive);
@@ -68,12 +91,12 @@ export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
     },
     async settle(paymentId, ms) {
       const running = active.get(paymentId);
-      if (running) await Promise.race([running, sleep(ms)]);
+      return running ? Promise.race([running, sleep(ms).then(() => undefined)]) : undefined;
     },
     async stop() {
       stopController.abort();
       await Promise.allSettled(active.values());
-      await releaseLeases(deps.orm.em.fork(), owner);
+      await releaseLeases(deps.db, owner);
     },
   };
 }

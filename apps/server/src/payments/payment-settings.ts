@@ -19,11 +19,7 @@ export interface PaymentSettings {
   readonly leaseMs: number;
   /** How often the worker looks for due payments and expired orders. */
   readonly workerPollMs: number;
-  /** An IN_PROGRESS idempotency key older than this belongs to a request that died. */
-  readonly staleKeyMs: number;
 }
-
-const STALE_KEY_MS = 30_000;
 
 /** DESIGN §2's defaults, with what the configuration changes. */
 export function paymentSettingsFrom(config: Config['payments']): PaymentSettings {
@@ -40,6 +36,5 @@ export function paymentSettingsFrom(config: Config['payments']): PaymentSettings
     payWaitMs: config.payWaitMs,
     leaseMs: config.leaseMs,
     workerPollMs: config.workerPollMs,
-    staleKeyMs: STALE_KEY_MS,
   };
 }

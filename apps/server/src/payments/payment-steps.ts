@@ -9,10 +9,9 @@ import {
 } from '@orders/core';
 import {
   insertAttempt,
-  listAttempts,
-  lockPayment,
+  lockPaymentWithAttempts,
   savePaymentState,
-  type EntityManager,
+  type Sql,
   type StoredPayment,
 } from '@orders/db';
 import type { PaymentEngineDeps } from './payment-engine.js';
@@ -25,8 +24,16 @@ export type StartResult =
   | { readonly kind: 'wait'; readonly untilMs: number }
   | { readonly kind: 'attempt'; readonly payment: StoredPayment; readonly attemptNo: number };
 
+/** A payment that reached its final state, as the drive that settled it committed it. */
+export interface SettledPayment {
+  readonly payment: StoredPayment;
+  readonly attempts: readonly PaymentAttempt[];
+  readonly orderStatus: 'CONFIRMED' | 'FAILED';
+}
+
 export type RecordResult =
-  { readonly kind: 'stop' } | { readonly kind: 'retry'; readonly retryAtMs: number };
+  | { readonly kind: 'stop'; readonly settled?: SettledPayment }
+  | { readonly kind: 'retry'; readonly retryAtMs: number };
 
 /** A result, with the attempt this call recorded (if any) and the payment it left. */
 type Recorded = RecordResult &
@@ -43,9 +50,11 @@ const FINAL_STATUSES = new Set(['SUCCESS', 'FAILED_FINAL']);
  * not yet due. A payment found PROCESSING is a re-drive of the same attempt number.
  */
 export function startAttempt(ctx: StepContext, paymentId: string): Promise<StartResult> {
-  return ctx.orm.em.fork().transactional(async (em) => {
-    const payment = await lockPayment(em, paymentId);
-    if (!payment || FINAL_STATUSES.has(payment.status) || payment.leaseOwner !== ctx.owner) {
+  return ctx.db.transaction(async (tx) => {
+    const locked = await lockPaymentWithAttempts(tx, paymentId);
+    if (!locked) return { kind: 'stop' };
+    const { payment, attempts } = locked;
+    if (FINAL_STATUSES.has(payment.status) || payment.leaseOwner !== ctx.owner) {
       return { kind: 'stop' };
     }
     const now = ctx.now().getTime();
@@ -56,10 +65,10 @@ export function startAttempt(ctx: StepContext, paymentId: string): Promise<Start
     ) {
       return { kind: 'wait', untilMs: payment.nextAttemptAt };
     }
-    const begun = beginAttempt(payment, await listAttempts(em, paymentId));
+    const begun = beginAttempt(payment, attempts);
     if (!begun.ok) throw new Error(`cannot start an attempt: ${begun.error.code}`);
     const started = { ...begun.value.payment, leaseUntil: now + ctx.settings.leaseMs };
-    await savePaymentState(em, started, new Date(now));
+    await savePaymentState(tx, started, new Date(now));
     return { kind: 'attempt', payment: started, attemptNo: begun.value.attemptNo };
   });
 }
@@ -82,12 +91,13 @@ export async function recordAttempt(
   });
   const latencyMs = Math.round(performance.now() - callStarted);
 
-  const recorded = await ctx.orm.em.fork().transactional(async (em): Promise<Recorded> => {
-    const payment = await lockPayment(em, startedPayment.id);
-    if (!payment || payment.leaseOwner !== ctx.owner || payment.status !== 'PROCESSING') {
+  const recorded = await ctx.db.transaction(async (tx): Promise<Recorded> => {
+    const locked = await lockPaymentWithAttempts(tx, startedPayment.id);
+    if (!locked) return { kind: 'stop' };
+    const { payment, attempts } = locked;
+    if (payment.leaseOwner !== ctx.owner || payment.status !== 'PROCESSING') {
       return { kind: 'stop' };
     }
-    const attempts = await listAttempts(em, payment.id);
     if (attempts.length >= attemptNo) return { kind: 'stop' }; // recorded by another driver
     const now = ctx.now();
     const decided = decideAfterAttempt({
@@ -107,23 +117,33 @@ export async function recordAttempt(
       gatewayRef: decision.attempt.outcome === 'ERROR' ? null : `sim_${payment.id}_${attemptNo}`,
     };
     const chained = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
-    await insertAttempt(em, payment.id, attempt, chained.link);
+    await insertAttempt(tx, payment.id, attempt, chained.link);
     const afterDecision = applyAttemptDecision(chained.payment, decision);
 
     if (decision.status === 'RETRY') {
       const leaseUntil = decision.nextAttemptAt + ctx.settings.leaseMs;
-      await savePaymentState(em, { ...afterDecision, leaseUntil }, now);
+      await savePaymentState(tx, { ...afterDecision, leaseUntil }, now);
       return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: afterDecision };
     }
-    await settle(em, { ...afterDecision, leaseOwner: null, leaseUntil: null }, now);
-    return { kind: 'stop', attempt, after: afterDecision };
+    const settled = await settle(tx, { ...afterDecision, leaseOwner: null, leaseUntil: null }, now);
+    return {
+      kind: 'stop',
+      attempt,
+      after: afterDecision,
+      settled: {
+        payment: settled,
+        attempts: [...attempts.map((a) => a.attempt), attempt],
+        orderStatus: settled.status === 'SUCCESS' ? 'CONFIRMED' : 'FAILED',
+      },
+    };
   });
   // Counted once committed: a transaction that rolled back (and is retried) counts nothing.
   if (recorded.attempt) ctx.metrics.attemptRecorded(recorded.attempt.outcome, recorded.after);
   return recorded;
 }
 
-async function settle(em: EntityManager, payment: StoredPayment, at: Date): Promise<void> {
-  const settled = await settlePayment(em, payment, at);
-  await savePaymentState(em, settled, at);
+async function settle(tx: Sql, payment: StoredPayment, at: Date): Promise<StoredPayment> {
+  const settled = await settlePayment(tx, payment, at);
+  await savePaymentState(tx, settled, at);
+  return settled;
 }

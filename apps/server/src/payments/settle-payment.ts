@@ -4,7 +4,7 @@ import {
   insertJournalEntry,
   releaseOrderStock,
   transitionOrderStatus,
-  type EntityManager,
+  type Sql,
   type StoredPayment,
 } from '@orders/db';
 
@@ -16,23 +16,23 @@ const ACTOR = 'payment-engine';
  * Returns the payment with its chain head moved past the capture entry.
  */
 export async function settlePayment(
-  em: EntityManager,
+  tx: Sql,
   payment: StoredPayment,
   at: Date,
 ): Promise<StoredPayment> {
   const orderId = payment.orderId;
   if (payment.status === 'SUCCESS') {
-    await moveOrder(em, orderId, 'CONFIRMED', 'payment succeeded', at);
-    await commitOrderStock(em, { orderId, actor: ACTOR, at });
+    await moveOrder(tx, orderId, 'CONFIRMED', 'payment succeeded', at);
+    await commitOrderStock(tx, { orderId, actor: ACTOR, at });
     const entry = buildCaptureEntry(payment.id, payment.amount);
     const chained = appendToPaymentChain(payment, journalChainRecord(entry));
-    await insertJournalEntry(em, entry, chained.link, at);
+    await insertJournalEntry(tx, entry, chained.link, at);
     return chained.payment;
   }
   if (payment.status === 'FAILED_FINAL') {
     const reason = `payment failed: ${payment.failureCode ?? 'unknown'}`;
-    await moveOrder(em, orderId, 'FAILED', reason, at);
-    await releaseOrderStock(em, { orderId, reason, actor: ACTOR, at });
+    await moveOrder(tx, orderId, 'FAILED', reason, at);
+    await releaseOrderStock(tx, { orderId, reason, actor: ACTOR, at });
     return payment;
   }
   throw new Error(`settlePayment called for a ${payment.status} payment`);
@@ -43,13 +43,13 @@ export async function settlePayment(
  * exists), so it is PENDING here; anything else is a bug, and the transaction rolls back.
  */
 async function moveOrder(
-  em: EntityManager,
+  tx: Sql,
   orderId: string,
   to: 'CONFIRMED' | 'FAILED',
   reason: string,
   at: Date,
 ): Promise<void> {
-  const moved = await transitionOrderStatus(em, {
+  const moved = await transitionOrderStatus(tx, {
     orderId,
     from: 'PENDING',
     to,

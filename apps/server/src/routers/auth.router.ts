@@ -29,7 +29,7 @@ export const authRouter = router({
     .input(signUpInput)
     .output(userOutput)
     .mutation(async ({ ctx, input }) => {
-      const user = unwrap(await signUp({ em: ctx.em, now: ctx.services.now() }, input));
+      const user = unwrap(await signUp({ em: ctx.db.em(), now: ctx.services.now() }, input));
       return presentUser(user);
     }),
 
@@ -46,7 +46,7 @@ export const authRouter = router({
     .input(logInInput)
     .output(sessionOutput)
     .mutation(async ({ ctx, input }) => {
-      const deps = { em: ctx.em, tokens: ctx.services.tokens, now: ctx.services.now() };
+      const deps = { em: ctx.db.em(), tokens: ctx.services.tokens, now: ctx.services.now() };
       const session = unwrap(await logIn(deps, { ...input, clientIp: ctx.clientIp }));
       return {
         accessToken: session.accessToken,
@@ -59,5 +59,7 @@ export const authRouter = router({
   me: authedProcedure
     .meta({ openapi: { method: 'GET', path: '/api/me', tags, summary: 'The caller' } })
     .output(userOutput)
-    .query(async ({ ctx }) => presentUser(unwrap(await getMe(ctx, ctx.user.userId)))),
+    .query(async ({ ctx }) =>
+      presentUser(unwrap(await getMe({ em: ctx.db.em() }, ctx.user.userId))),
+    ),
 });

@@ -45,7 +45,7 @@ export const inventoryRouter = router({
     .input(upsertInput)
     .output(productOutput)
     .mutation(async ({ ctx, input }) => {
-      const deps = { em: ctx.em, now: ctx.services.now() };
+      const deps = { db: ctx.db, now: ctx.services.now() };
       return presentProduct(
         unwrap(await upsertInventory(deps, { ...input, adminId: ctx.user.userId })),
       );
@@ -63,7 +63,7 @@ export const inventoryRouter = router({
     .input(adjustInput)
     .output(productOutput)
     .mutation(async ({ ctx, input }) => {
-      const deps = { em: ctx.em, now: ctx.services.now() };
+      const deps = { db: ctx.db, now: ctx.services.now() };
       return presentProduct(
         unwrap(await adjustInventory(deps, { ...input, adminId: ctx.user.userId })),
       );

@@ -22,7 +22,7 @@ export const ledgerRouter = router({
     .output(orderLedgerOutput)
     .query(async ({ ctx, input }) => {
       const query = { ...input, userId: ctx.user.userId, isAdmin: ctx.user.role === 'ADMIN' };
-      return presentOrderLedger(unwrap(await ledgerForOrder(ctx.em, query)));
+      return presentOrderLedger(unwrap(await ledgerForOrder(ctx.db, query)));
     }),
 
   verify: adminProcedure
@@ -35,5 +35,5 @@ export const ledgerRouter = router({
       },
     })
     .output(ledgerReportOutput)
-    .query(async ({ ctx }) => presentLedgerReport(await verifyStoredLedger(ctx.em))),
+    .query(async ({ ctx }) => presentLedgerReport(await verifyStoredLedger(ctx.db))),
 });

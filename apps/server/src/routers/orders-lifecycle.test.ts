@@ -166,9 +166,7 @@ describe('order expiry', () => {
     const before = await reservedOf('EXPIRE-01');
     const created = await order('EXPIRE-01', 5);
     const due = new Date(created.expiresAt);
-    const expired = await server.services.orm.em
-      .fork()
-      .transactional((em) => expireOrder(em, created.id, due));
+    const expired = await server.services.db.transaction((tx) => expireOrder(tx, created.id, due));
     expect(expired).toBe(true);
     expect((await customer.client.orders.get.query({ id: created.id })).status).toBe('CANCELLED');
     expect(await reservedOf('EXPIRE-01')).toBe(before);

@@ -48,7 +48,7 @@ export const ordersRouter = router({
     .output(orderOutput)
     .mutation(async ({ ctx, input }) => {
       const { now, config } = ctx.services;
-      const deps = { em: ctx.em, now: now(), orderTtlMs: config.orderTtlMs };
+      const deps = { db: ctx.db, now: now(), orderTtlMs: config.orderTtlMs };
       return presentOrder(
         unwrap(await placeOrderForUser(deps, { ...input, userId: ctx.user.userId })),
       );
@@ -75,7 +75,7 @@ export const ordersRouter = router({
     .input(z.object({ id }))
     .output(orderOutput)
     .mutation(async ({ ctx, input }) => {
-      const deps = { em: ctx.em, now: ctx.services.now(), metrics: ctx.services.metrics.domain };
+      const deps = { db: ctx.db, now: ctx.services.now(), metrics: ctx.services.metrics.domain };
       return presentOrder(
         unwrap(await cancelOrder(deps, { userId: ctx.user.userId, orderId: input.id })),
       );

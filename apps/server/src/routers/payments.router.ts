@@ -68,7 +68,7 @@ export const paymentsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { services } = ctx;
       const deps = {
-        em: ctx.em,
+        db: ctx.db,
         engine: services.payments.engine,
         settings: services.payments.settings,
         fingerprint: services.payments.fingerprint,
@@ -92,6 +92,6 @@ export const paymentsRouter = router({
     .output(paymentOutput)
     .query(async ({ ctx, input }) => {
       const query = { ...input, userId: ctx.user.userId, isAdmin: ctx.user.role === 'ADMIN' };
-      return presentPayment(unwrap(await getPayment(ctx.em, query)));
+      return presentPayment(unwrap(await getPayment(ctx.db, query)));
     }),
 });

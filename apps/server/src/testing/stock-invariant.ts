@@ -1,5 +1,5 @@
 import { asOrderId, asPaymentId, asUserId, GENESIS_HASH, money } from '@orders/core';
-import { findStockDrift, insertPayment, type Orm } from '@orders/db';
+import { createDatabase, findStockDrift, insertPayment, type Orm } from '@orders/db';
 import { expect } from 'vitest';
 
 /**
@@ -8,15 +8,15 @@ import { expect } from 'vitest';
  * quantity its PENDING orders hold. Fails the test with the products that drifted.
  */
 export async function expectStockConsistent(orm: Orm): Promise<void> {
-  expect(await findStockDrift(orm.em.fork())).toEqual([]);
+  expect(await findStockDrift(createDatabase(orm))).toEqual([]);
 }
 
 /** Rows in a table, to show that a refused request wrote nothing. */
 export async function countRows(orm: Orm, table: string): Promise<number> {
   if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  const rows = await orm.em
-    .fork()
-    .execute<{ n: number }[]>(`select count(*)::int as n from ${table}`);
+  const rows = await createDatabase(orm).execute<{ n: number }[]>(
+    `select count(*)::int as n from ${table}`,
+  );
   return rows[0]?.n ?? 0;
 }
 
@@ -42,7 +42,7 @@ export async function insertPaymentInFlight(
   orm: Orm,
   order: { id: string; userId: string; amountCents: number },
 ): Promise<void> {
-  const inserted = await insertPayment(orm.em.fork(), {
+  const inserted = await insertPayment(createDatabase(orm), {
     id: asPaymentId(crypto.randomUUID()),
     orderId: asOrderId(order.id),
     userId: asUserId(order.userId),

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { EntityManager, Orm } from '@orders/db';
+import type { Database, Orm } from '@orders/db';
 import type { Logger } from 'pino';
 import type { TokenService, TokenSubject } from '../auth/jwt.js';
 import type { Config } from '../config.js';
@@ -12,6 +12,8 @@ import type { PaymentSettings } from '../payments/payment-settings.js';
 export interface AppServices {
   readonly config: Config;
   readonly orm: Orm;
+  /** Statements and transactions on plain connections of the ORM's pool (the hot paths). */
+  readonly db: Database;
   readonly tokens: TokenService;
   readonly logger: Logger;
   readonly payments: {
@@ -34,8 +36,8 @@ export type Caller =
 /** Everything a procedure sees. Tests build it directly with `createContextInner`. */
 export interface Context {
   readonly services: AppServices;
-  /** Forked for this request: its identity map is this request's alone. */
-  readonly em: EntityManager;
+  /** SQL and transactions; `db.em()` forks an EntityManager for the work that uses entities. */
+  readonly db: Database;
   readonly caller: Caller;
   readonly clientIp: string;
   /** The `Idempotency-Key` request header, for procedures that accept the key that way. */
@@ -50,7 +52,7 @@ export function createContextInner(opts: {
 }): Context {
   return {
     services: opts.services,
-    em: opts.services.orm.em.fork(),
+    db: opts.services.db,
     caller: opts.caller ?? { kind: 'anonymous' },
     clientIp: opts.clientIp ?? 'local',
     idempotencyKeyHeader: opts.idempotencyKeyHeader,

@@ -3,7 +3,7 @@ import {
   adjustProductStock,
   retryTransient,
   runInTransaction,
-  type EntityManager,
+  type Database,
   type ProductRecord,
 } from '@orders/db';
 
@@ -17,13 +17,13 @@ export interface AdjustInventoryInput {
 
 /** Admin: changes a product's on-hand count by `delta`, with the stock movement. */
 export async function adjustInventory(
-  deps: { em: EntityManager; now: Date },
+  deps: { db: Database; now: Date },
   input: AdjustInventoryInput,
 ): Promise<Result<ProductRecord, DomainError>> {
   const { adminId, sku, delta, reason } = input;
   return retryTransient(() =>
-    runInTransaction(deps.em, (em) =>
-      adjustProductStock(em, { sku, delta, reason, actor: `user:${adminId}`, at: deps.now }),
+    runInTransaction(deps.db, (tx) =>
+      adjustProductStock(tx, { sku, delta, reason, actor: `user:${adminId}`, at: deps.now }),
     ),
   );
 }

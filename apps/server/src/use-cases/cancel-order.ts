@@ -15,7 +15,7 @@ import {
   retryTransient,
   runInTransaction,
   transitionOrderStatus,
-  type EntityManager,
+  type Database,
 } from '@orders/db';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 
@@ -26,19 +26,19 @@ import type { DomainMetrics } from '../metrics/domain-metrics.js';
  * (PAYMENT.ALREADY_PAID, a conflict): the payment engine owns it until the payment settles.
  */
 export async function cancelOrder(
-  deps: { em: EntityManager; now: Date; metrics: DomainMetrics },
+  deps: { db: Database; now: Date; metrics: DomainMetrics },
   input: { userId: string; orderId: string },
 ): Promise<Result<Order, DomainError>> {
   const result = await retryTransient(() =>
-    runInTransaction(deps.em, async (em): Promise<Result<Order, DomainError>> => {
-      const order = await lockOrder(em, input.orderId);
+    runInTransaction(deps.db, async (tx): Promise<Result<Order, DomainError>> => {
+      const order = await lockOrder(tx, input.orderId);
       if (!order || order.userId !== input.userId) {
         return err(domainError('ORDER.NOT_FOUND', { orderId: asOrderId(input.orderId) }));
       }
       if (order.status !== 'PENDING') {
         return err(domainError('ORDER.NOT_PENDING', { orderId: order.id, status: order.status }));
       }
-      const payment = await findOrderPaymentStatus(em, order.id);
+      const payment = await findOrderPaymentStatus(tx, order.id);
       if (payment) {
         return err(domainError('PAYMENT.ALREADY_PAID', { orderId: order.id, ...payment }));
       }
@@ -48,10 +48,10 @@ export async function cancelOrder(
       const actor = `user:${input.userId}`;
       const at = deps.now;
       const change = { orderId: order.id, from: 'PENDING', to: 'CANCELLED', actor, at } as const;
-      if (!(await transitionOrderStatus(em, { ...change, reason: 'cancelled by customer' }))) {
+      if (!(await transitionOrderStatus(tx, { ...change, reason: 'cancelled by customer' }))) {
         throw new Error(`locked order ${order.id} left PENDING`);
       }
-      await releaseOrderStock(em, {
+      await releaseOrderStock(tx, {
         orderId: order.id,
         reason: 'cancelled by customer',
         actor,

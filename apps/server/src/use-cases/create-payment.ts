@@ -2,6 +2,7 @@ import {
   assessFraud,
   asOrderId,
   asPaymentId,
+  beginAttempt,
   err,
   initiatePayment,
   ok,
@@ -11,17 +12,16 @@ import {
   type Result,
 } from '@orders/core';
 import {
-  countOtherUsersOfCardSince,
-  countPaymentsByUserSince,
-  createUserRepository,
-  findPaymentByOrder,
   insertPayment,
-  lockOrder,
+  lockOrderHeader,
+  readPaymentFacts,
   retryTransient,
   runInTransaction,
-  type EntityManager,
+  type Database,
+  type Sql,
   type StoredPayment,
 } from '@orders/db';
+import type { StartedAttempt } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
 import { settlePayment } from '../payments/settle-payment.js';
 
@@ -36,86 +36,100 @@ export interface CreatePaymentInput {
   readonly gatewayToken: CardProfile;
   /** The engine that will drive the payment holds its lease from the start. */
   readonly leaseOwner: string;
-  /** Runs inside the creating transaction (the idempotency key is completed there). */
-  readonly onCreated: (em: EntityManager, paymentId: string) => Promise<void>;
+  /**
+   * Runs first inside the creating transaction (the idempotency key is claimed there): `ok`
+   * goes on, `err` ends the transaction with that answer.
+   */
+  readonly claim: (tx: Sql) => Promise<Result<void, CreateRefusal>>;
 }
 
+/** Why no payment was created: a business refusal, or the key already names one. */
+export type CreateRefusal =
+  | { readonly kind: 'refused'; readonly error: DomainError }
+  | { readonly kind: 'replay'; readonly paymentId: string | null };
+
+/** What was created: a payment at its first attempt, or one the fraud rules ended at once. */
+export type Created =
+  StartedAttempt | { readonly kind: 'rejected'; readonly payment: StoredPayment };
+
 /**
- * One transaction: the order (locked, so two payers of one order queue here) must be the
- * caller's and payable; the fraud rules score the payment; the core creates it — INITIATED, or
- * FAILED_FINAL on a fraud rejection, which also fails the order and releases its stock.
+ * One transaction: the idempotency key is claimed; the order (locked, so two payers of one order
+ * queue here) must be the caller's and payable; the fraud rules score the payment; the core
+ * creates it. A fraud rejection is FAILED_FINAL at once, which also fails the order and releases
+ * its stock. Otherwise the payment is written already PROCESSING its first attempt, leased to
+ * `leaseOwner`: the gateway call follows this commit, with no transaction of its own to start it.
  */
 export function createPayment(
-  deps: { em: EntityManager; settings: PaymentSettings; now: () => Date },
+  deps: { db: Database; settings: PaymentSettings; now: () => Date },
   input: CreatePaymentInput,
-): Promise<Result<{ paymentId: string; final: boolean }, DomainError>> {
-  // A business failure rolls the transaction back: nothing of the attempt remains.
+): Promise<Result<Created, CreateRefusal>> {
+  // A refusal rolls the transaction back: nothing of the request remains, not even its key.
   return retryTransient(() =>
-    runInTransaction(deps.em.fork(), async (em) => {
-      const order = await lockOrder(em, input.orderId);
+    runInTransaction(deps.db, async (tx): Promise<Result<Created, CreateRefusal>> => {
+      const claimed = await input.claim(tx);
+      if (!claimed.ok) return claimed;
+      const refuse = (error: DomainError) => err<CreateRefusal>({ kind: 'refused', error });
+
+      const order = await lockOrderHeader(tx, input.orderId);
       if (!order || order.userId !== input.userId) {
-        return err<DomainError>({ code: 'ORDER.NOT_FOUND', orderId: asOrderId(input.orderId) });
+        return refuse({ code: 'ORDER.NOT_FOUND', orderId: asOrderId(input.orderId) });
       }
       const now = deps.now();
+      const { fraud: rules } = deps.settings;
+      const facts = await readPaymentFacts(tx, {
+        orderId: input.orderId,
+        userId: input.userId,
+        cardFingerprint: input.cardFingerprint,
+        velocitySince: new Date(now.getTime() - rules.userVelocity.windowMs),
+        cardSince: new Date(now.getTime() - rules.cardShared.windowMs),
+      });
       const fraud = assessFraud(
-        await fraudContext(em, deps.settings, input, order.total.amountCents, now),
-        deps.settings.fraud,
+        {
+          amountCents: order.total.amountCents,
+          cardNumber: input.cardNumber,
+          // Both counts include the payment being assessed.
+          recentPaymentsByUser: facts.paymentsByUser + 1,
+          distinctUsersForCard: facts.otherUsersOfCard + 1,
+          accountAgeMs: facts.userCreatedAt === null ? 0 : now.getTime() - facts.userCreatedAt,
+        },
+        rules,
       );
       const initiated = initiatePayment({
         id: asPaymentId(input.paymentId),
         order,
-        existingPayment: await findPaymentByOrder(em, input.orderId),
+        existingPayment: facts.existingPayment,
         card: input.card,
         fraud,
         now: now.getTime(),
       });
-      if (!initiated.ok) return initiated;
+      if (!initiated.ok) return refuse(initiated.error);
 
-      const final = initiated.value.status === 'FAILED_FINAL';
-      let payment: StoredPayment = {
-        ...initiated.value,
+      const created = initiated.value;
+      const stored = {
+        ...created,
         cardFingerprint: input.cardFingerprint,
         gatewayToken: input.gatewayToken,
-        leaseOwner: final ? null : input.leaseOwner,
-        leaseUntil: final ? null : now.getTime() + deps.settings.leaseMs,
       };
-      if (!(await insertPayment(em, payment))) {
-        throw new Error('a payment appeared for a locked order'); // the lock makes this a bug
+      if (created.status === 'FAILED_FINAL') {
+        const payment = { ...stored, leaseOwner: null, leaseUntil: null };
+        await insertNew(tx, payment);
+        return ok({ kind: 'rejected', payment: await settlePayment(tx, payment, now) });
       }
-      if (final) payment = await settlePayment(em, payment, now);
-      await input.onCreated(em, payment.id);
-      return ok({ paymentId: payment.id, final });
+      const begun = beginAttempt(stored, []);
+      if (!begun.ok) throw new Error(`a new payment cannot start: ${begun.error.code}`);
+      const payment: StoredPayment = {
+        ...begun.value.payment,
+        leaseOwner: input.leaseOwner,
+        leaseUntil: now.getTime() + deps.settings.leaseMs,
+      };
+      await insertNew(tx, payment);
+      return ok({ kind: 'attempt', payment, attemptNo: begun.value.attemptNo });
     }),
   );
 }
 
-/** The facts the fraud rules need, counted in the database (several instances share it). */
-async function fraudContext(
-  em: EntityManager,
-  settings: PaymentSettings,
-  input: CreatePaymentInput,
-  amountCents: number,
-  now: Date,
-) {
-  const since = (ms: number) => new Date(now.getTime() - ms);
-  const user = await createUserRepository(em).findById(input.userId);
-  const earlierPayments = await countPaymentsByUserSince(
-    em,
-    input.userId,
-    since(settings.fraud.userVelocity.windowMs),
-  );
-  const otherUsers = await countOtherUsersOfCardSince(
-    em,
-    input.cardFingerprint,
-    input.userId,
-    since(settings.fraud.cardShared.windowMs),
-  );
-  return {
-    amountCents,
-    cardNumber: input.cardNumber,
-    // Both counts include the payment being assessed.
-    recentPaymentsByUser: earlierPayments + 1,
-    distinctUsersForCard: otherUsers + 1,
-    accountAgeMs: user ? now.getTime() - user.createdAt.getTime() : 0,
-  };
+async function insertNew(tx: Sql, payment: StoredPayment): Promise<void> {
+  if (!(await insertPayment(tx, payment))) {
+    throw new Error('a payment appeared for a locked order'); // the lock makes this a bug
+  }
 }

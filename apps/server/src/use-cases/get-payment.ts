@@ -8,11 +8,12 @@ import {
   type Result,
 } from '@orders/core';
 import {
-  findOrderById,
+  findOrderHeader,
   findPaymentByOrder,
   inSnapshot,
   listAttempts,
-  type EntityManager,
+  type Database,
+  type Sql,
   type StoredPayment,
 } from '@orders/db';
 
@@ -28,30 +29,30 @@ export interface PaymentView {
  * missing payment does, so ids reveal nothing.
  */
 export function getPaymentView(
-  em: EntityManager,
+  db: Database,
   query: { orderId: string; userId: string; isAdmin?: boolean },
 ): Promise<PaymentView | null> {
-  return inSnapshot(em, (snapshot) => readPaymentView(snapshot, query));
+  return inSnapshot(db, (snapshot) => readPaymentView(snapshot, query));
 }
 
 /** {@link getPaymentView} inside a caller's snapshot. */
 export async function readPaymentView(
-  em: EntityManager,
+  tx: Sql,
   query: { orderId: string; userId: string; isAdmin?: boolean },
 ): Promise<PaymentView | null> {
-  const order = await findOrderById(em, query.orderId);
+  const order = await findOrderHeader(tx, query.orderId);
   if (!order || (order.userId !== query.userId && query.isAdmin !== true)) return null;
-  const payment = await findPaymentByOrder(em, query.orderId);
+  const payment = await findPaymentByOrder(tx, query.orderId);
   if (!payment) return null;
-  const attempts = (await listAttempts(em, payment.id)).map((a) => a.attempt);
+  const attempts = (await listAttempts(tx, payment.id)).map((a) => a.attempt);
   return { payment, attempts, order: { id: order.id, status: order.status } };
 }
 
 /** `payments.get`: the payment of the caller's order (any order for an admin). */
 export async function getPayment(
-  em: EntityManager,
+  db: Database,
   query: { orderId: string; userId: string; isAdmin: boolean },
 ): Promise<Result<PaymentView, DomainError>> {
-  const view = await getPaymentView(em, query);
+  const view = await getPaymentView(db, query);
   return view ? ok(view) : err({ code: 'PAYMENT.NOT_FOUND', orderId: asOrderId(query.orderId) });
 }

@@ -3,7 +3,8 @@ import {
   findOrderById,
   inSnapshot,
   listEntriesForPayment,
-  type EntityManager,
+  type Database,
+  type Sql,
   type StoredJournalEntry,
 } from '@orders/db';
 import { readPaymentView, type PaymentView } from './get-payment.js';
@@ -16,22 +17,22 @@ export interface OrderLedger {
 
 /** `ledger.forOrder`: the order's attempts and journal entries, for its owner or an admin. */
 export function ledgerForOrder(
-  em: EntityManager,
+  db: Database,
   query: { orderId: string; userId: string; isAdmin: boolean },
 ): Promise<Result<OrderLedger, DomainError>> {
   // One snapshot: the payment and its capture entry are seen together or not at all.
-  return inSnapshot(em, (snapshot) => readOrderLedger(snapshot, query));
+  return inSnapshot(db, (snapshot) => readOrderLedger(snapshot, query));
 }
 
 async function readOrderLedger(
-  em: EntityManager,
+  tx: Sql,
   query: { orderId: string; userId: string; isAdmin: boolean },
 ): Promise<Result<OrderLedger, DomainError>> {
-  const order = await findOrderById(em, query.orderId);
+  const order = await findOrderById(tx, query.orderId);
   if (!order || (order.userId !== query.userId && !query.isAdmin)) {
     return err({ code: 'ORDER.NOT_FOUND', orderId: asOrderId(query.orderId) });
   }
-  const payment = await readPaymentView(em, query);
-  const entries = payment ? await listEntriesForPayment(em, payment.payment.id) : [];
+  const payment = await readPaymentView(tx, query);
+  const entries = payment ? await listEntriesForPayment(tx, payment.payment.id) : [];
   return ok({ orderId: order.id, payment, entries });
 }

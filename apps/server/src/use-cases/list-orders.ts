@@ -1,5 +1,5 @@
 import { ok, type DomainError, type OrderStatus, type Result } from '@orders/core';
-import { listOrdersForUser, type EntityManager, type OrderPage } from '@orders/db';
+import { listOrdersForUser, type Database, type OrderPage } from '@orders/db';
 
 export interface ListOrdersInput {
   readonly userId: string;
@@ -11,9 +11,9 @@ export interface ListOrdersInput {
 
 /** The caller's orders, newest first, one page at a time. */
 export async function listOrders(
-  deps: { em: EntityManager },
+  deps: { db: Database },
   input: ListOrdersInput,
 ): Promise<Result<OrderPage, DomainError>> {
   const { userId, ...page } = input;
-  return ok(await listOrdersForUser(deps.em, userId, page));
+  return ok(await listOrdersForUser(deps.db, userId, page));
 }

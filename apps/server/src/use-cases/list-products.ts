@@ -1,9 +1,9 @@
 import { ok, type DomainError, type Result } from '@orders/core';
-import { listProducts, type EntityManager, type ProductRecord } from '@orders/db';
+import { listProducts, type Database, type ProductRecord } from '@orders/db';
 
 /** The catalogue with prices and stock, in SKU order (public). */
 export async function listCatalogue(deps: {
-  em: EntityManager;
+  db: Database;
 }): Promise<Result<ProductRecord[], DomainError>> {
-  return ok(await listProducts(deps.em));
+  return ok(await listProducts(deps.db));
 }

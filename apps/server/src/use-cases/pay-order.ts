@@ -11,18 +11,13 @@ import {
   type DomainError,
   type Result,
 } from '@orders/core';
-import {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  releaseIdempotencyKey,
-  takeOverIdempotencyKey,
-  type EntityManager,
-} from '@orders/db';
+import { claimIdempotencyKey, type Database, type Sql } from '@orders/db';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { CardFingerprinter } from '../payments/card-fingerprint.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
-import { createPayment } from './create-payment.js';
+import type { SettledPayment } from '../payments/payment-steps.js';
+import { createPayment, type CreateRefusal } from './create-payment.js';
 import { getPaymentView, type PaymentView } from './get-payment.js';
 
 export interface PayOrderInput {
@@ -33,7 +28,7 @@ export interface PayOrderInput {
 }
 
 export interface PayOrderDeps {
-  readonly em: EntityManager;
+  readonly db: Database;
   readonly engine: PaymentEngine;
   readonly settings: PaymentSettings;
   readonly fingerprint: CardFingerprinter;
@@ -45,10 +40,11 @@ const SCOPE = 'payments.pay';
 const FRAUD_REJECTION = { status: 'FAILED_FINAL', failureCode: 'FRAUD_REJECTED' } as const;
 
 /**
- * `payments.pay` (DESIGN §2–3): the card is checked (nothing is created for an invalid one), the
- * idempotency key is claimed, the payment is created (fraud assessed; a rejection ends it there),
- * then driven through its attempts. Waits up to PAY_WAIT for a final state and returns the
- * payment as it then stands; the client polls `payments.get` if it is still running.
+ * `payments.pay` (DESIGN §2–3): the card is checked (nothing is created for an invalid one); one
+ * transaction claims the idempotency key and creates the payment (fraud assessed; a rejection
+ * ends it there), which is then driven through its attempts. Waits up to PAY_WAIT for a final
+ * state and returns the payment as it then stands; the client polls `payments.get` if it is still
+ * running. A repeat of the request with the key reports the payment the first one created.
  */
 export async function payOrder(
   deps: PayOrderDeps,
@@ -64,39 +60,7 @@ export async function payOrder(
     expMonth: input.paymentMethod.expMonth,
     expYear: input.paymentMethod.expYear,
   });
-  const keyRef = { userId: input.userId, scope: SCOPE, key: input.idempotencyKey };
-
-  const claim = await claimIdempotencyKey(deps.em.fork(), {
-    ...keyRef,
-    requestHash,
-    at: deps.now(),
-  });
-  if (!claim.claimed) {
-    const { record } = claim;
-    const now = deps.now();
-    const stale =
-      record.state === 'IN_PROGRESS' &&
-      record.lockedAt !== null &&
-      now.getTime() - record.lockedAt.getTime() > deps.settings.staleKeyMs;
-    if (!stale) {
-      const decision = decideIdempotency(
-        { key: input.idempotencyKey, requestHash: record.requestHash, state: record.state },
-        requestHash,
-      );
-      if (!decision.ok) return decision;
-      return report(deps, input, record.resourceId);
-    }
-    // The request that held the key died before finishing: take it over (one taker wins).
-    if (record.requestHash !== requestHash) {
-      return err({ code: 'IDEMPOTENCY.KEY_REUSED', key: input.idempotencyKey });
-    }
-    const taken = await takeOverIdempotencyKey(deps.em.fork(), {
-      ...keyRef,
-      lockedAt: record.lockedAt,
-      at: now,
-    });
-    if (!taken) return err({ code: 'IDEMPOTENCY.IN_PROGRESS', key: input.idempotencyKey });
-  }
+  const paymentId = randomUUID();
 
   const created = await createPayment(deps, {
     userId: input.userId,
@@ -105,34 +69,73 @@ export async function payOrder(
     card: card.value,
     cardFingerprint,
     gatewayToken: cardProfileOf(input.paymentMethod.number),
-    paymentId: randomUUID(),
+    paymentId,
     leaseOwner: deps.engine.owner,
-    onCreated: (em, paymentId) => completeIdempotencyKey(em, { ...keyRef, resourceId: paymentId }),
+    claim: (tx) => claimKey(tx, deps, { ...input, requestHash, paymentId }),
   });
   if (!created.ok) {
-    // Nothing happened, so nothing is remembered: a retry with the key is evaluated afresh.
-    await releaseIdempotencyKey(deps.em.fork(), keyRef);
-    return created;
+    const refusal = created.error;
+    if (refusal.kind === 'refused') return err(refusal.error);
+    const settled =
+      refusal.paymentId === null
+        ? undefined
+        : await deps.engine.settle(refusal.paymentId, deps.settings.payWaitMs);
+    return settled ? ok(viewOf(settled)) : readView(deps, input);
   }
-  // A payment is final at creation only when the fraud rules rejected it.
-  if (created.value.final) deps.metrics.paymentSettled(FRAUD_REJECTION);
-  else void deps.engine.drive(created.value.paymentId);
-  return report(deps, input, created.value.paymentId);
+  const { payment } = created.value;
+  if (created.value.kind === 'rejected') {
+    deps.metrics.paymentSettled(FRAUD_REJECTION);
+    return ok({ payment, attempts: [], order: { id: payment.orderId, status: 'FAILED' } });
+  }
+  const settled = await Promise.race([
+    deps.engine.drive(payment.id, created.value),
+    delay(deps.settings.payWaitMs),
+  ]);
+  return settled ? ok(viewOf(settled)) : readView(deps, input);
 }
 
 /**
- * The payment as it stands once its local drive (if this instance runs one) has finished, or
- * PAY_WAIT has passed: one read, after the wait.
+ * Claims the key for this request, already COMPLETED with the payment about to be created: it
+ * commits with the payment or not at all. A key someone else holds is decided by the core:
+ * the same request replays, a different one is KEY_REUSED.
  */
-async function report(
+async function claimKey(
+  tx: Sql,
+  deps: PayOrderDeps,
+  request: PayOrderInput & { requestHash: string; paymentId: string },
+): Promise<Result<void, CreateRefusal>> {
+  const claim = await claimIdempotencyKey(tx, {
+    userId: request.userId,
+    scope: SCOPE,
+    key: request.idempotencyKey,
+    requestHash: request.requestHash,
+    resourceId: request.paymentId,
+    at: deps.now(),
+  });
+  if (claim.claimed) return ok(undefined);
+  const { record } = claim;
+  const decision = decideIdempotency(
+    { key: request.idempotencyKey, requestHash: record.requestHash, state: record.state },
+    request.requestHash,
+  );
+  if (!decision.ok) return err({ kind: 'refused', error: decision.error });
+  return err({ kind: 'replay', paymentId: record.resourceId });
+}
+
+function viewOf(settled: SettledPayment): PaymentView {
+  const { payment, attempts, orderStatus } = settled;
+  return { payment, attempts, order: { id: payment.orderId, status: orderStatus } };
+}
+
+/** The payment as the database has it now (still running, or driven by another instance). */
+async function readView(
   deps: PayOrderDeps,
   input: PayOrderInput,
-  paymentId: string | null,
 ): Promise<Result<PaymentView, DomainError>> {
-  if (paymentId !== null) await deps.engine.settle(paymentId, deps.settings.payWaitMs);
-  const view = await getPaymentView(deps.em.fork(), {
-    orderId: input.orderId,
-    userId: input.userId,
-  });
+  const view = await getPaymentView(deps.db, { orderId: input.orderId, userId: input.userId });
   return view ? ok(view) : err({ code: 'PAYMENT.NOT_FOUND', orderId: asOrderId(input.orderId) });
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(resolve, ms, undefined));
 }

@@ -14,14 +14,14 @@ import {
 } from '@orders/core';
 import {
   claimIdempotencyKey,
-  completeIdempotencyKey,
   findOrderForUser,
   findProductsBySkus,
   insertOrder,
   reserveOrderStock,
   retryTransient,
   runInTransaction,
-  type EntityManager,
+  type Database,
+  type Sql,
 } from '@orders/db';
 
 /** The idempotency scope of `orders.create` keys. */
@@ -35,7 +35,7 @@ export interface PlaceOrderRequest {
 }
 
 export interface PlaceOrderDeps {
-  readonly em: EntityManager;
+  readonly db: Database;
   readonly now: Date;
   readonly orderTtlMs: number;
 }
@@ -44,7 +44,7 @@ export interface PlaceOrderDeps {
  * Places a PENDING order for the caller: core prices the lines from the catalogue and decides;
  * then ONE transaction inserts the order, its lines and its first event and reserves the stock.
  * Any refusal (unknown SKU, insufficient stock, a reused key) rolls it all back. With an
- * idempotency key, the key is claimed and completed in that same transaction: a repeat of the
+ * idempotency key, the key is claimed (as completed) in that same transaction: a repeat of the
  * request returns the order it created, a different request under the key is KEY_REUSED.
  */
 export async function placeOrderForUser(
@@ -66,15 +66,22 @@ export async function placeOrderForUser(
           requestHash: requestFingerprint(PLACE_ORDER_SCOPE, lines),
         };
 
+  const orderId = asOrderId(randomUUID());
+
   return retryTransient(() =>
-    runInTransaction(deps.em, async (em): Promise<Result<Order, DomainError>> => {
+    runInTransaction(deps.db, async (tx): Promise<Result<Order, DomainError>> => {
       if (claim !== undefined) {
-        const claimed = await claimIdempotencyKey(em, { ...claim, at: deps.now });
-        if (!claimed.claimed) return replay(em, claim, claimed.record);
+        // Stored COMPLETED with the order's id: it commits with the order or not at all.
+        const claimed = await claimIdempotencyKey(tx, {
+          ...claim,
+          resourceId: orderId,
+          at: deps.now,
+        });
+        if (!claimed.claimed) return replay(tx, claim, claimed.record);
       }
-      const catalogue = await findProductsBySkus(em, [...new Set(lines.map((l) => l.sku))]);
+      const catalogue = await findProductsBySkus(tx, [...new Set(lines.map((l) => l.sku))]);
       const decided = placeOrder({
-        id: asOrderId(randomUUID()),
+        id: orderId,
         userId: asUserId(userId),
         lines,
         catalogue,
@@ -83,23 +90,22 @@ export async function placeOrderForUser(
       });
       if (!decided.ok) return decided;
       const order = decided.value;
-      await insertOrder(em, order);
+      await insertOrder(tx, order);
       const actor = `user:${userId}`;
-      const reserved = await reserveOrderStock(em, {
+      const reserved = await reserveOrderStock(tx, {
         orderId: order.id,
         lines: order.lines,
         actor,
         at: deps.now,
       });
       if (!reserved.ok) return reserved;
-      if (claim !== undefined) await completeIdempotencyKey(em, { ...claim, resourceId: order.id });
       return ok(order);
     }),
   );
 }
 
 async function replay(
-  em: EntityManager,
+  tx: Sql,
   claim: { userId: string; key: string; requestHash: string },
   record: { requestHash: string; state: 'IN_PROGRESS' | 'COMPLETED'; resourceId: string | null },
 ): Promise<Result<Order, DomainError>> {
@@ -107,7 +113,7 @@ async function replay(
   if (!decision.ok) return decision;
   // COMPLETED is written with the order in one transaction, so the order is there.
   const order =
-    record.resourceId === null ? null : await findOrderForUser(em, record.resourceId, claim.userId);
+    record.resourceId === null ? null : await findOrderForUser(tx, record.resourceId, claim.userId);
   if (order === null) throw new Error(`idempotency key ${claim.key} completed without an order`);
   return ok(order);
 }

@@ -3,7 +3,7 @@ import {
   retryTransient,
   runInTransaction,
   upsertProduct,
-  type EntityManager,
+  type Database,
   type ProductRecord,
 } from '@orders/db';
 
@@ -21,13 +21,13 @@ export interface UpsertInventoryInput {
  * transaction.
  */
 export async function upsertInventory(
-  deps: { em: EntityManager; now: Date },
+  deps: { db: Database; now: Date },
   input: UpsertInventoryInput,
 ): Promise<Result<ProductRecord, DomainError>> {
   const { adminId, ...change } = input;
   return retryTransient(() =>
-    runInTransaction(deps.em, (em) =>
-      upsertProduct(em, { ...change, actor: `user:${adminId}`, at: deps.now }),
+    runInTransaction(deps.db, (tx) =>
+      upsertProduct(tx, { ...change, actor: `user:${adminId}`, at: deps.now }),
     ),
   );
 }

@@ -6,7 +6,7 @@ import {
   findExpiredPendingOrders,
   purgeIdempotencyKeys,
   retryTransient,
-  type Orm,
+  type Database,
 } from '@orders/db';
 import type { Logger } from 'pino';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
@@ -35,7 +35,7 @@ const HOUSEKEEPING_EVERY_MS = 60_000;
  * The first two use `for update skip locked`, so any number of instances can run it side by side.
  */
 export function startPaymentWorker(deps: {
-  orm: Orm;
+  db: Database;
   engine: PaymentEngine;
   settings: PaymentSettings;
   logger: Logger;
@@ -47,8 +47,8 @@ export function startPaymentWorker(deps: {
   async function claimPayments(): Promise<void> {
     const now = deps.now();
     const ids = await retryTransient(() =>
-      deps.orm.em.fork().transactional((em) =>
-        claimDuePayments(em, {
+      deps.db.transaction((tx) =>
+        claimDuePayments(tx, {
           owner: deps.engine.owner,
           now,
           leaseUntil: new Date(now.getTime() + deps.settings.leaseMs),
@@ -64,11 +64,11 @@ export function startPaymentWorker(deps: {
   async function expireOrders(): Promise<void> {
     const now = deps.now();
     const expired = await retryTransient(() =>
-      deps.orm.em.fork().transactional(async (em) => {
-        const ids = await findExpiredPendingOrders(em, now, EXPIRE_BATCH);
+      deps.db.transaction(async (tx) => {
+        const ids = await findExpiredPendingOrders(tx, now, EXPIRE_BATCH);
         // An order paid or cancelled meanwhile is skipped (false): count what did expire.
         let count = 0;
-        for (const id of ids) if (await expireOrder(em, id, now)) count++;
+        for (const id of ids) if (await expireOrder(tx, id, now)) count++;
         return count;
       }),
     );
@@ -81,10 +81,9 @@ export function startPaymentWorker(deps: {
     const now = deps.now();
     if (now.getTime() - lastHousekeeping < HOUSEKEEPING_EVERY_MS) return;
     lastHousekeeping = now.getTime();
-    const em = deps.orm.em.fork();
     const before = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
-    const keys = await purgeIdempotencyKeys(em, before, PURGE_BATCH);
-    const windows = await createRateLimitRepository(em).prune(LOGIN_LIMIT.windowMs, now);
+    const keys = await purgeIdempotencyKeys(deps.db, before, PURGE_BATCH);
+    const windows = await createRateLimitRepository(deps.db.em()).prune(LOGIN_LIMIT.windowMs, now);
     if (keys + windows > 0) deps.logger.info({ keys, windows }, 'worker purged expired records');
   }
 

@@ -8,7 +8,7 @@ import {
   type DomainErrorOf,
   type Result,
 } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../database.js';
 import { recordAdjustment } from '../inventory/stock-movements.js';
 import { mapProductRows, type ProductRecord } from './product.mapper.js';
 import { createProduct, lockProduct, type StockChangeBy } from './product.repository.js';
@@ -30,32 +30,32 @@ export const MAX_ON_HAND = 2_147_483_647;
  * and the UPDATE repeats it in its WHERE clause.
  */
 export async function upsertProduct(
-  em: EntityManager,
+  db: Sql,
   input: StockChangeBy & { sku: string; name?: string; priceCents?: number; onHand: number },
 ): Promise<Result<ProductRecord, StockChangeError>> {
   const { name, priceCents } = input;
   // Checked before anything is written: a new product's stock is not guarded by a WHERE clause.
   if (!isCount(input.onHand)) return invalidQuantity(input.sku, input.onHand);
   if (name !== undefined && priceCents !== undefined) {
-    const created = await createProduct(em, { ...input, name, priceCents });
+    const created = await createProduct(db, { ...input, name, priceCents });
     if (created) return ok(created);
   }
-  const current = await lockProduct(em, input.sku);
+  const current = await lockProduct(db, input.sku);
   if (!current) return err(domainError('INVENTORY.PRODUCT_NOT_FOUND', { sku: asSku(input.sku) }));
   const decided = setStockOnHand(current, input.onHand);
   if (!decided.ok) return decided;
 
-  const rows = await em.execute(
+  const rows = await db.execute(
     `update products
         set on_hand = ?, name = coalesce(?, name), price_cents = coalesce(?, price_cents), updated_at = ?
       where id = ? and ? >= reserved
       returning *`,
     [input.onHand, name ?? null, priceCents ?? null, input.at, current.productId, input.onHand],
   );
-  const updated = mapProductRows(em, rows)[0];
+  const updated = mapProductRows(rows)[0];
   if (updated === undefined) throw new Error(`locked product ${input.sku} did not update`);
   await recordAdjustment(
-    em,
+    db,
     updated.productId,
     input.onHand - current.onHand,
     'set by admin',
@@ -71,7 +71,7 @@ export async function upsertProduct(
  * for the change to be applied under the lock).
  */
 export async function adjustProductStock(
-  em: EntityManager,
+  db: Sql,
   input: StockChangeBy & { sku: string; delta: number; reason: string },
 ): Promise<Result<ProductRecord, StockChangeError>> {
   if (input.delta === 0 || !Number.isSafeInteger(input.delta)) {
@@ -79,18 +79,18 @@ export async function adjustProductStock(
   }
   const apply = async (): Promise<ProductRecord | undefined> => {
     // The bounds are compared in bigint so that checking an overflow cannot itself overflow.
-    const rows = await em.execute(
+    const rows = await db.execute(
       `update products set on_hand = on_hand + ?, updated_at = ?
         where sku = ? and on_hand::bigint + ? between reserved and ?
         returning *`,
       [input.delta, input.at, input.sku, input.delta, MAX_ON_HAND],
     );
-    return mapProductRows(em, rows)[0];
+    return mapProductRows(rows)[0];
   };
   let updated = await apply();
   if (updated === undefined) {
     const sku = asSku(input.sku);
-    const current = await lockProduct(em, input.sku);
+    const current = await lockProduct(db, input.sku);
     if (!current) return err(domainError('INVENTORY.PRODUCT_NOT_FOUND', { sku }));
     const decided = adjustStock(current, input.delta);
     if (!decided.ok) return decided;
@@ -98,7 +98,7 @@ export async function adjustProductStock(
     updated = await apply();
     if (updated === undefined) throw new Error(`locked product ${input.sku} did not update`);
   }
-  await recordAdjustment(em, updated.productId, input.delta, input.reason, input);
+  await recordAdjustment(db, updated.productId, input.delta, input.reason, input);
   return ok(updated);
 }
 

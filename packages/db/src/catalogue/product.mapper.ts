@@ -6,8 +6,7 @@ import {
   type Currency,
   type ProductStock,
 } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { ProductSchema, type ProductEntity } from './product.entity.js';
+import { epoch, type DbTime } from '../sql-values.js';
 
 /** A product as the rest of the system sees it: a catalogue item with its stock. */
 export interface ProductRecord extends CatalogueItem, ProductStock {
@@ -15,23 +14,36 @@ export interface ProductRecord extends CatalogueItem, ProductStock {
   readonly updatedAt: Date;
 }
 
-export function toProductRecord(entity: ProductEntity): ProductRecord {
+/** A `products` row as `select *` / `returning *` gives it. */
+interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  price_cents: string | number;
+  currency: string;
+  on_hand: number;
+  reserved: number;
+  created_at: DbTime;
+  updated_at: DbTime;
+}
+
+export function toProductRecord(row: ProductRow): ProductRecord {
   return {
-    productId: asProductId(entity.id),
-    sku: asSku(entity.sku),
-    name: entity.name,
-    priceCents: entity.priceCents,
-    currency: knownCurrency(entity.currency),
-    onHand: entity.onHand,
-    reserved: entity.reserved,
-    createdAt: entity.createdAt,
-    updatedAt: entity.updatedAt,
+    productId: asProductId(row.id),
+    sku: asSku(row.sku),
+    name: row.name,
+    priceCents: Number(row.price_cents),
+    currency: knownCurrency(row.currency),
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    createdAt: new Date(epoch(row.created_at)),
+    updatedAt: new Date(epoch(row.updated_at)),
   };
 }
 
-/** Maps `select *` / `returning *` rows through the entity metadata (bigint, timestamptz). */
-export function mapProductRows(em: EntityManager, rows: readonly object[]): ProductRecord[] {
-  return rows.map((row) => toProductRecord(em.map(ProductSchema, row)));
+/** Maps `select *` / `returning *` rows of `products` (bigint as text, timestamptz as text). */
+export function mapProductRows(rows: readonly object[]): ProductRecord[] {
+  return (rows as ProductRow[]).map(toProductRecord);
 }
 
 function knownCurrency(value: string): Currency {

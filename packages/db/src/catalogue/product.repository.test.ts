@@ -17,12 +17,12 @@ beforeAll(async () => {
   db = await createMigratedTestDatabase();
 });
 afterAll(async () => {
-  expect(await findStockDrift(db.orm.em.fork())).toEqual([]);
+  expect(await findStockDrift(db.database)).toEqual([]);
   await db.dispose();
 });
 
 const by = { actor: 'user:admin', at: new Date('2026-01-01T00:00:00Z') };
-const em = () => db.orm.em.fork();
+const em = () => db.database;
 
 describe('the product repository', () => {
   it('creates a product with its opening stock as one ADJUST movement', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_CURRENCY, type Currency } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../database.js';
 import { recordAdjustment } from '../inventory/stock-movements.js';
 import { mapProductRows, type ProductRecord } from './product.mapper.js';
 
@@ -19,32 +19,29 @@ export interface NewProduct extends StockChangeBy {
 }
 
 /** The whole catalogue in SKU order. */
-export async function listProducts(em: EntityManager): Promise<ProductRecord[]> {
-  return mapProductRows(em, await em.execute('select * from products order by sku'));
+export async function listProducts(db: Sql): Promise<ProductRecord[]> {
+  return mapProductRows(await db.execute('select * from products order by sku'));
 }
 
 /** The product with this SKU, or null. */
-export async function findProductBySku(
-  em: EntityManager,
-  sku: string,
-): Promise<ProductRecord | null> {
-  const rows = await em.execute('select * from products where sku = ?', [sku]);
-  return mapProductRows(em, rows)[0] ?? null;
+export async function findProductBySku(db: Sql, sku: string): Promise<ProductRecord | null> {
+  const rows = await db.execute('select * from products where sku = ?', [sku]);
+  return mapProductRows(rows)[0] ?? null;
 }
 
 /** The products among `skus` that exist (an order's catalogue snapshot), in SKU order. */
 export async function findProductsBySkus(
-  em: EntityManager,
+  db: Sql,
   skus: readonly string[],
 ): Promise<ProductRecord[]> {
   if (skus.length === 0) return [];
-  const rows = await em.execute('select * from products where sku in (?) order by sku', [skus]);
-  return mapProductRows(em, rows);
+  const rows = await db.execute('select * from products where sku = any(?) order by sku', [skus]);
+  return mapProductRows(rows);
 }
 
 /** How many products exist (the dev seed fills an empty catalogue only). */
-export async function countProducts(em: EntityManager): Promise<number> {
-  const rows = await em.execute<{ n: number }[]>('select count(*)::int as n from products');
+export async function countProducts(db: Sql): Promise<number> {
+  const rows = await db.execute<{ n: number }[]>('select count(*)::int as n from products');
   return rows[0]?.n ?? 0;
 }
 
@@ -52,11 +49,8 @@ export async function countProducts(em: EntityManager): Promise<number> {
  * Inserts a product and its opening stock movement; null when the SKU already exists (decided
  * by the unique constraint, so two concurrent creations cannot both insert).
  */
-export async function createProduct(
-  em: EntityManager,
-  product: NewProduct,
-): Promise<ProductRecord | null> {
-  const rows = await em.execute(
+export async function createProduct(db: Sql, product: NewProduct): Promise<ProductRecord | null> {
+  const rows = await db.execute(
     `insert into products (id, sku, name, price_cents, currency, on_hand, reserved, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, 0, ?, ?)
      on conflict (sku) do nothing
@@ -72,14 +66,14 @@ export async function createProduct(
       product.at,
     ],
   );
-  const created = mapProductRows(em, rows)[0];
+  const created = mapProductRows(rows)[0];
   if (created === undefined) return null;
-  await recordAdjustment(em, created.productId, product.onHand, 'created', product);
+  await recordAdjustment(db, created.productId, product.onHand, 'created', product);
   return created;
 }
 
 /** The product with this SKU, locked until the transaction ends; null when there is none. */
-export async function lockProduct(em: EntityManager, sku: string): Promise<ProductRecord | null> {
-  const rows = await em.execute('select * from products where sku = ? for update', [sku]);
-  return mapProductRows(em, rows)[0] ?? null;
+export async function lockProduct(db: Sql, sku: string): Promise<ProductRecord | null> {
+  const rows = await db.execute('select * from products where sku = ? for update', [sku]);
+  return mapProductRows(rows)[0] ?? null;
 }

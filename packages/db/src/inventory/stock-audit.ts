@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../database.js';
 
 /** A product whose stock columns disagree with what its history says they should be. */
 export interface StockDrift {
@@ -18,8 +18,8 @@ export interface StockDrift {
  * `reserved` differs from the quantity held by PENDING orders (CONFIRMED commits a reservation,
  * FAILED and CANCELLED release it, so only PENDING orders hold stock). Empty when consistent.
  */
-export async function findStockDrift(em: EntityManager): Promise<StockDrift[]> {
-  return em.execute<StockDrift[]>(
+export async function findStockDrift(db: Sql): Promise<StockDrift[]> {
+  return db.execute<StockDrift[]>(
     `select p.sku, p.on_hand as "onHand", p.reserved,
             coalesce(m.on_hand, 0)::int as "movedOnHand",
             coalesce(m.reserved, 0)::int as "movedReserved",

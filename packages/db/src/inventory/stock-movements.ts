@@ -1,5 +1,5 @@
 import type { StockMovementKind } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../database.js';
 import { valuesPlaceholders } from '../sql-values.js';
 
 /** One row of `stock_movements`, written in the transaction that changed the stock. */
@@ -16,11 +16,11 @@ export interface StockMovement {
 
 /** Appends movements in one statement; nothing for an empty list. */
 export async function insertStockMovements(
-  em: EntityManager,
+  db: Sql,
   movements: readonly StockMovement[],
 ): Promise<void> {
   if (movements.length === 0) return;
-  await em.execute(
+  await db.execute(
     `insert into stock_movements
        (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
      values ${valuesPlaceholders(movements.length, 8)}`,
@@ -40,14 +40,14 @@ export async function insertStockMovements(
 
 /** An admin's ADJUST movement; a change of zero carries no information and writes nothing. */
 export async function recordAdjustment(
-  em: EntityManager,
+  db: Sql,
   productId: string,
   onHandDelta: number,
   reason: string,
   by: { readonly actor: string; readonly at: Date },
 ): Promise<void> {
   if (onHandDelta === 0) return;
-  await insertStockMovements(em, [
+  await insertStockMovements(db, [
     { productId, kind: 'ADJUST', onHandDelta, reservedDelta: 0, orderId: null, reason, ...by },
   ]);
 }

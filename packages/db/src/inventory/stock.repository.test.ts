@@ -10,7 +10,7 @@ import {
 import { createMigratedTestDatabase } from '../testing/test-db.js';
 import { transitionOrderStatus } from '../orders/order.repository.js';
 import { runInTransaction } from '../transaction.js';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../database.js';
 import type { OrderStatus } from '@orders/core';
 import { findStockDrift } from './stock-audit.js';
 import { commitOrderStock, releaseOrderStock, reserveOrderStock } from './stock.repository.js';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   db = await createMigratedTestDatabase();
 });
 afterAll(async () => {
-  expect(await findStockDrift(db.orm.em.fork())).toEqual([]);
+  expect(await findStockDrift(db.database)).toEqual([]);
   await db.dispose();
 });
 
@@ -37,7 +37,7 @@ interface MovementRow {
 }
 
 async function movementsOf(orderId: string) {
-  return db.orm.em.fork().execute<MovementRow[]>(
+  return db.database.execute<MovementRow[]>(
     `select p.sku, m.kind, m.on_hand_delta, m.reserved_delta, m.reason, m.actor
          from stock_movements m join products p on p.id = m.product_id
         where m.order_id = ? order by m.id`,
@@ -75,9 +75,13 @@ describe('reserveOrderStock', () => {
       { sku: 'SHORT-A', onHand: 5 },
       { sku: 'SHORT-B', onHand: 1 },
     ]);
-    const result = await runInTransaction(db.orm.em.fork(), (em) =>
+    // An order to hang the movements on; it holds one SHORT-A itself.
+    const order = await placeTestOrder(db.orm, await insertTestUser(db.orm), [
+      { sku: 'SHORT-A', quantity: 1 },
+    ]);
+    const result = await runInTransaction(db.database, (em) =>
       reserveOrderStock(em, {
-        orderId: randomUUID(),
+        orderId: order.id,
         lines: [
           { productId: a!.productId, sku: 'SHORT-A', quantity: 1 },
           { productId: b!.productId, sku: 'SHORT-B', quantity: 2 },
@@ -91,13 +95,13 @@ describe('reserveOrderStock', () => {
       error: { code: 'INVENTORY.INSUFFICIENT_STOCK', sku: 'SHORT-B', requested: 2, available: 1 },
     });
     // The caller rolled back, which undid the line that had been reserved.
-    expect(await stockOf(db.orm, 'SHORT-A')).toEqual({ onHand: 5, reserved: 0 });
+    expect(await stockOf(db.orm, 'SHORT-A')).toEqual({ onHand: 5, reserved: 1 });
   });
 
   it('refuses a non-positive quantity as a bug rather than moving stock backwards', async () => {
     const [p] = await insertTestProducts(db.orm, [{ sku: 'NEG-A', onHand: 5 }]);
     await expect(
-      reserveOrderStock(db.orm.em.fork(), {
+      reserveOrderStock(db.database, {
         orderId: randomUUID(),
         lines: [{ productId: p!.productId, sku: 'NEG-A', quantity: -1 }],
         actor: 'test',
@@ -109,12 +113,8 @@ describe('reserveOrderStock', () => {
 });
 
 /** Moves the order out of PENDING first, as every caller of commit/release does. */
-async function settle(
-  orderId: string,
-  to: OrderStatus,
-  work: (em: EntityManager) => Promise<void>,
-) {
-  await db.orm.em.fork().transactional(async (em) => {
+async function settle(orderId: string, to: OrderStatus, work: (em: Sql) => Promise<void>) {
+  await db.database.transaction(async (em) => {
     const reason = 'test';
     expect(
       await transitionOrderStatus(em, { orderId, from: 'PENDING', to, reason, actor: 's', at }),
@@ -163,20 +163,16 @@ describe('commitOrderStock and releaseOrderStock', () => {
       { sku: 'TWICE-A', quantity: 4 },
     ]);
     const release = () =>
-      db.orm.em
-        .fork()
-        .transactional((em) =>
-          releaseOrderStock(em, { orderId: order.id, reason: 'r', actor: 'system', at }),
-        );
+      db.database.transaction((em) =>
+        releaseOrderStock(em, { orderId: order.id, reason: 'r', actor: 'system', at }),
+      );
     await settle(order.id, 'CANCELLED', (em) =>
       releaseOrderStock(em, { orderId: order.id, reason: 'r', actor: 'system', at }),
     );
     const movements = await countRows(db.orm, 'stock_movements');
     await expect(release()).rejects.toThrow(/fewer than 4 of TWICE-A reserved/);
     await expect(
-      db.orm.em
-        .fork()
-        .transactional((em) => commitOrderStock(em, { orderId: order.id, actor: 's', at })),
+      db.database.transaction((em) => commitOrderStock(em, { orderId: order.id, actor: 's', at })),
     ).rejects.toThrow(/reserved/);
     expect(await countRows(db.orm, 'stock_movements')).toBe(movements);
     expect(await stockOf(db.orm, 'TWICE-A')).toEqual({ onHand: 10, reserved: 0 });
@@ -184,7 +180,7 @@ describe('commitOrderStock and releaseOrderStock', () => {
 
   it('throws for an order without lines', async () => {
     await expect(
-      releaseOrderStock(db.orm.em.fork(), { orderId: randomUUID(), reason: 'r', actor: 's', at }),
+      releaseOrderStock(db.database, { orderId: randomUUID(), reason: 'r', actor: 's', at }),
     ).rejects.toThrow(/no lines/);
   });
 });

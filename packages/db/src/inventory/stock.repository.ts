@@ -8,9 +8,9 @@ import {
   type DomainErrorOf,
   type Result,
 } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RunResult } from '../sql-values.js';
-import { insertStockMovements, type StockMovement } from './stock-movements.js';
+import type { Sql } from '../database.js';
+import type { RunResult } from '../database.js';
+import type { StockMovement } from './stock-movements.js';
 
 /** A line whose stock moves: the product (lock order), its SKU (for errors) and the quantity. */
 export interface StockLine {
@@ -27,19 +27,19 @@ export interface StockLine {
  * undoes the lines already reserved.
  */
 export async function reserveOrderStock(
-  em: EntityManager,
+  db: Sql,
   input: { orderId: string; lines: readonly StockLine[]; actor: string; at: Date },
 ): Promise<Result<void, DomainErrorOf<'INVENTORY.INSUFFICIENT_STOCK'>>> {
-  const movements: StockMovement[] = [];
   for (const line of sortByLockOrder(input.lines.map(withProductId))) {
     checkQuantity(line.quantity);
-    const reserved = await em.execute<RunResult>(
-      'update products set reserved = reserved + ? where id = ? and on_hand - reserved >= ?',
+    const reserved = await moveStock(
+      db,
+      'reserved = reserved + ? where id = ? and on_hand - reserved >= ?',
       [line.quantity, line.productId, line.quantity],
-      'run',
+      movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input),
     );
-    if (reserved.affectedRows === 0) {
-      const rows = await em.execute<{ available: number }[]>(
+    if (!reserved) {
+      const rows = await db.execute<{ available: number }[]>(
         'select on_hand - reserved as available from products where id = ?',
         [line.productId],
       );
@@ -51,9 +51,7 @@ export async function reserveOrderStock(
         }),
       );
     }
-    movements.push(movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input));
   }
-  await insertStockMovements(em, movements);
   return ok(undefined);
 }
 
@@ -64,10 +62,10 @@ export async function reserveOrderStock(
  * back).
  */
 export async function commitOrderStock(
-  em: EntityManager,
+  db: Sql,
   input: { orderId: string; actor: string; at: Date },
 ): Promise<void> {
-  await settleOrderStock(em, { ...input, reason: 'order confirmed' }, 'COMMIT');
+  await settleOrderStock(db, { ...input, reason: 'order confirmed' }, 'COMMIT');
 }
 
 /**
@@ -76,40 +74,58 @@ export async function commitOrderStock(
  * Throws if a reservation is missing (a bug).
  */
 export async function releaseOrderStock(
-  em: EntityManager,
+  db: Sql,
   input: { orderId: string; reason: string; actor: string; at: Date },
 ): Promise<void> {
-  await settleOrderStock(em, input, 'RELEASE');
+  await settleOrderStock(db, input, 'RELEASE');
 }
 
 async function settleOrderStock(
-  em: EntityManager,
+  db: Sql,
   input: { orderId: string; reason: string; actor: string; at: Date },
   kind: 'COMMIT' | 'RELEASE',
 ): Promise<void> {
-  const lines = await em.execute<StockLine[]>(
+  const lines = await db.execute<StockLine[]>(
     'select product_id as "productId", sku, quantity from order_lines where order_id = ?',
     [input.orderId],
   );
   if (lines.length === 0) throw new Error(`order ${input.orderId} has no lines to settle`);
-  const movements: StockMovement[] = [];
   for (const line of sortByLockOrder(lines.map(withProductId))) {
     // A commit ships the units (on hand falls); a release only frees them.
     const onHandDelta = kind === 'COMMIT' ? -line.quantity : 0;
-    const settled = await em.execute<RunResult>(
-      `update products set on_hand = on_hand + ?, reserved = reserved - ?
-        where id = ? and reserved >= ?`,
+    const settled = await moveStock(
+      db,
+      'on_hand = on_hand + ?, reserved = reserved - ? where id = ? and reserved >= ?',
       [onHandDelta, line.quantity, line.productId, line.quantity],
-      'run',
+      movement(line, kind, onHandDelta, -line.quantity, input.reason, input),
     );
-    if (settled.affectedRows === 0) {
+    if (!settled) {
       throw new Error(
         `order ${input.orderId}: fewer than ${line.quantity} of ${line.sku} reserved`,
       );
     }
-    movements.push(movement(line, kind, onHandDelta, -line.quantity, input.reason, input));
   }
-  await insertStockMovements(em, movements);
+}
+
+/**
+ * One conditional UPDATE of a product's stock (`set …` as given) and, only if it updated, its
+ * movement row: one statement, one round trip. False when the condition refused the update.
+ */
+async function moveStock(
+  db: Sql,
+  update: string,
+  params: readonly unknown[],
+  m: StockMovement,
+): Promise<boolean> {
+  const moved = await db.execute<RunResult>(
+    `with moved as (update products set ${update} returning id)
+     insert into stock_movements
+       (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
+     select id, ?, ?, ?, ?, ?, ?, ? from moved`,
+    [...params, m.kind, m.onHandDelta, m.reservedDelta, m.orderId, m.reason, m.actor, m.at],
+    'run',
+  );
+  return moved.affectedRows === 1;
 }
 
 function withProductId<L extends StockLine>(line: L) {

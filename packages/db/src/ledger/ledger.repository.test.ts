@@ -24,7 +24,7 @@ let paymentId: string;
 
 /** A user, product, order and SUCCESS payment of 1,000 cents, written directly. */
 async function seedPayment(): Promise<string> {
-  const em = db.orm.em.fork();
+  const em = db.database;
   const userId = randomUUID();
   const orderId = randomUUID();
   const id = randomUUID();
@@ -80,7 +80,7 @@ beforeAll(async () => {
   );
   const entry = buildCaptureEntry(asPaymentId(paymentId), money(1000));
   const afterCapture = appendToPaymentChain(afterAttempt.payment, journalChainRecord(entry));
-  await db.orm.em.fork().transactional(async (em) => {
+  await db.database.transaction(async (em) => {
     await insertAttempt(em, paymentId, attempt, afterAttempt.link);
     await insertJournalEntry(em, entry, afterCapture.link, new Date());
     await em.execute('update payments set chain_head = ? where id = ?', [
@@ -95,26 +95,24 @@ afterAll(async () => {
 
 describe('the journal in the database', () => {
   it('stores an entry with its postings and reads back a ledger that verifies', async () => {
-    const entries = await listEntriesForPayment(db.orm.em.fork(), paymentId);
+    const entries = await listEntriesForPayment(db.database, paymentId);
     expect(entries).toHaveLength(1);
     expect(entries[0]?.postings.map((p) => p.amountCents)).toEqual([1000, -1000]);
-    const report = verifyLedger(await loadLedgerSnapshot(db.orm.em.fork()));
+    const report = verifyLedger(await loadLedgerSnapshot(db.database));
     expect(report.problems).toEqual([]);
     expect(report.checked).toEqual({ entries: 1, payments: 1, chains: 1 });
   });
 
   it('refuses a second capture for the same payment (unique reference)', async () => {
     const entry = buildCaptureEntry(asPaymentId(paymentId), money(1000));
-    const write = db.orm.em
-      .fork()
-      .transactional((em) =>
-        insertJournalEntry(em, entry, { prevHash: 'x', hash: 'y' }, new Date()),
-      );
+    const write = db.database.transaction((em) =>
+      insertJournalEntry(em, entry, { prevHash: 'x', hash: 'y' }, new Date()),
+    );
     await expect(write).rejects.toThrow(/journal_entries_reference_unique/);
   });
 
   it('refuses at commit an entry whose postings do not sum to zero, whoever wrote it', async () => {
-    const write = db.orm.em.fork().transactional(async (em) => {
+    const write = db.database.transaction(async (em) => {
       const id = randomUUID();
       await em.execute(
         `insert into journal_entries (id, payment_id, kind, reference, currency, created_at, prev_hash, hash)
@@ -127,7 +125,7 @@ describe('the journal in the database', () => {
       );
     });
     await expect(write).rejects.toThrow(/unbalanced/);
-    expect(await listEntriesForPayment(db.orm.em.fork(), paymentId)).toHaveLength(1);
+    expect(await listEntriesForPayment(db.database, paymentId)).toHaveLength(1);
   });
 
   it.each([
@@ -141,6 +139,6 @@ describe('the journal in the database', () => {
     `update order_events set reason = 'rewritten'`,
     'delete from stock_movements',
   ])('refuses to rewrite history: %s', async (sql) => {
-    await expect(db.orm.em.fork().execute(sql)).rejects.toThrow(/append-only/);
+    await expect(db.database.execute(sql)).rejects.toThrow(/append-only/);
   });
 });

@@ -11,8 +11,9 @@ import {
   type LedgerSnapshot,
   type PaymentChain,
 } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Database, Sql } from '../database.js';
 import { inSnapshot } from '../snapshot.js';
+import { valuesPlaceholders } from '../sql-values.js';
 import {
   toPaymentAttempt,
   toStoredPayment,
@@ -45,24 +46,38 @@ interface EntryRow {
  * at commit.
  */
 export async function insertJournalEntry(
-  em: EntityManager,
+  db: Sql,
   entry: JournalEntry,
   link: Pick<ChainLink, 'prevHash' | 'hash'>,
   at: Date,
 ): Promise<string> {
   const id = randomUUID();
   const currency = entry.postings[0]?.currency ?? 'USD';
-  await em.execute(
-    `insert into journal_entries (id, payment_id, kind, reference, currency, created_at, prev_hash, hash)
-     values (?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, entry.paymentId, entry.kind, entry.reference, currency, at, link.prevHash, link.hash],
+  if (entry.postings.length === 0)
+    throw new Error(`journal entry ${entry.reference} has no postings`);
+  // One statement: the entry, then its postings in the entry's order (their ids follow it, and
+  // the chain hash covers them in id order).
+  await db.execute(
+    `with entry as (
+       insert into journal_entries (id, payment_id, kind, reference, currency, created_at, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?) returning id)
+     insert into postings (entry_id, account, amount_cents, currency)
+     select entry.id, p.account, p.amount_cents::bigint, p.currency
+       from entry, (values ${valuesPlaceholders(entry.postings.length, 4)})
+         as p(n, account, amount_cents, currency)
+      order by p.n::int`,
+    [
+      id,
+      entry.paymentId,
+      entry.kind,
+      entry.reference,
+      currency,
+      at,
+      link.prevHash,
+      link.hash,
+      ...entry.postings.flatMap((p, n) => [n, p.account, p.amountCents, p.currency]),
+    ],
   );
-  for (const posting of entry.postings) {
-    await em.execute(
-      'insert into postings (entry_id, account, amount_cents, currency) values (?, ?, ?, ?)',
-      [id, posting.account, posting.amountCents, posting.currency],
-    );
-  }
   return id;
 }
 
@@ -72,10 +87,10 @@ const ENTRY_SELECT = `select e.id, e.payment_id, e.kind, e.reference, e.created_
   from journal_entries e left join postings p on p.entry_id = e.id`;
 
 export async function listEntriesForPayment(
-  em: EntityManager,
+  db: Sql,
   paymentId: string,
 ): Promise<StoredJournalEntry[]> {
-  const rows = await em.execute<EntryRow[]>(
+  const rows = await db.execute<EntryRow[]>(
     `${ENTRY_SELECT} where e.payment_id = ? group by e.id order by e.created_at, e.id`,
     [paymentId],
   );
@@ -88,20 +103,20 @@ export async function listEntriesForPayment(
  * payment, every entry with its postings, and each payment's chain in append order (its attempts
  * by number, then its entries in posting order — entries only ever follow the last attempt).
  */
-export function loadLedgerSnapshot(em: EntityManager): Promise<LedgerSnapshot> {
-  return inSnapshot(em, readSnapshot);
+export function loadLedgerSnapshot(db: Database): Promise<LedgerSnapshot> {
+  return inSnapshot(db, readSnapshot);
 }
 
-async function readSnapshot(em: EntityManager): Promise<LedgerSnapshot> {
-  const payments = (await em.execute<PaymentRow[]>('select * from payments order by id')).map(
+async function readSnapshot(db: Sql): Promise<LedgerSnapshot> {
+  const payments = (await db.execute<PaymentRow[]>('select * from payments order by id')).map(
     toStoredPayment,
   );
   const entries = (
-    await em.execute<EntryRow[]>(
+    await db.execute<EntryRow[]>(
       `${ENTRY_SELECT} group by e.id order by e.payment_id, e.created_at, e.id`,
     )
   ).map(toStoredEntry);
-  const attempts = await em.execute<(AttemptRow & { payment_id: string })[]>(
+  const attempts = await db.execute<(AttemptRow & { payment_id: string })[]>(
     'select * from payment_attempts order by payment_id, attempt_no',
   );
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   db = await createMigratedTestDatabase();
 });
 afterAll(async () => {
-  expect(await findStockDrift(db.orm.em.fork())).toEqual([]);
+  expect(await findStockDrift(db.database)).toEqual([]);
   await db.dispose();
 });
 
@@ -25,7 +25,7 @@ const created = new Date('2026-02-01T00:00:00Z');
 const ttlMs = 60_000;
 const due = new Date(created.getTime() + ttlMs);
 const sweep = (now: Date, limit = 100) =>
-  db.orm.em.fork().transactional((em) => findExpiredPendingOrders(em, now, limit));
+  db.database.transaction((em) => findExpiredPendingOrders(em, now, limit));
 
 /**
  * A PROCESSING payment row for the order. The payments table belongs to the payment code and may
@@ -42,7 +42,7 @@ async function insertPayment(orderId: string, userId: string): Promise<void> {
     card_last4: '4242',
     fraud_verdict: 'ALLOW',
   };
-  const columns = await db.orm.em.fork().execute<{ column_name: string; data_type: string }[]>(
+  const columns = await db.database.execute<{ column_name: string; data_type: string }[]>(
     `select column_name, data_type from information_schema.columns
       where table_name = 'payments' and is_nullable = 'NO' and column_default is null`,
   );
@@ -57,7 +57,7 @@ async function insertPayment(orderId: string, userId: string): Promise<void> {
   const values = columns.map((c) =>
     c.column_name in known ? known[c.column_name] : byType(c.data_type),
   );
-  await db.orm.em.fork().execute(
+  await db.database.execute(
     `insert into payments (${columns.map((c) => c.column_name).join(', ')})
      values (${columns.map(() => '?').join(', ')})`,
     values,
@@ -95,8 +95,8 @@ describe('expireOrder', () => {
     );
     expect(await stockOf(db.orm, 'EXP-B')).toEqual({ onHand: 10, reserved: 4 });
 
-    expect(await db.orm.em.fork().transactional((em) => expireOrder(em, order.id, due))).toBe(true);
-    expect((await findOrderById(db.orm.em.fork(), order.id))?.status).toBe('CANCELLED');
+    expect(await db.database.transaction((em) => expireOrder(em, order.id, due))).toBe(true);
+    expect((await findOrderById(db.database, order.id))?.status).toBe('CANCELLED');
     expect(await stockOf(db.orm, 'EXP-B')).toEqual({ onHand: 10, reserved: 0 });
     const events = await db.orm.em
       .fork()
@@ -112,9 +112,7 @@ describe('expireOrder', () => {
     });
 
     // A second sweep finds nothing to do.
-    expect(await db.orm.em.fork().transactional((em) => expireOrder(em, order.id, due))).toBe(
-      false,
-    );
+    expect(await db.database.transaction((em) => expireOrder(em, order.id, due))).toBe(false);
   });
 
   it('leaves alone an order that is not due, one with a payment, and one that does not exist', async () => {
@@ -125,7 +123,7 @@ describe('expireOrder', () => {
       ttlMs,
     });
     const expire = (id: string, at: Date) =>
-      db.orm.em.fork().transactional((em) => expireOrder(em, id, at));
+      db.database.transaction((em) => expireOrder(em, id, at));
     expect(await expire(order.id, new Date(due.getTime() - 1))).toBe(false);
     await insertPayment(order.id, user);
     expect(await expire(order.id, due)).toBe(false);
@@ -144,7 +142,7 @@ describe('expireOrder', () => {
           ttlMs,
         });
       const later = new Date(due.getTime() + 60_000);
-      await db.orm.em.fork().transactional(async (first) => {
+      await db.database.transaction(async (first) => {
         const mine = await findExpiredPendingOrders(first, later, 2);
         const theirs = await sweep(later, 100);
         expect(mine).toHaveLength(2);

@@ -1,5 +1,5 @@
 import { expireOrderIfDue } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../database.js';
 import { releaseOrderStock } from '../inventory/stock.repository.js';
 import { findOrderPaymentStatus, lockOrder, transitionOrderStatus } from './order.repository.js';
 
@@ -10,11 +10,11 @@ import { findOrderPaymentStatus, lockOrder, transitionOrderStatus } from './orde
  * settles it (CONFIRMED or FAILED) itself.
  */
 export async function findExpiredPendingOrders(
-  em: EntityManager,
+  db: Sql,
   now: Date,
   limit: number,
 ): Promise<string[]> {
-  const rows = await em.execute<{ id: string }[]>(
+  const rows = await db.execute<{ id: string }[]>(
     `select o.id from orders o
       where o.status = 'PENDING' and o.expires_at <= ?
         and not exists (select 1 from payments p where p.order_id = o.id)
@@ -32,11 +32,11 @@ export async function findExpiredPendingOrders(
  * and skipped when it has a payment (the pay flow locks the order before inserting one, so the
  * two cannot interleave). True when it expired the order, false when there was nothing to do.
  */
-export async function expireOrder(em: EntityManager, orderId: string, at: Date): Promise<boolean> {
-  const order = await lockOrder(em, orderId);
+export async function expireOrder(db: Sql, orderId: string, at: Date): Promise<boolean> {
+  const order = await lockOrder(db, orderId);
   if (!order || expireOrderIfDue(order, at.getTime()) === null) return false;
-  if ((await findOrderPaymentStatus(em, orderId)) !== null) return false;
-  const moved = await transitionOrderStatus(em, {
+  if ((await findOrderPaymentStatus(db, orderId)) !== null) return false;
+  const moved = await transitionOrderStatus(db, {
     orderId,
     from: 'PENDING',
     to: 'CANCELLED',
@@ -46,6 +46,6 @@ export async function expireOrder(em: EntityManager, orderId: string, at: Date):
   });
   // Under the row lock the order is still PENDING; false here would be a bug in the locking.
   if (!moved) throw new Error(`locked order ${orderId} left PENDING`);
-  await releaseOrderStock(em, { orderId, reason: 'expired', actor: 'system', at });
+  await releaseOrderStock(db, { orderId, reason: 'expired', actor: 'system', at });
   return true;
 }

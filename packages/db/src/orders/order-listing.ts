@@ -1,5 +1,5 @@
 import type { Order, OrderStatus } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../database.js';
 import { mapOrderRows } from './order.mapper.js';
 
 /** A page of a user's orders, newest first; `nextCursor` is null on the last page. */
@@ -22,7 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * without OFFSET's cost. The cursor is opaque to clients; validate it with `isOrderCursor`.
  */
 export async function listOrdersForUser(
-  em: EntityManager,
+  db: Sql,
   userId: string,
   options: { status?: OrderStatus | undefined; cursor?: string | undefined; limit: number },
 ): Promise<OrderPage> {
@@ -39,12 +39,12 @@ export async function listOrdersForUser(
     params.push(new Date(after.createdAt), after.id);
   }
   // One row more than asked tells whether another page follows.
-  const rows = await em.execute(
+  const rows = await db.execute(
     `select * from orders where ${conditions.join(' and ')}
       order by created_at desc, id desc limit ?`,
     [...params, options.limit + 1],
   );
-  const orders = await mapOrderRows(em, rows.slice(0, options.limit));
+  const orders = await mapOrderRows(db, rows.slice(0, options.limit));
   const last = orders.at(-1);
   const more = rows.length > options.limit && last !== undefined;
   return {

@@ -21,11 +21,11 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  expect(await findStockDrift(db.orm.em.fork())).toEqual([]);
+  expect(await findStockDrift(db.database)).toEqual([]);
   await db.dispose();
 });
 
-const em = () => db.orm.em.fork();
+const em = () => db.database;
 
 describe('the order repository', () => {
   it('stores an order with its priced lines and reads it back as core placed it', async () => {
@@ -63,7 +63,7 @@ describe('the order repository', () => {
     ]);
     const at = new Date();
     const move = () =>
-      em().transactional(async (tx) => {
+      em().transaction(async (tx) => {
         const moved = await transitionOrderStatus(tx, {
           orderId: placed.id,
           from: 'PENDING',

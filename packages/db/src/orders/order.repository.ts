@@ -6,21 +6,30 @@ import {
   type PaymentId,
   type PaymentStatus,
 } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { valuesPlaceholders, type RunResult } from '../sql-values.js';
-import { mapOrderRows } from './order.mapper.js';
+import type { Sql } from '../database.js';
+import type { RunResult } from '../database.js';
+import { valuesPlaceholders } from '../sql-values.js';
+import { mapOrderRows, toOrderHeader, type OrderHeader } from './order.mapper.js';
 
 /**
  * Writes a new PENDING order (as core's `placeOrder` decided it), its lines in the client's order,
- * and the first event of its audit trail (null → PENDING, 'created', `user:<id>`). The caller
- * reserves the stock in the same transaction.
+ * and the first event of its audit trail (null → PENDING, 'created', `user:<id>`), in one
+ * statement (the foreign keys are checked at its end). The caller reserves the stock in the same
+ * transaction.
  */
-export async function insertOrder(em: EntityManager, order: Order): Promise<void> {
+export async function insertOrder(db: Sql, order: Order): Promise<void> {
   if (order.status !== 'PENDING') throw new Error(`a new order is PENDING, not ${order.status}`);
   const createdAt = new Date(order.createdAt);
-  await em.execute(
-    `insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  await db.execute(
+    `with new_order as (
+       insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?)),
+     new_lines as (
+       insert into order_lines
+         (order_id, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents)
+       values ${valuesPlaceholders(order.lines.length, 8)})
+     insert into order_events (order_id, from_status, to_status, reason, actor, at)
+     values (?, null, ?, 'created', ?, ?)`,
     [
       order.id,
       order.userId,
@@ -30,37 +39,29 @@ export async function insertOrder(em: EntityManager, order: Order): Promise<void
       createdAt,
       new Date(order.expiresAt),
       createdAt,
-    ],
-    'run',
-  );
-  await em.execute(
-    `insert into order_lines
-       (order_id, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents)
-     values ${valuesPlaceholders(order.lines.length, 8)}`,
-    order.lines.flatMap((line, index) => [
+      ...order.lines.flatMap((line, index) => [
+        order.id,
+        index + 1,
+        line.productId,
+        line.sku,
+        line.name,
+        line.quantity,
+        line.unitPriceCents,
+        line.lineTotalCents,
+      ]),
       order.id,
-      index + 1,
-      line.productId,
-      line.sku,
-      line.name,
-      line.quantity,
-      line.unitPriceCents,
-      line.lineTotalCents,
-    ]),
-    'run',
-  );
-  await em.execute(
-    `insert into order_events (order_id, from_status, to_status, reason, actor, at)
-     values (?, null, ?, 'created', ?, ?)`,
-    [order.id, order.status, `user:${order.userId}`, createdAt],
+      order.status,
+      `user:${order.userId}`,
+      createdAt,
+    ],
     'run',
   );
 }
 
 /** Any order by id, or null (for system code; user-facing reads use `findOrderForUser`). */
-export async function findOrderById(em: EntityManager, orderId: string): Promise<Order | null> {
-  const rows = await em.execute('select * from orders where id = ?', [orderId]);
-  return (await mapOrderRows(em, rows))[0] ?? null;
+export async function findOrderById(db: Sql, orderId: string): Promise<Order | null> {
+  const rows = await db.execute('select * from orders where id = ?', [orderId]);
+  return (await mapOrderRows(db, rows))[0] ?? null;
 }
 
 /**
@@ -68,15 +69,15 @@ export async function findOrderById(em: EntityManager, orderId: string): Promise
  * tell another user's order from a missing one (no BOLA, no existence leak).
  */
 export async function findOrderForUser(
-  em: EntityManager,
+  db: Sql,
   orderId: string,
   userId: string,
 ): Promise<Order | null> {
-  const rows = await em.execute('select * from orders where id = ? and user_id = ?', [
+  const rows = await db.execute('select * from orders where id = ? and user_id = ?', [
     orderId,
     userId,
   ]);
-  return (await mapOrderRows(em, rows))[0] ?? null;
+  return (await mapOrderRows(db, rows))[0] ?? null;
 }
 
 /**
@@ -84,9 +85,24 @@ export async function findOrderForUser(
  * changes an order's status, or inserts its payment, takes this lock first, so those changes
  * happen one at a time. Lock the order before its products (the lock order everywhere).
  */
-export async function lockOrder(em: EntityManager, orderId: string): Promise<Order | null> {
-  const rows = await em.execute('select * from orders where id = ? for update', [orderId]);
-  return (await mapOrderRows(em, rows))[0] ?? null;
+export async function lockOrder(db: Sql, orderId: string): Promise<Order | null> {
+  const rows = await db.execute('select * from orders where id = ? for update', [orderId]);
+  return (await mapOrderRows(db, rows))[0] ?? null;
+}
+
+/**
+ * The order's row alone (no lines), locked like {@link lockOrder}: what creating its payment
+ * needs.
+ */
+export async function lockOrderHeader(db: Sql, orderId: string): Promise<OrderHeader | null> {
+  const rows = await db.execute('select * from orders where id = ? for update', [orderId]);
+  return rows[0] === undefined ? null : toOrderHeader(rows[0]);
+}
+
+/** The order's row alone (no lines), or null. */
+export async function findOrderHeader(db: Sql, orderId: string): Promise<OrderHeader | null> {
+  const rows = await db.execute('select * from orders where id = ?', [orderId]);
+  return rows[0] === undefined ? null : toOrderHeader(rows[0]);
 }
 
 /**
@@ -95,7 +111,7 @@ export async function lockOrder(em: EntityManager, orderId: string): Promise<Ord
  * it. A move the state machine does not allow is a caller bug and throws.
  */
 export async function transitionOrderStatus(
-  em: EntityManager,
+  db: Sql,
   input: {
     orderId: string;
     from: OrderStatus;
@@ -107,7 +123,7 @@ export async function transitionOrderStatus(
 ): Promise<boolean> {
   const { orderId, from, to, reason, actor, at } = input;
   if (!canTransitionOrder(from, to)) throw new Error(`illegal order transition ${from} → ${to}`);
-  const result = await em.execute<RunResult>(
+  const result = await db.execute<RunResult>(
     `with moved as (
        update orders set status = ?, updated_at = ? where id = ? and status = ? returning id)
      insert into order_events (order_id, from_status, to_status, reason, actor, at)
@@ -120,10 +136,10 @@ export async function transitionOrderStatus(
 
 /** The order's payment, if it has one (at most one: `payments_one_per_order`). */
 export async function findOrderPaymentStatus(
-  em: EntityManager,
+  db: Sql,
   orderId: string,
 ): Promise<{ paymentId: PaymentId; status: PaymentStatus } | null> {
-  const rows = await em.execute<{ id: string; status: PaymentStatus }[]>(
+  const rows = await db.execute<{ id: string; status: PaymentStatus }[]>(
     'select id, status from payments where order_id = ?',
     [orderId],
   );

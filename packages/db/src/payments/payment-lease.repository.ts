@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sql } from '../database.js';
 
 /**
  * Leases: one process drives a payment at a time. A driver holds `lease_owner`/`lease_until` and
@@ -9,10 +9,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /** Claims up to `limit` payments that are due and whose lease is free or expired. */
 export async function claimDuePayments(
-  em: EntityManager,
+  db: Sql,
   input: { owner: string; now: Date; leaseUntil: Date; limit: number },
 ): Promise<string[]> {
-  const rows = await em.execute<{ id: string }[]>(
+  const rows = await db.execute<{ id: string }[]>(
     `update payments set lease_owner = ?, lease_until = ?
      where id in (
        select id from payments
@@ -29,8 +29,8 @@ export async function claimDuePayments(
 }
 
 /** Gives up this owner's leases at once (clean shutdown), so another instance can continue. */
-export async function releaseLeases(em: EntityManager, owner: string): Promise<number> {
-  const result = await em.execute<{ affectedRows: number }>(
+export async function releaseLeases(db: Sql, owner: string): Promise<number> {
+  const result = await db.execute<{ affectedRows: number }>(
     `update payments set lease_until = null, lease_owner = null
      where lease_owner = ? and status in ('INITIATED', 'PROCESSING', 'RETRY')`,
     [owner],

@@ -12,6 +12,7 @@ import {
   type PaymentAttempt,
   type PaymentStatus,
 } from '@orders/core';
+import { epoch, type DbTime } from '../sql-values.js';
 
 /** A payment as stored: the core's view plus what only persistence needs. */
 export interface StoredPayment extends Payment {
@@ -21,14 +22,6 @@ export interface StoredPayment extends Payment {
   readonly leaseOwner: string | null;
   /** Epoch ms. */
   readonly leaseUntil: number | null;
-}
-
-/** A `timestamptz` from a raw query: the ORM's driver hands them over as strings. */
-type DbTime = Date | string;
-
-/** Epoch ms of a raw `timestamptz` value. */
-export function epoch(value: DbTime): number {
-  return (value instanceof Date ? value : new Date(value)).getTime();
 }
 
 function epochOrNull(value: DbTime | null): number | null {

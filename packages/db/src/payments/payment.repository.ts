@@ -1,5 +1,11 @@
-import type { ChainLink, PaymentAttempt } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  asPaymentId,
+  type ChainLink,
+  type PaymentAttempt,
+  type PaymentId,
+  type PaymentStatus,
+} from '@orders/core';
+import type { Sql } from '../database.js';
 import {
   toPaymentAttempt,
   toStoredPayment,
@@ -7,6 +13,7 @@ import {
   type PaymentRow,
   type StoredPayment,
 } from './payment.mapper.js';
+import { epoch, type DbTime } from '../sql-values.js';
 
 /** An attempt row with the hashes that chain it. */
 export interface ChainedAttempt {
@@ -23,8 +30,8 @@ const PAYMENT_COLUMNS = `id, order_id, user_id, status, amount_cents, currency, 
  * Inserts the payment of an order. `false` when the order already has one: the unique
  * constraint on `order_id`, not a prior read, decides — two racing payers cannot both create one.
  */
-export async function insertPayment(em: EntityManager, payment: StoredPayment): Promise<boolean> {
-  const rows = await em.execute<{ id: string }[]>(
+export async function insertPayment(db: Sql, payment: StoredPayment): Promise<boolean> {
+  const rows = await db.execute<{ id: string }[]>(
     `insert into payments (${PAYMENT_COLUMNS}, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
      on conflict (order_id) do nothing returning id`,
@@ -54,36 +61,103 @@ export async function insertPayment(em: EntityManager, payment: StoredPayment): 
   return rows.length === 1;
 }
 
-export async function findPaymentByOrder(
-  em: EntityManager,
-  orderId: string,
-): Promise<StoredPayment | null> {
-  const rows = await em.execute<PaymentRow[]>(
+export async function findPaymentByOrder(db: Sql, orderId: string): Promise<StoredPayment | null> {
+  const rows = await db.execute<PaymentRow[]>(
     `select ${PAYMENT_COLUMNS} from payments where order_id = ?`,
     [orderId],
   );
   return rows[0] ? toStoredPayment(rows[0]) : null;
 }
 
-/** The payment, locked for the rest of the transaction (`for update`). */
-export async function lockPayment(
-  em: EntityManager,
+/**
+ * The payment, locked for the rest of the transaction, with its attempts in number order: one
+ * statement where a lock and a list would be two.
+ */
+export async function lockPaymentWithAttempts(
+  db: Sql,
   paymentId: string,
-): Promise<StoredPayment | null> {
-  const rows = await em.execute<PaymentRow[]>(
-    `select ${PAYMENT_COLUMNS} from payments where id = ? for update`,
+): Promise<{ payment: StoredPayment; attempts: ChainedAttempt[] } | null> {
+  const rows = await db.execute<(PaymentRow & { attempts: AttemptRow[] })[]>(
+    `select ${PAYMENT_COLUMNS},
+       (select coalesce(json_agg(json_build_object('attempt_no', a.attempt_no,
+          'outcome', a.outcome, 'code', a.code, 'gateway_ref', a.gateway_ref,
+          'latency_ms', a.latency_ms, 'at', a.at, 'prev_hash', a.prev_hash, 'hash', a.hash)
+          order by a.attempt_no), '[]')
+          from payment_attempts a where a.payment_id = payments.id) as attempts
+     from payments where id = ? for update of payments`,
     [paymentId],
   );
-  return rows[0] ? toStoredPayment(rows[0]) : null;
+  const row = rows[0];
+  return row ? { payment: toStoredPayment(row), attempts: row.attempts.map(toChained) } : null;
+}
+
+/** What the fraud rules and the one-payment-per-order rule need, counted in the database. */
+export interface PaymentFacts {
+  /** When the payer's account was created (epoch ms); null if it is gone. */
+  readonly userCreatedAt: number | null;
+  /** Payments the user started since `velocitySince`. */
+  readonly paymentsByUser: number;
+  /** Distinct users other than the payer who used the card since `cardSince`. */
+  readonly otherUsersOfCard: number;
+  /** The order's payment, if it already has one. */
+  readonly existingPayment: { readonly id: PaymentId; readonly status: PaymentStatus } | null;
+}
+
+/**
+ * The facts for creating an order's payment, in one statement. Read them after locking the
+ * order: at READ COMMITTED this statement then sees whatever the previous holder committed.
+ */
+export async function readPaymentFacts(
+  db: Sql,
+  input: {
+    orderId: string;
+    userId: string;
+    cardFingerprint: string;
+    velocitySince: Date;
+    cardSince: Date;
+  },
+): Promise<PaymentFacts> {
+  const rows = await db.execute<
+    {
+      user_created_at: DbTime | null;
+      by_user: string;
+      other_users: string;
+      payment_id: string | null;
+      payment_status: PaymentStatus | null;
+    }[]
+  >(
+    `select (select created_at from users where id = ?) as user_created_at,
+       (select count(*) from payments where user_id = ? and created_at >= ?) as by_user,
+       (select count(distinct user_id) from payments
+         where card_fingerprint = ? and user_id <> ? and created_at >= ?) as other_users,
+       p.id as payment_id, p.status as payment_status
+     from (select 1) as one left join payments p on p.order_id = ?`,
+    [
+      input.userId,
+      input.userId,
+      input.velocitySince,
+      input.cardFingerprint,
+      input.userId,
+      input.cardSince,
+      input.orderId,
+    ],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('payment facts query returned no row');
+  return {
+    userCreatedAt: row.user_created_at === null ? null : epoch(row.user_created_at),
+    paymentsByUser: Number(row.by_user),
+    otherUsersOfCard: Number(row.other_users),
+    existingPayment:
+      row.payment_id === null || row.payment_status === null
+        ? null
+        : { id: asPaymentId(row.payment_id), status: row.payment_status },
+  };
 }
 
 /** Writes the payment's mutable state: status, failure, schedule, lease and chain head. */
-export async function savePaymentState(
-  em: EntityManager,
-  payment: StoredPayment,
-  at: Date,
-): Promise<void> {
-  await em.execute(
+export async function savePaymentState(db: Sql, payment: StoredPayment, at: Date): Promise<void> {
+  await db.execute(
     `update payments set status = ?, failure_code = ?, next_attempt_at = ?, lease_owner = ?,
        lease_until = ?, chain_head = ?, updated_at = ? where id = ?`,
     [
@@ -99,30 +173,27 @@ export async function savePaymentState(
   );
 }
 
-export async function listAttempts(
-  em: EntityManager,
-  paymentId: string,
-): Promise<ChainedAttempt[]> {
-  const rows = await em.execute<AttemptRow[]>(
+export async function listAttempts(db: Sql, paymentId: string): Promise<ChainedAttempt[]> {
+  const rows = await db.execute<AttemptRow[]>(
     `select attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash
      from payment_attempts where payment_id = ? order by attempt_no`,
     [paymentId],
   );
-  return rows.map((row) => ({
-    attempt: toPaymentAttempt(row),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  }));
+  return rows.map(toChained);
+}
+
+function toChained(row: AttemptRow): ChainedAttempt {
+  return { attempt: toPaymentAttempt(row), prevHash: row.prev_hash, hash: row.hash };
 }
 
 /** Appends an attempt row; (payment, attempt number) is unique, so an attempt is never recorded twice. */
 export async function insertAttempt(
-  em: EntityManager,
+  db: Sql,
   paymentId: string,
   attempt: PaymentAttempt,
   link: Pick<ChainLink, 'prevHash' | 'hash'>,
 ): Promise<void> {
-  await em.execute(
+  await db.execute(
     `insert into payment_attempts
        (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -142,11 +213,11 @@ export async function insertAttempt(
 
 /** Payments the user started since `since` (fraud velocity). */
 export async function countPaymentsByUserSince(
-  em: EntityManager,
+  db: Sql,
   userId: string,
   since: Date,
 ): Promise<number> {
-  const rows = await em.execute<{ n: string }[]>(
+  const rows = await db.execute<{ n: string }[]>(
     'select count(*) as n from payments where user_id = ? and created_at >= ?',
     [userId, since],
   );
@@ -155,12 +226,12 @@ export async function countPaymentsByUserSince(
 
 /** Distinct users other than `userId` who used this card fingerprint since `since`. */
 export async function countOtherUsersOfCardSince(
-  em: EntityManager,
+  db: Sql,
   fingerprint: string,
   userId: string,
   since: Date,
 ): Promise<number> {
-  const rows = await em.execute<{ n: string }[]>(
+  const rows = await db.execute<{ n: string }[]>(
     `select count(distinct user_id) as n from payments
      where card_fingerprint = ? and user_id <> ? and created_at >= ?`,
     [fingerprint, userId, since],

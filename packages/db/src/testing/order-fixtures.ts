@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { asOrderId, asSku, asUserId, placeOrder, type Order, type UserId } from '@orders/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProductRecord } from '../catalogue/product.mapper.js';
 import { createProduct, findProductsBySkus } from '../catalogue/product.repository.js';
 import { reserveOrderStock } from '../inventory/stock.repository.js';
 import { insertOrder } from '../orders/order.repository.js';
+import { createDatabase } from '../database.js';
 import type { Orm } from '../orm.js';
 import { createUserRepository } from '../users/user.repository.js';
 
@@ -26,7 +26,7 @@ export async function insertTestProducts(
   orm: Orm,
   specs: readonly { sku: string; onHand: number; priceCents?: number }[],
 ): Promise<ProductRecord[]> {
-  const em = orm.em.fork();
+  const em = createDatabase(orm);
   const created: ProductRecord[] = [];
   for (const spec of specs) {
     const product = await createProduct(em, {
@@ -53,7 +53,7 @@ export async function placeTestOrder(
   options: { now?: Date; ttlMs?: number } = {},
 ): Promise<Order> {
   const now = options.now ?? new Date();
-  return orm.em.fork().transactional(async (em: EntityManager) => {
+  return createDatabase(orm).transaction(async (em) => {
     const catalogue = await findProductsBySkus(
       em,
       lines.map((l) => l.sku),
@@ -84,7 +84,7 @@ export async function stockOf(
   orm: Orm,
   sku: string,
 ): Promise<{ onHand: number; reserved: number }> {
-  const [product] = await findProductsBySkus(orm.em.fork(), [sku]);
+  const [product] = await findProductsBySkus(createDatabase(orm), [sku]);
   if (!product) throw new Error(`no product ${sku}`);
   return { onHand: product.onHand, reserved: product.reserved };
 }
@@ -92,8 +92,8 @@ export async function stockOf(
 /** Rows in a table (tests count what a refused operation did not write). */
 export async function countRows(orm: Orm, table: string): Promise<number> {
   if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  const rows = await orm.em
-    .fork()
-    .execute<{ n: number }[]>(`select count(*)::int as n from ${table}`);
+  const rows = await createDatabase(orm).execute<{ n: number }[]>(
+    `select count(*)::int as n from ${table}`,
+  );
   return rows[0]?.n ?? 0;
 }

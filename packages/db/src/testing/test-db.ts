@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../embedded.js';
+import { createDatabase, type Database } from '../database.js';
 import { initOrm, migrate, type Orm } from '../orm.js';
 
 /** A database of its own for one test file; `dispose` removes every trace of it. */
@@ -37,13 +38,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** A fresh database with every migration applied and an ORM connected to it. */
-export async function createMigratedTestDatabase(): Promise<TestDatabase & { orm: Orm }> {
+export async function createMigratedTestDatabase(): Promise<
+  TestDatabase & { orm: Orm; database: Database }
+> {
   const db = await createTestDatabase();
   const orm = await initOrm({ clientUrl: db.url, poolMax: 4 });
   await migrate(orm);
   return {
     ...db,
     orm,
+    database: createDatabase(orm),
     async dispose() {
       await orm.close(true);
       await db.dispose();

@@ -1,0 +1,204 @@
+import { query } from './cluster.js';
+import { unknownKeys, type CardKind, type Operation, type OpKind } from './history.js';
+import type { CheckContext, Invariant } from './invariant.js';
+
+interface StoredKey {
+  key: string;
+  state: 'IN_PROGRESS' | 'COMPLETED';
+  resourceId: string | null;
+}
+
+interface KeyedWrite {
+  readonly op: OpKind;
+  readonly scope: string;
+  /** The table of the resources the key creates. */
+  readonly table: 'orders' | 'payments';
+  /** Whether a key may stay IN_PROGRESS (its request died before creating anything). */
+  readonly mayStayInProgress: boolean;
+}
+
+const CREATE_ORDER: KeyedWrite = {
+  op: 'createOrder',
+  scope: 'orders.create',
+  table: 'orders',
+  // The key is claimed in the transaction that creates the order: it commits with it or not at all.
+  mayStayInProgress: false,
+};
+const PAY: KeyedWrite = {
+  op: 'pay',
+  scope: 'payments.pay',
+  table: 'payments',
+  // Claimed before the payment is created; a request killed in between leaves it IN_PROGRESS.
+  mayStayInProgress: true,
+};
+
+/** The gateway profile the server must have derived from the card the client sent. */
+const PROFILE_OF: Readonly<Record<CardKind, string>> = {
+  approve: 'APPROVE',
+  flaky: 'TIMEOUT_TWICE',
+  decline: 'DECLINE_CARD',
+};
+
+/** Refusals the load can legitimately meet; anything else a client saw is a violation. */
+const EXPECTED_REFUSALS: Readonly<Record<OpKind, readonly string[]>> = {
+  createOrder: ['INVENTORY.INSUFFICIENT_STOCK', 'IDEMPOTENCY.IN_PROGRESS'],
+  pay: ['IDEMPOTENCY.IN_PROGRESS'],
+  getPayment: [],
+};
+
+/** Invariants that hold the client history against the database. */
+export const historyInvariants: Invariant[] = [
+  {
+    name: 'each orders.create key made at most one order, and every order came from a client key',
+    find: (ctx) => keyedWriteProblems(ctx, CREATE_ORDER),
+  },
+  {
+    name: 'each payments.pay key made at most one payment, for the order and card it was sent with',
+    async find(ctx) {
+      return [...(await keyedWriteProblems(ctx, PAY)), ...(await paymentInputProblems(ctx))];
+    },
+  },
+  {
+    name: 'what a client was told stays true (no acknowledged order or final payment lost)',
+    find: acknowledgedProblems,
+  },
+  {
+    name: 'every unknown outcome is settled by a same-key retry before the retries stop',
+    find(ctx) {
+      return Promise.resolve(unknownKeys(ctx.history).open.map((key) => JSON.stringify(key)));
+    },
+  },
+  {
+    name: 'clients met only the refusals the load can cause',
+    find(ctx) {
+      const unexpected = ctx.history.operations.filter(
+        (o) => o.result === 'error' && !EXPECTED_REFUSALS[o.op].includes(o.errorCode ?? ''),
+      );
+      return Promise.resolve(unexpected.map((o) => JSON.stringify(o)));
+    },
+  },
+];
+
+/**
+ * For one idempotent write: every stored key was sent by a client, every resource is the result
+ * of exactly one completed key, and every answer a client got for a key names that resource.
+ */
+async function keyedWriteProblems(ctx: CheckContext, write: KeyedWrite): Promise<string[]> {
+  const keys = await query<StoredKey>(
+    ctx.databaseUrl,
+    `select key, state, resource_id as "resourceId" from idempotency_keys where scope = $1`,
+    [write.scope],
+  );
+  const resources = await query<{ id: string }>(ctx.databaseUrl, `select id from ${write.table}`);
+  const sent = operationsByKey(ctx, write.op);
+  return [
+    ...keys.flatMap((stored) => storedKeyProblems(stored, sent, write)),
+    ...resourceProblems(keys, new Set(resources.map((r) => r.id)), write),
+    ...answerProblems(keys, sent),
+  ];
+}
+
+function storedKeyProblems(
+  stored: StoredKey,
+  sent: ReadonlyMap<string, Operation[]>,
+  write: KeyedWrite,
+): string[] {
+  return [
+    ...(sent.has(stored.key) ? [] : [`key ${stored.key} was never sent by a client`]),
+    ...(stored.state === 'IN_PROGRESS' && !write.mayStayInProgress
+      ? [`key ${stored.key} was left IN_PROGRESS`]
+      : []),
+  ];
+}
+
+/** Each resource made by exactly one key; each key's resource exists. */
+function resourceProblems(
+  keys: readonly StoredKey[],
+  existing: ReadonlySet<string>,
+  write: KeyedWrite,
+): string[] {
+  const keysOf = new Map<string, string[]>();
+  for (const { key, resourceId } of keys) {
+    if (resourceId !== null) keysOf.set(resourceId, [...(keysOf.get(resourceId) ?? []), key]);
+  }
+  const dangling = [...keysOf]
+    .filter(([resourceId]) => !existing.has(resourceId))
+    .map(([resourceId, named]) => `keys ${named.join()} name ${resourceId}, which does not exist`);
+  const miscounted = [...existing]
+    .map((id) => ({ id, count: keysOf.get(id)?.length ?? 0 }))
+    .filter(({ count }) => count !== 1)
+    .map(({ id, count }) => `${write.table} ${id} was made by ${count} keys`);
+  return [...dangling, ...miscounted];
+}
+
+/** Every id a client was given for a key is the one the key names. */
+function answerProblems(
+  keys: readonly StoredKey[],
+  sent: ReadonlyMap<string, Operation[]>,
+): string[] {
+  const storedByKey = new Map(keys.map((k) => [k.key, k.resourceId]));
+  return [...sent].flatMap(([key, operations]) => {
+    const told = new Set(
+      operations.flatMap((o) => (o.result === 'ok' && o.value ? [o.value.id] : [])),
+    );
+    if (told.size === 0) return [];
+    const stored = storedByKey.get(key) ?? null;
+    const agrees = told.size === 1 && stored !== null && told.has(stored);
+    return agrees
+      ? []
+      : [`key ${key}: clients were told ${[...told].join()}, the key names ${stored ?? 'nothing'}`];
+  });
+}
+
+/** Each payment is for the order its key was sent with, on the card kind the client chose. */
+async function paymentInputProblems(ctx: CheckContext): Promise<string[]> {
+  const payments = await query<{ id: string; orderId: string; token: string; key: string }>(
+    ctx.databaseUrl,
+    `select p.id, p.order_id as "orderId", p.gateway_token as token, k.key
+       from payments p join idempotency_keys k
+         on k.scope = 'payments.pay' and k.resource_id = p.id and k.user_id = p.user_id`,
+  );
+  const sent = operationsByKey(ctx, 'pay');
+  return payments.flatMap((payment) => {
+    const input = sent.get(payment.key)?.[0]?.input;
+    if (input === undefined) return []; // reported by the key check
+    const asSent =
+      input.orderId === payment.orderId && PROFILE_OF[input.card ?? 'approve'] === payment.token;
+    return asSent
+      ? []
+      : [
+          `payment ${payment.id} does not match its request ${JSON.stringify({ ...payment, input })}`,
+        ];
+  });
+}
+
+/** Orders clients saw created exist; final payment statuses clients saw are still the status. */
+async function acknowledgedProblems(ctx: CheckContext): Promise<string[]> {
+  const orders = await query<{ id: string }>(ctx.databaseUrl, 'select id from orders');
+  const payments = await query<{ id: string; status: string }>(
+    ctx.databaseUrl,
+    'select id, status from payments',
+  );
+  const orderIds = new Set(orders.map((o) => o.id));
+  const paymentStatus = new Map(payments.map((p) => [p.id, p.status]));
+  return ctx.history.operations.flatMap((o) => {
+    if (o.result !== 'ok' || o.value === undefined) return [];
+    if (o.op === 'createOrder') {
+      return orderIds.has(o.value.id) ? [] : [`order ${o.value.id} is gone: ${JSON.stringify(o)}`];
+    }
+    const now = paymentStatus.get(o.value.id);
+    const told = o.value.status;
+    const holds =
+      now !== undefined && (now === told || !['SUCCESS', 'FAILED_FINAL'].includes(told));
+    return holds ? [] : [`payment ${o.value.id} is ${now ?? 'gone'}: ${JSON.stringify(o)}`];
+  });
+}
+
+function operationsByKey(ctx: CheckContext, op: OpKind): Map<string, Operation[]> {
+  const keyed = new Map<string, Operation[]>();
+  for (const [key, operations] of ctx.history.byKey()) {
+    const matching = operations.filter((o) => o.op === op);
+    if (matching.length > 0) keyed.set(key, matching);
+  }
+  return keyed;
+}

@@ -1,0 +1,138 @@
+/** An idempotency key still held by a request that is running (or died): ask again later. */
+export const IN_PROGRESS = 'IDEMPOTENCY.IN_PROGRESS';
+
+/** What a client asked for. */
+export type OpKind = 'createOrder' | 'pay' | 'getPayment';
+
+/**
+ * `unknown`: the client timed out, lost the connection or got a 5xx — the server may or may not
+ * have done it. `error` is a definite refusal (a 4xx with a domain code).
+ */
+export type OpResult = 'ok' | 'error' | 'unknown';
+
+export type CardKind = 'approve' | 'flaky' | 'decline';
+
+/** One client call, as Jepsen records it: invocation, completion, and what came back. */
+export interface Operation {
+  readonly client: string;
+  /** The server instance the call went to. */
+  readonly instance: number;
+  readonly op: OpKind;
+  /** The idempotency key (createOrder, pay); null for reads. */
+  readonly key: string | null;
+  readonly input: {
+    readonly sku?: string;
+    readonly orderId?: string;
+    readonly card?: CardKind;
+    readonly timeoutMs: number;
+  };
+  /** Milliseconds since the run started. */
+  readonly start: number;
+  readonly end: number;
+  readonly result: OpResult;
+  /** The order (createOrder) or payment (pay, getPayment) the server returned. */
+  readonly value?: { readonly id: string; readonly status: string };
+  /** The domain code of an `error`; the reason of an `unknown`. */
+  readonly errorCode?: string;
+}
+
+export type FaultKind =
+  'kill-9' | 'postgres-stop-fast' | 'postgres-stop-immediate' | 'terminate-backends';
+export type RecoveryKind = 'instance-restart' | 'postgres-start';
+
+/** What the nemesis did: a fault it injected, or a recovery it performed after one. */
+export type NemesisEvent =
+  | {
+      readonly type: 'fault';
+      readonly kind: FaultKind;
+      readonly at: number;
+      readonly detail: string;
+    }
+  | {
+      readonly type: 'recovery';
+      readonly kind: RecoveryKind;
+      readonly at: number;
+      readonly detail: string;
+    };
+
+/** The run's record: every client operation, fault and recovery, timed from one origin. */
+export class History {
+  readonly operations: Operation[] = [];
+  readonly nemesis: NemesisEvent[] = [];
+  private readonly origin = Date.now();
+
+  /** Milliseconds since the run started. */
+  now(): number {
+    return Date.now() - this.origin;
+  }
+
+  record(operation: Operation): void {
+    this.operations.push(operation);
+  }
+
+  fault(kind: FaultKind, detail: string): void {
+    this.nemesis.push({ type: 'fault', kind, at: this.now(), detail });
+  }
+
+  recovered(kind: RecoveryKind, detail: string): void {
+    this.nemesis.push({ type: 'recovery', kind, at: this.now(), detail });
+  }
+
+  /** The operations that used `key`, in invocation order. */
+  byKey(): Map<string, Operation[]> {
+    const keyed = new Map<string, Operation[]>();
+    for (const operation of this.operations) {
+      if (operation.key === null) continue;
+      const list = keyed.get(operation.key) ?? [];
+      list.push(operation);
+      keyed.set(operation.key, list);
+    }
+    return keyed;
+  }
+}
+
+/** An answer that settles its key: done, or refused for good (not "still in progress"). */
+export function settlesKey(operation: Operation): boolean {
+  return (
+    operation.result === 'ok' ||
+    (operation.result === 'error' && operation.errorCode !== IN_PROGRESS)
+  );
+}
+
+/** A key no answer settled: what first left it open, and the last answer it got. */
+export interface OpenKey {
+  readonly key: string;
+  readonly op: string;
+  readonly firstUnknown: string;
+  readonly lastAnswer: string;
+}
+
+/** Keys that had an unknown outcome, split by whether a later answer settled them. */
+export function unknownKeys(history: History): { settled: number; open: OpenKey[] } {
+  const withUnknown = [...history.byKey().values()].filter((ops) =>
+    ops.some((o) => o.result === 'unknown'),
+  );
+  const open = withUnknown.filter((ops) => !ops.some(settlesKey));
+  return { settled: withUnknown.length - open.length, open: open.map(describeOpenKey) };
+}
+
+function describeOpenKey(operations: readonly Operation[]): OpenKey {
+  const first = operations.find((o) => o.result === 'unknown');
+  const last = operations[operations.length - 1];
+  return {
+    key: last?.key ?? '',
+    op: last?.op ?? '',
+    firstUnknown: first?.errorCode ?? '',
+    lastAnswer: `${last?.result ?? ''} ${last?.errorCode ?? ''}`.trim(),
+  };
+}
+
+/** Counts of `items` by a label, e.g. `{ ok: 3, unknown: 1 }`. */
+export function countBy<T>(items: Iterable<T>, label: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) {
+    const name = label(item);
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}

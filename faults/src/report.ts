@@ -1,0 +1,125 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { countBy, unknownKeys, type History, type OpenKey } from './history.js';
+
+/** `faults/results/` (git-ignored): one JSON report per scenario, its history and server logs. */
+export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+
+export interface ScenarioReport {
+  readonly scenario: string;
+  readonly durationMs: number;
+  readonly setupMs: number;
+  readonly loadMs: number;
+  /** From the end of the load until every payment was final. */
+  readonly settleMs: number;
+  readonly instances: number;
+  readonly customers: number;
+  readonly serverEnv: Readonly<Record<string, string>>;
+  /** By kind, then result: `{ pay: { ok: 310, unknown: 42 } }`. */
+  readonly operations: Record<string, Record<string, number>>;
+  /** Why calls failed: domain codes of errors, reasons of unknowns. */
+  readonly failures: Record<string, number>;
+  /**
+   * Idempotency keys with at least one unknown outcome, how many a same-key retry then settled,
+   * and those still open when the run stopped retrying (with the last answer each got).
+   */
+  readonly unknownKeys: {
+    readonly total: number;
+    readonly settledByRetry: number;
+    readonly leftOpen: readonly OpenKey[];
+  };
+  /** Injected faults by kind; `client-timeout` counts calls whose deadline expired. */
+  readonly faults: Record<string, number>;
+  /** Instance restarts after a kill, database starts after a stop. */
+  readonly recoveries: Record<string, number>;
+  readonly finalState: {
+    readonly orders: Record<string, number>;
+    readonly payments: Record<string, number>;
+    /** Payments finished by a re-drive after their first driver died or lost the database. */
+    readonly redrivenPayments: number;
+  };
+  readonly invariants: readonly string[];
+  readonly violations: readonly string[];
+}
+
+/** The history's figures for the report. */
+export function summarizeHistory(
+  history: History,
+): Pick<ScenarioReport, 'operations' | 'failures' | 'unknownKeys' | 'faults' | 'recoveries'> {
+  const operations: Record<string, Record<string, number>> = {};
+  for (const operation of history.operations) {
+    const counts = (operations[operation.op] ??= {});
+    counts[operation.result] = (counts[operation.result] ?? 0) + 1;
+  }
+  const failed = history.operations.filter((o) => o.result !== 'ok');
+  return {
+    operations,
+    failures: countBy(failed, (o) => `${o.op} ${o.result} ${o.errorCode ?? ''}`.trim()),
+    unknownKeys: summarizeUnknownKeys(history),
+    faults: {
+      ...countBy(
+        history.nemesis.filter((e) => e.type === 'fault'),
+        (e) => e.kind,
+      ),
+      'client-timeout': history.operations.filter((o) => o.errorCode === 'timeout').length,
+    },
+    recoveries: countBy(
+      history.nemesis.filter((e) => e.type === 'recovery'),
+      (e) => e.kind,
+    ),
+  };
+}
+
+function summarizeUnknownKeys(history: History): ScenarioReport['unknownKeys'] {
+  const { settled, open } = unknownKeys(history);
+  return { total: settled + open.length, settledByRetry: settled, leftOpen: open };
+}
+
+/**
+ * Writes `<scenario>.json` (the report) and `<scenario>.history.jsonl` (one operation or nemesis
+ * event per line, by time: an operation at its invocation) to the results folder.
+ */
+export async function writeReport(report: ScenarioReport, history: History): Promise<string> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${report.scenario}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  const timed = [
+    ...history.operations.map((entry) => ({ at: entry.start, entry })),
+    ...history.nemesis.map((entry) => ({ at: entry.at, entry })),
+  ].sort((a, b) => a.at - b.at);
+  const lines = timed.map(({ entry }) => JSON.stringify(entry));
+  await writeFile(join(RESULTS_DIR, `${report.scenario}.history.jsonl`), `${lines.join('\n')}\n`);
+  return file;
+}
+
+/** A few lines for the test output. */
+export function printSummary(report: ScenarioReport, file: string): void {
+  const ops = Object.entries(report.operations)
+    .map(([op, counts]) => `${op} ${formatCounts(counts)}`)
+    .join('; ');
+  const lines = [
+    `[faults] ${report.scenario}: ${(report.durationMs / 1000).toFixed(1)} s ` +
+      `(setup ${(report.setupMs / 1000).toFixed(1)} s, load ${report.loadMs / 1000} s, ` +
+      `settled in ${(report.settleMs / 1000).toFixed(1)} s)`,
+    `  operations: ${ops}`,
+    `  unknown outcomes: ${report.unknownKeys.total} keys, ` +
+      `${report.unknownKeys.settledByRetry} settled by a same-key retry, ` +
+      `${report.unknownKeys.leftOpen.length} still open when retries stopped`,
+    `  faults: ${formatCounts(report.faults)} (recoveries: ${formatCounts(report.recoveries)})`,
+    `  orders ${formatCounts(report.finalState.orders)}; ` +
+      `payments ${formatCounts(report.finalState.payments)} ` +
+      `(${report.finalState.redrivenPayments} finished by a re-drive)`,
+    `  server env: ${formatCounts(report.serverEnv)}`,
+    `  invariants: ${report.invariants.length} checked, ${report.violations.length} violated`,
+    ...report.violations.slice(0, 20).map((v) => `  VIOLATION ${v}`),
+    `  report: ${file}`,
+  ];
+  console.log(lines.join('\n'));
+}
+
+function formatCounts(counts: Readonly<Record<string, number | string>>): string {
+  return Object.entries(counts)
+    .map(([name, n]) => `${name}=${n}`)
+    .join(' ');
+}

@@ -1,0 +1,150 @@
+import { checkInvariants } from './checks.js';
+import { query } from './cluster.js';
+import type { Environment } from './environment.js';
+import { History } from './history.js';
+import type { CheckContext } from './invariant.js';
+import { checkout, runCustomer, sleep, type LoadContext } from './load.js';
+import type { Nemesis } from './nemesis.js';
+import { printSummary, summarizeHistory, writeReport, type ScenarioReport } from './report.js';
+import { FAULT_SERVER_ENV } from './servers.js';
+
+export interface ScenarioSpec {
+  /** How long customers keep starting checkouts. */
+  readonly loadMs: number;
+  readonly nemesis: Nemesis;
+  /** The share of `pay` calls made with a 50 ms deadline (then retried with the same key). */
+  readonly shortTimeoutRate: number;
+}
+
+/** After the load, how long an open outcome is still retried with its key. */
+const RESOLVE_MS = 5_000;
+/** After the load, how long the payments get to become final (workers re-drive leases). */
+const SETTLE_MS = 30_000;
+
+const PROBE_INVARIANT = 'a fresh checkout succeeds on every instance after the faults';
+const EXIT_INVARIANT = 'no instance exits unless killed';
+
+export interface ScenarioRun {
+  readonly report: ScenarioReport;
+  readonly history: History;
+}
+
+/**
+ * Runs the load and the nemesis together, lets the payments settle, checks a fresh checkout on
+ * every instance, then checks every invariant. Writes the report and returns it with the history.
+ */
+export async function runScenario(env: Environment, spec: ScenarioSpec): Promise<ScenarioRun> {
+  const started = Date.now();
+  const history = new History();
+  const until = started + spec.loadMs;
+  const load: LoadContext = {
+    fleet: env.fleet,
+    history,
+    skus: env.skus,
+    until,
+    resolveBy: until + RESOLVE_MS,
+    shortTimeoutRate: spec.shortTimeoutRate,
+  };
+  const [nemesis] = await Promise.all([
+    spec.nemesis({ cluster: env.cluster, fleet: env.fleet, history, until }),
+    ...env.customers.map((customer) => runCustomer(customer, load)),
+  ]);
+  const loadEnded = Date.now();
+  await waitForFinalPayments(env.cluster.databaseUrl, SETTLE_MS);
+  const settleMs = Date.now() - loadEnded;
+  const probeViolations = await probeEveryInstance(env, history);
+  const checked = await checkInvariants(checkContext(env, history));
+
+  const report: ScenarioReport = {
+    scenario: env.name,
+    durationMs: Date.now() - started + env.setupMs,
+    setupMs: env.setupMs,
+    loadMs: spec.loadMs,
+    settleMs,
+    instances: env.fleet.instances.length,
+    customers: env.customers.length,
+    serverEnv: FAULT_SERVER_ENV,
+    ...summarizeHistory(history),
+    finalState: await finalState(env.cluster.databaseUrl),
+    invariants: [...nemesis.invariants, PROBE_INVARIANT, EXIT_INVARIANT, ...checked.invariants],
+    violations: [
+      ...nemesis.violations,
+      ...probeViolations.map((v) => `${PROBE_INVARIANT}: ${v}`),
+      ...env.fleet.unexpectedExits.map((v) => `${EXIT_INVARIANT}: ${v}`),
+      ...checked.violations,
+    ],
+  };
+  printSummary(report, await writeReport(report, history));
+  return { report, history };
+}
+
+/** What the invariants read, for a run of `env` that recorded `history`. */
+export function checkContext(env: Environment, history: History): CheckContext {
+  return {
+    databaseUrl: env.cluster.databaseUrl,
+    history,
+    initialStock: env.initialStock,
+    verifyLedger: () => env.admin.ledger.verify.query(),
+  };
+}
+
+/**
+ * One checkout per instance, pinned to it, with a card that must be approved: every call must
+ * answer at once (no retry) and the payment must end SUCCESS.
+ */
+async function probeEveryInstance(env: Environment, history: History): Promise<string[]> {
+  const violations: string[] = [];
+  for (const instance of env.fleet.instances) {
+    const before = history.operations.length;
+    const ctx: LoadContext = {
+      fleet: env.fleet,
+      history,
+      skus: env.plentifulSkus,
+      until: Date.now(),
+      resolveBy: Date.now() + 10_000,
+      shortTimeoutRate: 0,
+    };
+    const ended = await checkout(env.probe, ctx, () => instance);
+    const failedCalls = history.operations.slice(before).filter((o) => o.result !== 'ok');
+    if (ended !== 'SUCCESS' || failedCalls.length > 0) {
+      violations.push(`instance ${instance.index}: ended ${ended}, ${JSON.stringify(failedCalls)}`);
+    }
+  }
+  return violations;
+}
+
+async function waitForFinalPayments(databaseUrl: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    const [row] = await query<{ open: number }>(
+      databaseUrl,
+      `select count(*)::int as open from payments where status not in ('SUCCESS', 'FAILED_FINAL')`,
+    );
+    if (row?.open === 0) return;
+    await sleep(250);
+  }
+}
+
+async function finalState(databaseUrl: string): Promise<ScenarioReport['finalState']> {
+  const count = async (table: 'orders' | 'payments') => {
+    const rows = await query<{ status: string; n: number }>(
+      databaseUrl,
+      `select status, count(*)::int as n from ${table} group by status order by status`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  };
+  // A payment whose last attempt came a lease or more after its creation was finished by a
+  // re-drive: its first driver died or lost the database.
+  const [redriven] = await query<{ n: number }>(
+    databaseUrl,
+    `select count(*)::int as n from payments p
+      where (select max(a.at) from payment_attempts a where a.payment_id = p.id)
+            >= p.created_at + make_interval(secs => $1::int / 1000.0)`,
+    [FAULT_SERVER_ENV.PAYMENT_LEASE_MS],
+  );
+  return {
+    orders: await count('orders'),
+    payments: await count('payments'),
+    redrivenPayments: redriven?.n ?? 0,
+  };
+}

@@ -33,6 +33,22 @@ export default tseslint.config(
     },
   },
   {
+    // Input schemas build strings with input-fields.ts's `text()`, which refuses NUL: PostgreSQL
+    // cannot store it, and one forgotten field would answer 500 (output schemas are exempt).
+    files: ['apps/server/src/routers/**/*.ts', 'apps/server/src/trpc/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/input-fields.ts', '**/*-schemas.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='z'][callee.property.name='string']",
+          message:
+            'Build input strings with `text()` from routers/input-fields.ts: it refuses NUL.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', '**/testing/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

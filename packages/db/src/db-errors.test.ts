@@ -1,10 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import {
   CheckConstraintViolationException,
   DeadlockException,
+  ForeignKeyConstraintViolationException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
-import { describe, expect, it } from 'vitest';
-import { classifyDbError, isUniqueViolation, retryTransient } from './db-errors.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  causeOfFailure,
+  classifyDbError,
+  isUniqueViolation,
+  isUnknownUserReference,
+  retryTransient,
+  USER_REFERENCE_CONSTRAINTS,
+} from './db-errors.js';
+import { claimIdempotencyKey } from './idempotency/idempotency.repository.js';
+import { createMigratedTestDatabase } from './testing/test-db.js';
 
 /** A driver error as MikroORM wraps it: the pg error's fields copied onto the exception. */
 function driverError<T>(Kind: new (previous: Error) => T, fields: Record<string, string>): T {
@@ -42,6 +53,102 @@ describe('classifyDbError', () => {
   it('calls anything else other', () => {
     expect(classifyDbError(new TypeError('bug'))).toEqual({ kind: 'other' });
     expect(classifyDbError('not even an error')).toEqual({ kind: 'other' });
+  });
+});
+
+describe('isUnknownUserReference', () => {
+  it('is true only for a foreign-key violation onto users', () => {
+    const fk = (constraint: string) =>
+      driverError(ForeignKeyConstraintViolationException, { constraint });
+    expect(isUnknownUserReference(fk('orders_user_id_fkey'))).toBe(true);
+    expect(isUnknownUserReference(fk('order_lines_product_id_fkey'))).toBe(false);
+    const unique = driverError(UniqueConstraintViolationException, {
+      constraint: 'orders_user_id_fkey',
+    });
+    expect(isUnknownUserReference(unique)).toBe(false);
+    expect(isUnknownUserReference(new TypeError('bug'))).toBe(false);
+  });
+
+  describe('on a real database', () => {
+    let db: Awaited<ReturnType<typeof createMigratedTestDatabase>>;
+    beforeAll(async () => {
+      db = await createMigratedTestDatabase();
+    });
+    afterAll(async () => {
+      await db.dispose();
+    });
+
+    it('knows every foreign key the schema has onto users', async () => {
+      const rows = await db.database.execute<{ name: string }[]>(
+        `select conname as name from pg_constraint
+          where contype = 'f' and confrelid = 'users'::regclass`,
+      );
+      expect(rows.map((row) => row.name).sort()).toEqual([...USER_REFERENCE_CONSTRAINTS].sort());
+    });
+
+    it('reports the failed statement, not "transaction aborted", when statements sent together fail', async () => {
+      for (let i = 0; i < 20; i++) {
+        const failed: unknown = await db.database
+          .transaction((tx) =>
+            Promise.all([
+              claimIdempotencyKey(tx, {
+                userId: randomUUID(),
+                scope: 'orders.create',
+                key: `ghost-${i}`,
+                requestHash: 'hash',
+                resourceId: randomUUID(),
+                at: new Date(),
+              }),
+              tx.execute('select 1'),
+              tx.execute('select 2'),
+            ]),
+          )
+          .then(
+            () => undefined,
+            (reason: unknown) => reason,
+          );
+        expect(isUnknownUserReference(failed)).toBe(true);
+      }
+    });
+
+    it('recognises a write naming a user the database does not have, and writes nothing', async () => {
+      const claim = claimIdempotencyKey(db.database, {
+        userId: randomUUID(),
+        scope: 'orders.create',
+        key: 'ghost-key',
+        requestHash: 'hash',
+        resourceId: randomUUID(),
+        at: new Date(),
+      });
+      const error: unknown = await claim.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(isUnknownUserReference(error)).toBe(true);
+      const keys = await db.database.execute<{ n: number }[]>(
+        'select count(*)::int as n from idempotency_keys',
+      );
+      expect(keys).toEqual([{ n: 0 }]);
+    });
+  });
+});
+
+describe('causeOfFailure', () => {
+  const aborted = () => driverError(DeadlockException, { code: '25P02' });
+  const cause = driverError(ForeignKeyConstraintViolationException, {
+    code: '23503',
+    constraint: 'orders_user_id_fkey',
+  });
+
+  it('names the statement that failed in place of a later "transaction aborted"', () => {
+    expect(causeOfFailure(aborted(), [aborted(), cause, aborted()])).toBe(cause);
+  });
+
+  it('keeps any other error, and an abort whose cause is unknown', () => {
+    const bug = new TypeError('bug');
+    expect(causeOfFailure(bug, [cause])).toBe(bug);
+    const alone = aborted();
+    expect(causeOfFailure(alone, [alone])).toBe(alone);
   });
 });
 

@@ -45,6 +45,46 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   return fault.kind === 'unique' && fault.constraint === constraint;
 }
 
+/**
+ * The foreign keys onto `users` (PostgreSQL's default names for the migrations'
+ * `user_id … references users (id)`); a test checks the list against the schema.
+ */
+export const USER_REFERENCE_CONSTRAINTS: ReadonlySet<string> = new Set([
+  'orders_user_id_fkey',
+  'payments_user_id_fkey',
+  'idempotency_keys_user_id_fkey',
+]);
+
+/**
+ * True when a write named a user the database does not have: a validly signed token that
+ * outlived its account (deleted, or a database restored from an older backup). The foreign key
+ * finds this for free on the writes that reference the user, so no request reads the user first.
+ */
+export function isUnknownUserReference(error: unknown): boolean {
+  const fault = classifyDbError(error);
+  return (
+    fault.kind === 'foreign-key' &&
+    fault.constraint !== undefined &&
+    USER_REFERENCE_CONSTRAINTS.has(fault.constraint)
+  );
+}
+
+/**
+ * The error a failed transaction reports. PostgreSQL refuses every statement after a failed one
+ * with 25P02 ("current transaction is aborted"), and when statements went out together (under one
+ * `Promise.all`) any of those refusals may be the one the work threw. `failures` are the
+ * transaction's failed statements; the one that is not 25P02 is the cause (a foreign key naming an
+ * unknown user, a unique key taken), and the one callers classify.
+ */
+export function causeOfFailure(thrown: unknown, failures: readonly unknown[]): unknown {
+  if (!isAbortedTransaction(thrown)) return thrown;
+  return failures.find((failure) => !isAbortedTransaction(failure)) ?? thrown;
+}
+
+function isAbortedTransaction(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && sqlStateOf(error) === '25P02';
+}
+
 export interface TransientRetryOptions {
   /** Tries in all, the first included. */
   readonly attempts?: number;

@@ -130,6 +130,20 @@ describe('REST errors: HTTP statuses and the same domain codes as tRPC', () => {
     expect(malformed.status).toBe(400);
   });
 
+  it('refuses a deeply nested body as invalid input, as tRPC does', async () => {
+    const depth = 20_000;
+    const body = `{"email":${'['.repeat(depth)}${']'.repeat(depth)},"password":"long-enough-9"}`;
+    for (const path of ['/auth/signup', '/trpc/auth.signup']) {
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(response.status, path).toBe(400);
+      expect(await response.text(), path).toContain('"path":"email"');
+    }
+  });
+
   it('answers an unknown path under /api with a 404 JSON error', async () => {
     const missing = await get('/api/nothing-here');
     expect(missing.status).toBe(404);
@@ -188,4 +202,51 @@ describe('the Idempotency-Key header on pay', () => {
     expect(reused.status).toBe(422);
     expect(reused.body.data.domainCode).toBe('IDEMPOTENCY.KEY_REUSED');
   });
+});
+
+describe('hostile query strings and Authorization headers', () => {
+  const raw = async (path: string, headers: Record<string, string>) => {
+    const response = await fetch(`${server.url}${path}`, { headers });
+    return { status: response.status, body: (await response.json()) as RestErrorBody };
+  };
+
+  it('drops query keys that name a prototype, whatever the procedure', async () => {
+    const keys = '__proto__=&constructor=x&prototype=y&toString=z&hasOwnProperty=1';
+    const admin = { authorization: `Bearer ${adminToken}` };
+    const verified = await raw(`/api/ledger/verify?${keys}`, admin);
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true });
+    const listed = await raw(`/api/orders?${keys}&__proto__[role]=ADMIN&limit=1`, {
+      authorization: `Bearer ${buyer}`,
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ items: expect.any(Array) });
+    expect(({} as Record<string, unknown>).role).toBeUndefined();
+  });
+
+  it.each([
+    ['a bare scheme', 'Bearer'],
+    ['a scheme and a space', 'Bearer '],
+    ['a lower-case bare scheme', 'bearer'],
+    ['empty segments', 'Bearer ..'],
+    ['two segments', 'Bearer a.b'],
+    ['four segments', 'Bearer a.b.c.d'],
+    ['a token and more', 'Bearer a.b.c extra'],
+    ['an 8 kB token', `Bearer ${'a'.repeat(8_000)}.b.c`],
+    ['another scheme', 'Basic YWRtaW46YWRtaW4='],
+    ['an unknown scheme', 'Token abc'],
+    ['only spaces', '   '],
+  ])(
+    'refuses an Authorization header with %s with 401, even beside a hostile query',
+    async (_, header) => {
+      for (const path of ['/api/ledger/verify?__proto__=', '/api/me', '/api/orders?constructor=']) {
+        const refused = await raw(path, { authorization: header });
+        expect(refused.status, path).toBe(401);
+        expect(refused.body).toMatchObject({
+          code: 'UNAUTHORIZED',
+          data: { domainCode: 'AUTH.UNAUTHENTICATED' },
+        });
+      }
+    },
+  );
 });

@@ -24,6 +24,7 @@ export function createRestHandler(options: {
   });
   return (req, res) => {
     normaliseJsonContentType(req);
+    parseQuery(req);
     handle(req, res).catch(() => {
       // The adapter answers every error itself; this is a last resort that leaks nothing.
       if (res.headersSent) {
@@ -34,6 +35,33 @@ export function createRestHandler(options: {
       res.end(JSON.stringify({ message: 'internal server error', code: 'INTERNAL_SERVER_ERROR' }));
     });
   };
+}
+
+/** Query keys that name a prototype, not a field: dropped, never part of an input. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The adapter gathers query parameters in a plain object with `parsed[key] ??= []` and a push:
+ * a key naming an `Object.prototype` member (`__proto__`, `constructor`, `toString`) finds the
+ * inherited member instead, and the push throws (a 500 for any GET). It takes `req.query` as
+ * already parsed when a framework set it, so it is given one parsed here: on an object without a
+ * prototype, and without the keys that name one.
+ */
+function parseQuery(req: IncomingMessage & { query?: unknown }): void {
+  const url = req.url ?? '/';
+  let params: URLSearchParams;
+  try {
+    // The base the adapter uses; an unparseable URL is left for the adapter to refuse.
+    params = new URL(url.startsWith('/') ? `http://127.0.0.1${url}` : url).searchParams;
+  } catch {
+    return;
+  }
+  const query = Object.create(null) as Record<string, string[]>;
+  for (const [key, value] of params) {
+    if (PROTOTYPE_KEYS.has(key)) continue;
+    (query[key] ??= []).push(value);
+  }
+  req.query = query;
 }
 
 /**

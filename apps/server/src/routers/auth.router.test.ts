@@ -94,6 +94,26 @@ describe('auth.signup', () => {
     expect(JSON.stringify(error.data)).not.toContain('short7!');
   });
 
+  it('refuses a NUL in the name as a field problem, and creates no account', async () => {
+    const email = 'hostile-new@example.com';
+    const { status, text } = await rawPost(
+      '/trpc/auth.signup',
+      JSON.stringify({ email, password: 'long-enough-9', name: '\u0000' }),
+    );
+    expect(status).toBe(400);
+    const { error } = JSON.parse(text) as {
+      error: { message: string; data: { code: string; issues: unknown } };
+    };
+    expect(error.message).toBe('invalid input');
+    expect(error.data.code).toBe('BAD_REQUEST');
+    expect(error.data.issues).toEqual([
+      { path: 'name', message: 'must not contain a NUL character' },
+    ]);
+    // Nothing was written: the address is still free.
+    const created = await client().auth.signup.mutate({ email, password: 'long-enough-9' });
+    expect(created.email).toBe(email);
+  });
+
   it('refuses a password longer than 128 characters', async () => {
     const error = await failure(
       client().auth.signup.mutate({ email: 'long@example.com', password: 'x'.repeat(129) }),

@@ -5,18 +5,19 @@ import { authedProcedure, publicProcedure, router } from '../trpc/init.js';
 import { getMe } from '../use-cases/get-me.js';
 import { logIn } from '../use-cases/log-in.js';
 import { signUp } from '../use-cases/sign-up.js';
+import { text } from './input-fields.js';
 import { sessionOutput, userOutput } from './output-schemas.js';
 import { presentUser } from './presenters.js';
 
-const email = z.string().trim().max(254).pipe(z.email());
-const password = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
+const email = text().trim().max(254).pipe(z.email());
+const password = text().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
 
 // Unknown keys are stripped: a `role` smuggled into sign-up never reaches the use case.
 const signUpInput = z
-  .object({ email, password, name: z.string().trim().max(100).optional() })
+  .object({ email, password, name: text().trim().max(100).optional() })
   .meta({ examples: [{ email: 'ann@example.com', password: 'correct-horse-9', name: 'Ann' }] });
 const logInInput = z
-  .object({ email, password: z.string().min(1).max(PASSWORD_MAX_LENGTH) })
+  .object({ email, password: text().min(1).max(PASSWORD_MAX_LENGTH) })
   .meta({ examples: [{ email: 'ann@example.com', password: 'correct-horse-9' }] });
 
 const tags = ['auth'];

@@ -3,14 +3,14 @@ import { unwrap } from '../trpc/domain-error-map.js';
 import { adminProcedure, router } from '../trpc/init.js';
 import { adjustInventory } from '../use-cases/adjust-inventory.js';
 import { upsertInventory } from '../use-cases/upsert-inventory.js';
-import { sku } from './input-fields.js';
+import { sku, text } from './input-fields.js';
 import { productOutput } from './output-schemas.js';
 import { presentProduct } from './presenters.js';
 
 const upsertInput = z
   .object({
     sku,
-    name: z.string().trim().min(1).max(200).optional(),
+    name: text().trim().min(1).max(200).optional(),
     priceCents: z.number().int().min(0).max(100_000_000).optional(),
     onHand: z.number().int().min(0).max(1_000_000),
   })
@@ -25,7 +25,7 @@ const adjustInput = z
       .min(-1_000_000)
       .max(1_000_000)
       .refine((delta) => delta !== 0, 'delta must not be zero'),
-    reason: z.string().trim().min(1).max(200),
+    reason: text().trim().min(1).max(200),
   })
   .meta({ examples: [{ delta: 5, reason: 'delivery' }] });
 

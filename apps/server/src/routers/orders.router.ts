@@ -7,7 +7,7 @@ import { cancelOrder } from '../use-cases/cancel-order.js';
 import { getOrder } from '../use-cases/get-order.js';
 import { listOrders } from '../use-cases/list-orders.js';
 import { placeOrderForUser } from '../use-cases/place-order.js';
-import { id, sku } from './input-fields.js';
+import { id, sku, text } from './input-fields.js';
 import { orderOutput, orderPageOutput } from './output-schemas.js';
 import { presentOrder, presentOrderPage } from './presenters.js';
 
@@ -20,17 +20,13 @@ const item = z.object({
 const createInput = z
   .object({
     items: z.array(item).min(ORDER_LIMITS.minLines).max(ORDER_LIMITS.maxLines),
-    idempotencyKey: z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH).optional(),
+    idempotencyKey: text().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH).optional(),
   })
   .meta({ examples: [{ items: [{ sku: 'MUG-01', quantity: 2 }] }] });
 const listInput = z
   .object({
     status: z.enum(ORDER_STATUSES).optional(),
-    cursor: z
-      .string()
-      .max(200)
-      .refine(isOrderCursor, 'not a cursor from a previous page')
-      .optional(),
+    cursor: text().max(200).refine(isOrderCursor, 'not a cursor from a previous page').optional(),
     limit: z.number().int().min(1).max(100).default(20),
   })
   .prefault({});

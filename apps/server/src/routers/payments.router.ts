@@ -5,23 +5,22 @@ import { authedProcedure, router } from '../trpc/init.js';
 import { getPayment } from '../use-cases/get-payment.js';
 import { payOrder } from '../use-cases/pay-order.js';
 import { authedWithIdempotencyHeader } from './idempotency-header.js';
+import { text } from './input-fields.js';
 import { presentPayment } from './payment-presenters.js';
 import { paymentOutput } from './payment-schemas.js';
 
 const paymentMethod = z.object({
   type: z.literal('card'),
   // Digits, optionally grouped by spaces or dashes; Luhn and expiry are the core's to judge.
-  number: z
-    .string()
+  number: text()
     .trim()
     .regex(/^[0-9][0-9 -]{10,24}[0-9]$/, 'must be a card number'),
   expMonth: z.number().int().min(1).max(12),
   expYear: z.number().int().min(0).max(9999),
-  cvc: z.string().regex(/^[0-9]{3,4}$/, 'must be 3 or 4 digits'),
+  cvc: text().regex(/^[0-9]{3,4}$/, 'must be 3 or 4 digits'),
 });
 
-const idempotencyKey = z
-  .string()
+const idempotencyKey = text()
   .min(1)
   .max(IDEMPOTENCY_KEY_MAX_LENGTH)
   .meta({ description: 'Per user; REST clients may send the `Idempotency-Key` header instead' });

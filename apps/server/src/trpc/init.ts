@@ -1,3 +1,4 @@
+import { isUnknownUserReference } from '@orders/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
@@ -19,12 +20,22 @@ export const createCallerFactory = t.createCallerFactory;
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure;
 
-/** A caller with a valid, unexpired token; `ctx.user` is who it names. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+/**
+ * A caller with a valid, unexpired token; `ctx.user` is who it names. A genuine token may still
+ * name a user the database does not have (the account is gone, or the database was restored from
+ * an older backup). No read checks that on every request: the writes that reference the user
+ * find it through their foreign key, and that refusal is the caller's session, not a bug.
+ */
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   const { caller } = ctx;
   switch (caller.kind) {
-    case 'user':
-      return next({ ctx: { user: caller.subject } });
+    case 'user': {
+      const result = await next({ ctx: { user: caller.subject } });
+      if (!result.ok && isUnknownUserReference(result.error.cause)) {
+        throw domainErrorToTRPC({ code: 'AUTH.UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
+      }
+      return result;
+    }
     case 'anonymous':
       throw domainErrorToTRPC({ code: 'AUTH.UNAUTHENTICATED', reason: 'MISSING_TOKEN' });
     case 'rejected':

@@ -47,6 +47,31 @@ describe('the token service', () => {
     expect(await tokens.verify(token, later)).toEqual({ ok: false, reason: 'expired' });
   });
 
+  it('refuses a token once it expires, even after it verified while fresh', async () => {
+    const tokens = await createTokenService(secret);
+    const { token } = await tokens.issue({ userId, role: 'CUSTOMER' }, now);
+    expect((await tokens.verify(token, now)).ok).toBe(true);
+    expect((await tokens.verify(token, new Date(now.getTime() + 3599_000))).ok).toBe(true);
+    const later = new Date(now.getTime() + 3600_000);
+    expect(await tokens.verify(token, later)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('refuses a tampered copy of a token that verified before', async () => {
+    const tokens = await createTokenService(secret);
+    const { token } = await tokens.issue({ userId, role: 'CUSTOMER' }, now);
+    expect((await tokens.verify(token, now)).ok).toBe(true);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as object;
+    const promoted = Buffer.from(JSON.stringify({ ...claims, role: 'ADMIN' })).toString(
+      'base64url',
+    );
+    expect(await tokens.verify(`${header}.${promoted}.${signature}`, now)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    expect(await tokens.verify(`${token}x`, now)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
   it('refuses an unsigned token (alg none)', async () => {
     const tokens = await createTokenService(secret);
     const token = new UnsecuredJWT({ role: 'ADMIN' })

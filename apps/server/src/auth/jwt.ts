@@ -27,12 +27,21 @@ export interface TokenService {
 const claimsSchema = z.object({
   sub: z.uuid(),
   role: z.enum(['CUSTOMER', 'ADMIN']),
+  exp: z.number(),
 });
+
+/** Verified tokens remembered at most; a client sends the same token for its whole hour. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /**
  * HS256 tokens with the key imported once (a CryptoKey verifies about twice as fast as raw
  * bytes). Verification pins the algorithm, issuer and audience and requires `exp`, `iat` and
  * `sub`: jose would otherwise accept a token that never expires.
+ *
+ * A token that verified is remembered by its exact text until its `exp`: the next request with
+ * the same bytes skips the HMAC (an async WebCrypto job, the costliest step of an authenticated
+ * request) and is only checked for expiry. Only the same signed bytes can hit the cache, so it
+ * accepts nothing the signature check would refuse.
  */
 export async function createTokenService(secret: string): Promise<TokenService> {
   const key = await webcrypto.subtle.importKey(
@@ -42,6 +51,14 @@ export async function createTokenService(secret: string): Promise<TokenService> 
     false,
     ['sign', 'verify'],
   );
+  const verified = new Map<string, { subject: TokenSubject; expiresAtMs: number }>();
+  const remember = (token: string, entry: { subject: TokenSubject; expiresAtMs: number }) => {
+    if (verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = verified.keys().next();
+      if (oldest.done !== true) verified.delete(oldest.value);
+    }
+    verified.set(token, entry);
+  };
   return {
     async issue(subject, now) {
       const issuedAt = Math.floor(now.getTime() / 1000);
@@ -59,6 +76,12 @@ export async function createTokenService(secret: string): Promise<TokenService> 
     },
 
     async verify(token, now) {
+      const known = verified.get(token);
+      if (known !== undefined) {
+        if (now.getTime() < known.expiresAtMs) return { ok: true, subject: known.subject };
+        verified.delete(token);
+        return { ok: false, reason: 'expired' };
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [ALGORITHM],
@@ -69,7 +92,9 @@ export async function createTokenService(secret: string): Promise<TokenService> 
         });
         const claims = claimsSchema.safeParse(payload);
         if (!claims.success) return { ok: false, reason: 'invalid' };
-        return { ok: true, subject: { userId: claims.data.sub, role: claims.data.role } };
+        const subject = { userId: claims.data.sub, role: claims.data.role };
+        remember(token, { subject, expiresAtMs: claims.data.exp * 1000 });
+        return { ok: true, subject };
       } catch (error) {
         if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
         return { ok: false, reason: 'invalid' };

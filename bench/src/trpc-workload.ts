@@ -2,15 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { AppRouter } from '@orders/server';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { cardNumberFor } from './cards.js';
+import { createHttpFetch } from './http-fetch.js';
 import { runLoad, type RunResult } from './stats.js';
 
 type Client = ReturnType<typeof clientFor>;
+
+/** One pool of kept-alive connections for every virtual user (a socket each, at most). */
+const fetch = createHttpFetch(256);
 
 function clientFor(url: string, token?: string) {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({
         url: `${url}/trpc`,
+        fetch,
         headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
       }),
     ],

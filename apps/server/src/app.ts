@@ -1,5 +1,6 @@
 import {
   createDatabase,
+  hasSessionPerConnection,
   initOrm,
   migrate,
   pingDatabase,
@@ -66,7 +67,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const random = options.random ?? Math.random;
     const metrics = createAppMetrics(orm);
     const counters = metrics.domain;
-    const db = createDatabase(orm);
+    const db = createDatabase(orm, { prepareStatements: await hasSessionPerConnection(orm) });
     const engine = createPaymentEngine({ db, settings, logger, now, random, metrics: counters });
     const services: AppServices = {
       config,

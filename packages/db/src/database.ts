@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { causeOfFailure } from './db-errors.js';
 import type { Orm } from './orm.js';
 
 export type Row = Record<string, unknown>;
@@ -13,6 +14,10 @@ export interface RunResult {
  * A session the repositories run SQL on: a transaction's connection, or the pool (each statement
  * then commits on its own). Placeholders are `?`, values are always bound, never spliced in.
  * `execute` resolves to the rows, or with `'run'` to a {@link RunResult}.
+ *
+ * In a transaction, statements are pipelined: those issued before awaiting any of them (e.g.
+ * under one `Promise.all`) go to the server together and run one after another in the order
+ * issued, in one round trip instead of one each.
  */
 export interface Sql {
   execute<T = Row[]>(sql: string, params?: readonly unknown[], method?: 'all' | 'run'): Promise<T>;
@@ -41,18 +46,45 @@ export interface Database extends Sql {
 
 /** The `pg` client surface used here (the ORM's pool hands out `pg.Client`s). */
 interface PgClient {
+  /** pg's protocol connection; its socket is corked to send a batch of statements at once. */
+  readonly connection?: { readonly stream?: { cork(): void; uncork(): void } };
   query(config: {
+    name?: string;
     text: string;
     values: readonly unknown[];
   }): Promise<{ rows: Row[]; rowCount: number | null }>;
 }
+
+type Answer = { rows: Row[]; rowCount: number | null };
 
 interface PoolOwner {
   acquireConnection(): Promise<PgClient>;
   releaseConnection(connection: PgClient): Promise<unknown>;
 }
 
-export function createDatabase(orm: Orm): Database {
+export interface DatabaseOptions {
+  /**
+   * Prepare each statement once per connection (named statements): the server parses and plans
+   * it once instead of on every call. Only where each connection has a session of its own (see
+   * {@link hasSessionPerConnection}).
+   */
+  readonly prepareStatements?: boolean;
+}
+
+/**
+ * Whether each connection gets a session of its own, as on PostgreSQL. The embedded database's
+ * socket serves every connection from PGlite's one session, where a statement one connection
+ * prepared would clash with the same name prepared by another.
+ */
+export async function hasSessionPerConnection(orm: Orm): Promise<boolean> {
+  const rows = await orm.em
+    .getConnection()
+    .execute<{ version: string }[]>('select version() as version');
+  return !(rows[0]?.version ?? '').includes('PGlite');
+}
+
+export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Database {
+  const prepare = options.prepareStatements === true;
   // The knex client behind the ORM owns the pool: one pool, one DB_POOL_MAX, one set of type
   // parsers (timestamptz arrives as text, as through `em.execute`).
   const pool = orm.em.getConnection().getKnex().client as PoolOwner;
@@ -60,13 +92,29 @@ export function createDatabase(orm: Orm): Database {
   const translate = (error: unknown): unknown =>
     error instanceof Error ? driver.convertException(error) : error;
 
-  const sessionOn = (client: PgClient): Sql => ({
+  const send = (client: PgClient, sql: string, params: readonly unknown[]): Promise<Answer> => {
+    const text = positional(sql);
+    const name = prepare && params.length > 0 ? statementName(text) : undefined;
+    holdWrites(client);
+    return client.query({ name, text, values: params });
+  };
+
+  /**
+   * Statements on one connection. `before` is a statement already sent ahead of them (BEGIN): a
+   * statement's answer is given only once that one has succeeded, so a transaction's work stops
+   * at its first await if BEGIN failed. `failures` collects a transaction's failed statements.
+   */
+  const sessionOn = (client: PgClient, before?: Promise<unknown>, failures?: unknown[]): Sql => ({
     async execute<T>(sql: string, params: readonly unknown[] = [], method: 'all' | 'run' = 'all') {
-      let result: { rows: Row[]; rowCount: number | null };
+      let result: Answer;
       try {
-        result = await client.query({ text: positional(sql), values: params });
+        const answer = send(client, sql, params);
+        if (before !== undefined) await Promise.all([before, answer]);
+        result = await answer;
       } catch (error) {
-        throw translate(error);
+        const failure = translate(error);
+        failures?.push(failure);
+        throw failure;
       }
       const answer: Row[] | RunResult =
         method === 'run' ? { affectedRows: result.rowCount ?? 0, rows: result.rows } : result.rows;
@@ -89,18 +137,26 @@ export function createDatabase(orm: Orm): Database {
     },
     transaction(work, options = {}) {
       return withConnection(async (client) => {
-        const tx = sessionOn(client);
-        await tx.execute(
+        // BEGIN is not awaited: it goes out in the same round trip as the work's first
+        // statements, which PostgreSQL runs after it.
+        const begun = send(
+          client,
           options.snapshot === true ? 'begin isolation level repeatable read read only' : 'begin',
+          [],
         );
+        begun.catch(() => undefined); // reported through the work's statements, or below
+        const failures: unknown[] = [];
+        const tx = sessionOn(client, begun, failures);
         let result;
         try {
           result = await work(tx);
+          await begun;
         } catch (error) {
           // A broken connection cannot roll back; the pool discards it, and the server already
           // rolled back. The caller's error is the one that matters.
           await tx.execute('rollback').catch(() => undefined);
-          throw error;
+          // By now every statement sent before ROLLBACK has answered: the cause is among them.
+          throw causeOfFailure(error, failures);
         }
         await tx.execute('commit');
         return result;
@@ -108,6 +164,25 @@ export function createDatabase(orm: Orm): Database {
     },
     em: () => orm.em.fork(),
   };
+}
+
+const corked = new WeakSet<PgClient>();
+
+/**
+ * Statements issued in the same tick leave in one socket write: pg writes each statement's
+ * messages as soon as it is issued (pipeline mode), and on loopback every write is a system call
+ * that also wakes the server. The socket is corked on the first statement and uncorked once the
+ * issuing code yields.
+ */
+function holdWrites(client: PgClient): void {
+  const stream = client.connection?.stream;
+  if (stream === undefined || corked.has(client)) return;
+  corked.add(client);
+  stream.cork();
+  queueMicrotask(() => {
+    corked.delete(client);
+    stream.uncork();
+  });
 }
 
 const positionalCache = new Map<string, string>();
@@ -135,4 +210,16 @@ export function positional(sql: string): string {
   }
   if (positionalCache.size < 1_000) positionalCache.set(sql, out);
   return out;
+}
+
+const statementNames = new Map<string, string>();
+
+/** A stable name per statement text (a bounded set: the repositories' constants). */
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < 1_000) {
+    name = `orders_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }

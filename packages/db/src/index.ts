@@ -1,10 +1,22 @@
 export { startEmbeddedPostgres } from './embedded.js';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded.js';
 export { initOrm, migrate, pingDatabase } from './orm.js';
-export { createDatabase, positional } from './database.js';
-export type { Database, Row, RunResult, Sql, TransactionOptions } from './database.js';
+export { createDatabase, hasSessionPerConnection, positional } from './database.js';
+export type {
+  Database,
+  DatabaseOptions,
+  Row,
+  RunResult,
+  Sql,
+  TransactionOptions,
+} from './database.js';
 export type { Orm, OrmOptions } from './orm.js';
-export { classifyDbError, isUniqueViolation, retryTransient } from './db-errors.js';
+export {
+  classifyDbError,
+  isUniqueViolation,
+  isUnknownUserReference,
+  retryTransient,
+} from './db-errors.js';
 export type { DbFault, TransientRetryOptions } from './db-errors.js';
 export { USER_ROLES } from './users/user.entity.js';
 export type { UserRole } from './users/user.entity.js';
@@ -58,10 +70,11 @@ export {
 export type { StockChangeError } from './catalogue/product-stock.repository.js';
 export {
   commitOrderStock,
+  findStockLines,
   releaseOrderStock,
   reserveOrderStock,
 } from './inventory/stock.repository.js';
-export type { StockLine } from './inventory/stock.repository.js';
+export type { SettleStockInput, StockLine } from './inventory/stock.repository.js';
 export { findStockDrift } from './inventory/stock-audit.js';
 export type { StockDrift } from './inventory/stock-audit.js';
 export {

@@ -8,10 +8,10 @@ import {
   type PaymentAttempt,
 } from '@orders/core';
 import {
+  findStockLines,
   insertAttempt,
   lockPaymentWithAttempts,
   savePaymentState,
-  type Sql,
   type StoredPayment,
 } from '@orders/db';
 import type { PaymentEngineDeps } from './payment-engine.js';
@@ -92,7 +92,11 @@ export async function recordAttempt(
   const latencyMs = Math.round(performance.now() - callStarted);
 
   const recorded = await ctx.db.transaction(async (tx): Promise<Recorded> => {
-    const locked = await lockPaymentWithAttempts(tx, startedPayment.id);
+    // The order's lines come along in the same round trip, for settling its stock.
+    const [locked, lines] = await Promise.all([
+      lockPaymentWithAttempts(tx, startedPayment.id),
+      findStockLines(tx, startedPayment.orderId),
+    ]);
     if (!locked) return { kind: 'stop' };
     const { payment, attempts } = locked;
     if (payment.leaseOwner !== ctx.owner || payment.status !== 'PROCESSING') {
@@ -117,15 +121,20 @@ export async function recordAttempt(
       gatewayRef: decision.attempt.outcome === 'ERROR' ? null : `sim_${payment.id}_${attemptNo}`,
     };
     const chained = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
-    await insertAttempt(tx, payment.id, attempt, chained.link);
     const afterDecision = applyAttemptDecision(chained.payment, decision);
+    // The attempt row and what follows from it go out together.
+    const recordedAttempt = insertAttempt(tx, payment.id, attempt, chained.link);
 
     if (decision.status === 'RETRY') {
       const leaseUntil = decision.nextAttemptAt + ctx.settings.leaseMs;
-      await savePaymentState(tx, { ...afterDecision, leaseUntil }, now);
+      await Promise.all([
+        recordedAttempt,
+        savePaymentState(tx, { ...afterDecision, leaseUntil }, now),
+      ]);
       return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: afterDecision };
     }
-    const settled = await settle(tx, { ...afterDecision, leaseOwner: null, leaseUntil: null }, now);
+    const final = { ...afterDecision, leaseOwner: null, leaseUntil: null };
+    const [, settled] = await Promise.all([recordedAttempt, settlePayment(tx, final, now, lines)]);
     return {
       kind: 'stop',
       attempt,
@@ -140,10 +149,4 @@ export async function recordAttempt(
   // Counted once committed: a transaction that rolled back (and is retried) counts nothing.
   if (recorded.attempt) ctx.metrics.attemptRecorded(recorded.attempt.outcome, recorded.after);
   return recorded;
-}
-
-async function settle(tx: Sql, payment: StoredPayment, at: Date): Promise<StoredPayment> {
-  const settled = await settlePayment(tx, payment, at);
-  await savePaymentState(tx, settled, at);
-  return settled;
 }

@@ -3,36 +3,48 @@ import {
   commitOrderStock,
   insertJournalEntry,
   releaseOrderStock,
+  savePaymentState,
   transitionOrderStatus,
   type Sql,
+  type StockLine,
   type StoredPayment,
 } from '@orders/db';
 
 const ACTOR = 'payment-engine';
 
 /**
- * The consequences of a final payment, in the caller's transaction: SUCCESS confirms the order,
- * commits its stock and posts the capture; FAILED_FINAL fails the order and releases its stock.
- * Returns the payment with its chain head moved past the capture entry.
+ * A final payment and its consequences, in the caller's transaction: the payment's state, and —
+ * SUCCESS — the order confirmed, its stock committed and the capture posted, or — FAILED_FINAL —
+ * the order failed and its stock released. The statements go out together (one round trip; the
+ * caller commits only once each has checked out). `lines` are the order's stock lines if the
+ * caller read them already. Returns the payment as saved, its chain head past the capture entry.
  */
 export async function settlePayment(
   tx: Sql,
   payment: StoredPayment,
   at: Date,
+  lines?: readonly StockLine[],
 ): Promise<StoredPayment> {
   const orderId = payment.orderId;
+  const stock = { orderId, actor: ACTOR, at, lines };
   if (payment.status === 'SUCCESS') {
-    await moveOrder(tx, orderId, 'CONFIRMED', 'payment succeeded', at);
-    await commitOrderStock(tx, { orderId, actor: ACTOR, at });
     const entry = buildCaptureEntry(payment.id, payment.amount);
     const chained = appendToPaymentChain(payment, journalChainRecord(entry));
-    await insertJournalEntry(tx, entry, chained.link, at);
+    await Promise.all([
+      moveOrder(tx, orderId, 'CONFIRMED', 'payment succeeded', at),
+      commitOrderStock(tx, stock),
+      insertJournalEntry(tx, entry, chained.link, at),
+      savePaymentState(tx, chained.payment, at),
+    ]);
     return chained.payment;
   }
   if (payment.status === 'FAILED_FINAL') {
     const reason = `payment failed: ${payment.failureCode ?? 'unknown'}`;
-    await moveOrder(tx, orderId, 'FAILED', reason, at);
-    await releaseOrderStock(tx, { orderId, reason, actor: ACTOR, at });
+    await Promise.all([
+      moveOrder(tx, orderId, 'FAILED', reason, at),
+      releaseOrderStock(tx, { ...stock, reason }),
+      savePaymentState(tx, payment, at),
+    ]);
     return payment;
   }
   throw new Error(`settlePayment called for a ${payment.status} payment`);

@@ -29,7 +29,11 @@ export async function startTestServer(
     ...overrides,
   };
   try {
-    const app = await startApp(config, { logger: pino({ level: 'silent' }), ...options });
+    const app = await startApp(config, {
+      // Silent unless a run asks for the server's log lines (`TEST_LOG=warn pnpm test …`).
+      logger: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+      ...options,
+    });
     return {
       ...app,
       config,

@@ -66,23 +66,26 @@ export function createPayment(
   // A refusal rolls the transaction back: nothing of the request remains, not even its key.
   return retryTransient(() =>
     runInTransaction(deps.db, async (tx): Promise<Result<Created, CreateRefusal>> => {
-      const claimed = await input.claim(tx);
+      const now = deps.now();
+      const { fraud: rules } = deps.settings;
+      // One round trip: the key's claim, the order's lock, then the facts read under that lock
+      // (at READ COMMITTED the facts statement sees what the lock's previous holder committed).
+      const [claimed, order, facts] = await Promise.all([
+        input.claim(tx),
+        lockOrderHeader(tx, input.orderId),
+        readPaymentFacts(tx, {
+          orderId: input.orderId,
+          userId: input.userId,
+          cardFingerprint: input.cardFingerprint,
+          velocitySince: new Date(now.getTime() - rules.userVelocity.windowMs),
+          cardSince: new Date(now.getTime() - rules.cardShared.windowMs),
+        }),
+      ]);
       if (!claimed.ok) return claimed;
       const refuse = (error: DomainError) => err<CreateRefusal>({ kind: 'refused', error });
-
-      const order = await lockOrderHeader(tx, input.orderId);
       if (!order || order.userId !== input.userId) {
         return refuse({ code: 'ORDER.NOT_FOUND', orderId: asOrderId(input.orderId) });
       }
-      const now = deps.now();
-      const { fraud: rules } = deps.settings;
-      const facts = await readPaymentFacts(tx, {
-        orderId: input.orderId,
-        userId: input.userId,
-        cardFingerprint: input.cardFingerprint,
-        velocitySince: new Date(now.getTime() - rules.userVelocity.windowMs),
-        cardSince: new Date(now.getTime() - rules.cardShared.windowMs),
-      });
       const fraud = assessFraud(
         {
           amountCents: order.total.amountCents,

@@ -70,16 +70,15 @@ export async function placeOrderForUser(
 
   return retryTransient(() =>
     runInTransaction(deps.db, async (tx): Promise<Result<Order, DomainError>> => {
-      if (claim !== undefined) {
-        // Stored COMPLETED with the order's id: it commits with the order or not at all.
-        const claimed = await claimIdempotencyKey(tx, {
-          ...claim,
-          resourceId: orderId,
-          at: deps.now,
-        });
-        if (!claimed.claimed) return replay(tx, claim, claimed.record);
+      // One round trip: the key's claim (stored COMPLETED with the order's id, so it commits
+      // with the order or not at all) and the catalogue read.
+      const [claimed, catalogue] = await Promise.all([
+        claim && claimIdempotencyKey(tx, { ...claim, resourceId: orderId, at: deps.now }),
+        findProductsBySkus(tx, [...new Set(lines.map((l) => l.sku))]),
+      ]);
+      if (claim !== undefined && claimed?.claimed === false) {
+        return replay(tx, claim, claimed.record);
       }
-      const catalogue = await findProductsBySkus(tx, [...new Set(lines.map((l) => l.sku))]);
       const decided = placeOrder({
         id: orderId,
         userId: asUserId(userId),
@@ -90,14 +89,12 @@ export async function placeOrderForUser(
       });
       if (!decided.ok) return decided;
       const order = decided.value;
-      await insertOrder(tx, order);
       const actor = `user:${userId}`;
-      const reserved = await reserveOrderStock(tx, {
-        orderId: order.id,
-        lines: order.lines,
-        actor,
-        at: deps.now,
-      });
+      // The order's rows and its reservations go out together.
+      const [, reserved] = await Promise.all([
+        insertOrder(tx, order),
+        reserveOrderStock(tx, { orderId: order.id, lines: order.lines, actor, at: deps.now }),
+      ]);
       if (!reserved.ok) return reserved;
       return ok(order);
     }),

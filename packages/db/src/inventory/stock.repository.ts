@@ -22,37 +22,56 @@ export interface StockLine {
 /**
  * Reserves every line of a new order, in product-id order (DESIGN §2: one fixed lock order, so
  * concurrent orders cannot deadlock). Each line is one conditional UPDATE, so the database — not
- * a read in this process — decides whether the stock is there. On the first line that cannot be
- * reserved it returns INSUFFICIENT_STOCK naming that SKU; the caller must then roll back, which
- * undoes the lines already reserved.
+ * a read in this process — decides whether the stock is there; the lines go out together and run
+ * in the order sent. If a line cannot be reserved it returns INSUFFICIENT_STOCK naming the first
+ * such SKU; the caller must then roll back, which undoes the lines that were reserved.
  */
 export async function reserveOrderStock(
   db: Sql,
   input: { orderId: string; lines: readonly StockLine[]; actor: string; at: Date },
 ): Promise<Result<void, DomainErrorOf<'INVENTORY.INSUFFICIENT_STOCK'>>> {
-  for (const line of sortByLockOrder(input.lines.map(withProductId))) {
-    checkQuantity(line.quantity);
-    const reserved = await moveStock(
-      db,
-      'reserved = reserved + ? where id = ? and on_hand - reserved >= ?',
-      [line.quantity, line.productId, line.quantity],
-      movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input),
-    );
-    if (!reserved) {
-      const rows = await db.execute<{ available: number }[]>(
-        'select on_hand - reserved as available from products where id = ?',
-        [line.productId],
-      );
-      return err(
-        domainError('INVENTORY.INSUFFICIENT_STOCK', {
-          sku: asSku(line.sku),
-          requested: line.quantity,
-          available: rows[0]?.available ?? 0,
-        }),
-      );
-    }
-  }
-  return ok(undefined);
+  const lines = sortByLockOrder(input.lines.map(withProductId));
+  for (const line of lines) checkQuantity(line.quantity);
+  const reserved = await Promise.all(
+    lines.map((line) =>
+      moveStock(
+        db,
+        'reserved = reserved + ? where id = ? and on_hand - reserved >= ?',
+        [line.quantity, line.productId, line.quantity],
+        movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input),
+      ),
+    ),
+  );
+  const short = lines.find((_, i) => reserved[i] !== true);
+  if (short === undefined) return ok(undefined);
+  const rows = await db.execute<{ available: number }[]>(
+    'select on_hand - reserved as available from products where id = ?',
+    [short.productId],
+  );
+  return err(
+    domainError('INVENTORY.INSUFFICIENT_STOCK', {
+      sku: asSku(short.sku),
+      requested: short.quantity,
+      available: rows[0]?.available ?? 0,
+    }),
+  );
+}
+
+/** What settling an order's stock needs: the order, who and when, and its lines if already read. */
+export interface SettleStockInput {
+  readonly orderId: string;
+  readonly actor: string;
+  readonly at: Date;
+  /** The order's lines (`findStockLines`), when the caller read them already; else read here. */
+  readonly lines?: readonly StockLine[];
+}
+
+/** The lines of an order, as settling its stock needs them. */
+export function findStockLines(db: Sql, orderId: string): Promise<StockLine[]> {
+  return db.execute<StockLine[]>(
+    'select product_id as "productId", sku, quantity from order_lines where order_id = ?',
+    [orderId],
+  );
 }
 
 /**
@@ -61,10 +80,7 @@ export async function reserveOrderStock(
  * not update means the reservation is not there: a bug, so it throws (and the transaction rolls
  * back).
  */
-export async function commitOrderStock(
-  db: Sql,
-  input: { orderId: string; actor: string; at: Date },
-): Promise<void> {
+export async function commitOrderStock(db: Sql, input: SettleStockInput): Promise<void> {
   await settleOrderStock(db, { ...input, reason: 'order confirmed' }, 'COMMIT');
 }
 
@@ -75,35 +91,37 @@ export async function commitOrderStock(
  */
 export async function releaseOrderStock(
   db: Sql,
-  input: { orderId: string; reason: string; actor: string; at: Date },
+  input: SettleStockInput & { reason: string },
 ): Promise<void> {
   await settleOrderStock(db, input, 'RELEASE');
 }
 
 async function settleOrderStock(
   db: Sql,
-  input: { orderId: string; reason: string; actor: string; at: Date },
+  input: SettleStockInput & { reason: string },
   kind: 'COMMIT' | 'RELEASE',
 ): Promise<void> {
-  const lines = await db.execute<StockLine[]>(
-    'select product_id as "productId", sku, quantity from order_lines where order_id = ?',
-    [input.orderId],
-  );
+  const lines = input.lines ?? (await findStockLines(db, input.orderId));
   if (lines.length === 0) throw new Error(`order ${input.orderId} has no lines to settle`);
-  for (const line of sortByLockOrder(lines.map(withProductId))) {
-    // A commit ships the units (on hand falls); a release only frees them.
-    const onHandDelta = kind === 'COMMIT' ? -line.quantity : 0;
-    const settled = await moveStock(
-      db,
-      'on_hand = on_hand + ?, reserved = reserved - ? where id = ? and reserved >= ?',
-      [onHandDelta, line.quantity, line.productId, line.quantity],
-      movement(line, kind, onHandDelta, -line.quantity, input.reason, input),
-    );
-    if (!settled) {
-      throw new Error(
-        `order ${input.orderId}: fewer than ${line.quantity} of ${line.sku} reserved`,
+  const sorted = sortByLockOrder(lines.map(withProductId));
+  // Sent together, run in the order sent: the lock order holds.
+  const settled = await Promise.all(
+    sorted.map((line) => {
+      // A commit ships the units (on hand falls); a release only frees them.
+      const onHandDelta = kind === 'COMMIT' ? -line.quantity : 0;
+      return moveStock(
+        db,
+        'on_hand = on_hand + ?, reserved = reserved - ? where id = ? and reserved >= ?',
+        [onHandDelta, line.quantity, line.productId, line.quantity],
+        movement(line, kind, onHandDelta, -line.quantity, input.reason, input),
       );
-    }
+    }),
+  );
+  const missing = sorted.find((_, i) => settled[i] !== true);
+  if (missing !== undefined) {
+    throw new Error(
+      `order ${input.orderId}: fewer than ${missing.quantity} of ${missing.sku} reserved`,
+    );
   }
 }
 

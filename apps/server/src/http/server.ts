@@ -9,6 +9,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { closeRequestRecord, openRequestRecord } from './request-log.js';
 import { createProcedureHooks, type RequestRecord } from './request-record.js';
 import { createRestHandler } from './rest.js';
+import { createTrpcCallHandler } from './trpc-call.js';
 
 /** Request bodies above this are refused (413) before they are parsed, on both transports. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -37,13 +38,20 @@ export function createHttpServer(options: HttpServerOptions): Server {
     createContext: options.createContext,
     logger,
   });
-  const trpc = createHTTPHandler({
+  const trpcAdapter = createHTTPHandler({
     router,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
     createContext: hooks.createContext,
     onError: hooks.onError,
     responseMeta: hooks.responseMeta,
+  });
+  // Single JSON calls skip the adapter's Fetch API round trip; the rest go through it.
+  const trpc = createTrpcCallHandler({
+    router,
+    hooks,
+    maxBodySize: MAX_BODY_BYTES,
+    fallback: trpcAdapter,
   });
   const rest = createRestHandler({ router, hooks, maxBodySize: MAX_BODY_BYTES });
   const openApiJson = JSON.stringify(buildOpenApiDocument(router));

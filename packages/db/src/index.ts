@@ -29,8 +29,6 @@ export type { EntityManager } from '@mikro-orm/postgresql';
 export { PaymentSchema, PaymentAttemptSchema } from './payments/payment.entity.js';
 export type { StoredPayment } from './payments/payment.mapper.js';
 export {
-  countOtherUsersOfCardSince,
-  countPaymentsByUserSince,
   findPaymentByOrder,
   insertAttempt,
   insertPayment,

@@ -78,7 +78,11 @@ export function createPayment(
           userId: input.userId,
           cardFingerprint: input.cardFingerprint,
           velocitySince: new Date(now.getTime() - rules.userVelocity.windowMs),
+          // USER_VELOCITY fires once the earlier payments reach maxPayments, CARD_SHARED once the
+          // other users reach maxUsers: counting further changes nothing.
+          velocityCap: rules.userVelocity.maxPayments,
           cardSince: new Date(now.getTime() - rules.cardShared.windowMs),
+          cardCap: rules.cardShared.maxUsers,
         }),
       ]);
       if (!claimed.ok) return claimed;

@@ -49,7 +49,7 @@ export const userVelocity: FraudRule = (ctx, { userVelocity: cfg }) =>
     ? {
         rule: 'USER_VELOCITY',
         score: cfg.score,
-        reason: `${ctx.recentPaymentsByUser} payments in ${cfg.windowMs} ms (max ${cfg.maxPayments})`,
+        reason: `at least ${ctx.recentPaymentsByUser} payments in ${cfg.windowMs} ms (max ${cfg.maxPayments})`,
       }
     : null;
 
@@ -59,7 +59,7 @@ export const cardShared: FraudRule = (ctx, { cardShared: cfg }) =>
     ? {
         rule: 'CARD_SHARED',
         score: cfg.score,
-        reason: `card used by ${ctx.distinctUsersForCard} users in ${cfg.windowMs} ms (max ${cfg.maxUsers})`,
+        reason: `card used by at least ${ctx.distinctUsersForCard} users in ${cfg.windowMs} ms (max ${cfg.maxUsers})`,
       }
     : null;
 

@@ -21,10 +21,13 @@ export interface FraudContext {
   readonly cardNumber: string;
   /**
    * Payments this user started within `userVelocity.windowMs`, the one being assessed included;
-   * idempotent replays are not counted.
+   * idempotent replays are not counted. A lower bound: counting may stop past `maxPayments`.
    */
   readonly recentPaymentsByUser: number;
-  /** Distinct users who used this card fingerprint within `cardShared.windowMs`, this user included. */
+  /**
+   * Distinct users who used this card fingerprint within `cardShared.windowMs`, this user
+   * included. A lower bound: counting may stop past `maxUsers`.
+   */
   readonly distinctUsersForCard: number;
   /** Time since the user signed up, in ms. */
   readonly accountAgeMs: number;

@@ -95,9 +95,9 @@ export async function lockPaymentWithAttempts(
 export interface PaymentFacts {
   /** When the payer's account was created (epoch ms); null if it is gone. */
   readonly userCreatedAt: number | null;
-  /** Payments the user started since `velocitySince`. */
+  /** Payments the user started since `velocitySince`, counted up to `velocityCap`. */
   readonly paymentsByUser: number;
-  /** Distinct users other than the payer who used the card since `cardSince`. */
+  /** Distinct users other than the payer who used the card since `cardSince`, up to `cardCap`. */
   readonly otherUsersOfCard: number;
   /** The order's payment, if it already has one. */
   readonly existingPayment: { readonly id: PaymentId; readonly status: PaymentStatus } | null;
@@ -106,6 +106,11 @@ export interface PaymentFacts {
 /**
  * The facts for creating an order's payment, in one statement. Read them after locking the
  * order: at READ COMMITTED this statement then sees whatever the previous holder committed.
+ *
+ * The counts stop at their caps (the fraud thresholds: a rule only asks whether a count reaches
+ * it), so a user or card with thousands of recent payments — an attack the rules exist for —
+ * costs no more to assess than one at the threshold. The card's other users are read from the
+ * index ranges on either side of the payer's own id, never the payer's own payments.
  */
 export async function readPaymentFacts(
   db: Sql,
@@ -114,7 +119,9 @@ export async function readPaymentFacts(
     userId: string;
     cardFingerprint: string;
     velocitySince: Date;
+    velocityCap: number;
     cardSince: Date;
+    cardCap: number;
   },
 ): Promise<PaymentFacts> {
   const rows = await db.execute<
@@ -127,18 +134,29 @@ export async function readPaymentFacts(
     }[]
   >(
     `select (select created_at from users where id = ?) as user_created_at,
-       (select count(*) from payments where user_id = ? and created_at >= ?) as by_user,
-       (select count(distinct user_id) from payments
-         where card_fingerprint = ? and user_id <> ? and created_at >= ?) as other_users,
+       (select count(*) from (select 1 from payments
+         where user_id = ? and created_at >= ? limit ?) as mine) as by_user,
+       (select count(*) from (select distinct user_id from (
+           select user_id from payments
+            where card_fingerprint = ? and user_id < ? and created_at >= ?
+           union all
+           select user_id from payments
+            where card_fingerprint = ? and user_id > ? and created_at >= ?) as card_users
+         limit ?) as others) as other_users,
        p.id as payment_id, p.status as payment_status
      from (select 1) as one left join payments p on p.order_id = ?`,
     [
       input.userId,
       input.userId,
       input.velocitySince,
+      input.velocityCap,
       input.cardFingerprint,
       input.userId,
       input.cardSince,
+      input.cardFingerprint,
+      input.userId,
+      input.cardSince,
+      input.cardCap,
       input.orderId,
     ],
   );
@@ -209,34 +227,6 @@ export async function insertAttempt(
       link.hash,
     ],
   );
-}
-
-/** Payments the user started since `since` (fraud velocity). */
-export async function countPaymentsByUserSince(
-  db: Sql,
-  userId: string,
-  since: Date,
-): Promise<number> {
-  const rows = await db.execute<{ n: string }[]>(
-    'select count(*) as n from payments where user_id = ? and created_at >= ?',
-    [userId, since],
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
-/** Distinct users other than `userId` who used this card fingerprint since `since`. */
-export async function countOtherUsersOfCardSince(
-  db: Sql,
-  fingerprint: string,
-  userId: string,
-  since: Date,
-): Promise<number> {
-  const rows = await db.execute<{ n: string }[]>(
-    `select count(distinct user_id) as n from payments
-     where card_fingerprint = ? and user_id <> ? and created_at >= ?`,
-    [fingerprint, userId, since],
-  );
-  return Number(rows[0]?.n ?? 0);
 }
 
 function toDate(epochMs: number | null): Date | null {

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { asOrderId, asPaymentId, GENESIS_HASH, money, type UserId } from '@orders/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../database.js';
+import { insertTestProducts, insertTestUser, placeTestOrder } from '../testing/order-fixtures.js';
+import { createMigratedTestDatabase } from '../testing/test-db.js';
+import { insertPayment, readPaymentFacts } from './payment.repository.js';
+
+let db: Awaited<ReturnType<typeof createMigratedTestDatabase>>;
+let database: Database;
+
+beforeAll(async () => {
+  db = await createMigratedTestDatabase();
+  database = db.database;
+  await insertTestProducts(db.orm, [{ sku: 'FACTS-1', onHand: 1_000 }]);
+});
+afterAll(async () => {
+  await db.dispose();
+});
+
+/** An order of the user's with a payment made with `card`, `ageMs` ago. */
+async function paidOrder(userId: UserId, card: string, ageMs = 0): Promise<string> {
+  const order = await placeTestOrder(db.orm, userId, [{ sku: 'FACTS-1', quantity: 1 }]);
+  const inserted = await insertPayment(database, {
+    id: asPaymentId(randomUUID()),
+    orderId: asOrderId(order.id),
+    userId,
+    status: 'SUCCESS',
+    amount: money(100),
+    failureCode: null,
+    card: { brand: 'visa', last4: '4242' },
+    fraud: { score: 0, verdict: 'ALLOW', signals: [] },
+    nextAttemptAt: null,
+    chainHead: GENESIS_HASH,
+    createdAt: Date.now() - ageMs,
+    cardFingerprint: card,
+    gatewayToken: 'APPROVE',
+    leaseOwner: null,
+    leaseUntil: null,
+  });
+  if (!inserted) throw new Error('payment not inserted');
+  return order.id;
+}
+
+function factsFor(userId: UserId, card: string, caps = { velocityCap: 100, cardCap: 100 }) {
+  const now = Date.now();
+  return readPaymentFacts(database, {
+    orderId: randomUUID(),
+    userId,
+    cardFingerprint: card,
+    velocitySince: new Date(now - 60_000),
+    cardSince: new Date(now - 86_400_000),
+    ...caps,
+  });
+}
+
+describe('readPaymentFacts', () => {
+  it('counts the user’s payments in the window and the card’s other users, not the payer', async () => {
+    const payer = await insertTestUser(db.orm);
+    const others = [await insertTestUser(db.orm), await insertTestUser(db.orm)];
+    for (let i = 0; i < 3; i++) await paidOrder(payer, 'fp_shared');
+    await paidOrder(payer, 'fp_shared', 120_000); // outside the velocity window
+    for (const other of others) await paidOrder(other, 'fp_shared');
+    await paidOrder(others[0] ?? payer, 'fp_shared'); // the same other user twice
+    await paidOrder(others[1] ?? payer, 'fp_shared', 2 * 86_400_000); // outside the card window
+
+    const facts = await factsFor(payer, 'fp_shared');
+
+    expect(facts.paymentsByUser).toBe(3);
+    expect(facts.otherUsersOfCard).toBe(2);
+    expect(facts.existingPayment).toBeNull();
+  });
+
+  it('stops counting at the caps, which is all the fraud rules ask', async () => {
+    const payer = await insertTestUser(db.orm);
+    for (let i = 0; i < 6; i++) await paidOrder(payer, 'fp_busy');
+    for (let i = 0; i < 4; i++) await paidOrder(await insertTestUser(db.orm), 'fp_busy');
+
+    const facts = await factsFor(payer, 'fp_busy', { velocityCap: 5, cardCap: 3 });
+
+    expect(facts.paymentsByUser).toBe(5);
+    expect(facts.otherUsersOfCard).toBe(3);
+  });
+
+  it('finds the order’s existing payment and the payer’s sign-up time', async () => {
+    const payer = await insertTestUser(db.orm);
+    const orderId = await paidOrder(payer, 'fp_own');
+    const now = Date.now();
+
+    const facts = await readPaymentFacts(database, {
+      orderId,
+      userId: payer,
+      cardFingerprint: 'fp_own',
+      velocitySince: new Date(now - 60_000),
+      velocityCap: 5,
+      cardSince: new Date(now - 86_400_000),
+      cardCap: 3,
+    });
+
+    expect(facts.existingPayment).toMatchObject({ status: 'SUCCESS' });
+    expect(facts.otherUsersOfCard).toBe(0);
+    expect(facts.userCreatedAt).toBeGreaterThan(now - 600_000);
+  });
+});

@@ -53,6 +53,7 @@ export async function invoke<T extends { id: string; status: string }>(
   const client = caller.clients.get(instance.index);
   if (client === undefined) throw new Error(`${caller.name} has no client for ${instance.url}`);
   const start = history.now();
+  history.sending(operation.key, instance.index);
   let outcome: Outcome<T>;
   try {
     const value = await call(client, AbortSignal.timeout(operation.input.timeoutMs));

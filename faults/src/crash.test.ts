@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from './checks.js';
+import { checkInvariants, PAYMENT_FINAL_WITHIN_MS } from './checks.js';
 import { startEnvironment, Teardown, type Environment } from './environment.js';
 import type { History } from './history.js';
 import { killInstances } from './nemesis.js';
@@ -19,7 +19,11 @@ describe('three instances, one of them killed -9 every few seconds', () => {
   it('loses and doubles nothing when instances are killed -9 mid-payment', async () => {
     run = await runScenario(env, {
       loadMs: 25_000,
-      nemesis: killInstances({ kills: 6, downMs: [300, 1_200] }),
+      nemesis: killInstances({
+        kills: 6,
+        downMs: [300, 1_200],
+        moments: ['between-attempts', 'after-approval', 'random'],
+      }),
       shortTimeoutRate: 0.2,
     });
 
@@ -28,9 +32,14 @@ describe('three instances, one of them killed -9 every few seconds', () => {
     expect(run.report.operations.pay?.ok).toBeGreaterThan(100);
   });
 
-  it('would notice a doubled capture, a phantom order, drifted stock and a reverted payment', async () => {
-    const [doubled, reverted] = acknowledgedSuccesses(run.history);
-    await corrupt(env.cluster.databaseUrl, doubled!, reverted!);
+  it('would notice a doubled capture, a phantom order, drifted stock, a reverted payment, a reopened payment and a repeated attempt', async () => {
+    const [doubled, reverted, reopened, reattempted] = acknowledgedSuccesses(run.history);
+    await corrupt(env.cluster.databaseUrl, {
+      doubled: doubled!,
+      reverted: reverted!,
+      reopened: reopened!,
+      reattempted: reattempted!,
+    });
 
     const { violations } = await checkInvariants(checkContext(env, run.history));
 
@@ -53,6 +62,12 @@ describe('three instances, one of them killed -9 every few seconds', () => {
       broken('what a client was told stays true (no acknowledged order or final payment lost)'),
     ).toBe(true);
     expect(broken("an order's status matches its payment's")).toBe(true);
+    expect(
+      broken(`every payment is final, within ${PAYMENT_FINAL_WITHIN_MS / 1000} s of its creation`),
+    ).toBe(true);
+    expect(
+      broken("a payment's gateway attempts follow the card table (no attempt lost or repeated)"),
+    ).toBe(true);
   });
 });
 
@@ -64,7 +79,11 @@ function acknowledgedSuccesses(history: History): string[] {
 }
 
 /** What the invariants exist to catch, written straight into the database. */
-async function corrupt(databaseUrl: string, doubled: string, reverted: string): Promise<void> {
+async function corrupt(
+  databaseUrl: string,
+  payments: { doubled: string; reverted: string; reopened: string; reattempted: string },
+): Promise<void> {
+  const { doubled, reverted, reopened, reattempted } = payments;
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
@@ -97,6 +116,17 @@ async function corrupt(databaseUrl: string, doubled: string, reverted: string): 
     await db.query(
       `update payments set status = 'FAILED_FINAL', failure_code = 'CARD_DECLINED' where id = $1`,
       [reverted],
+    );
+    // A success reopened for another attempt: no longer final.
+    await db.query(`update payments set status = 'RETRY', next_attempt_at = now() where id = $1`, [
+      reopened,
+    ]);
+    // The gateway approving a captured payment a second time: a repeated attempt.
+    await db.query(
+      `insert into payment_attempts (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
+       select payment_id, attempt_no + 1, outcome, code, gateway_ref, latency_ms, now(), hash, hash
+         from payment_attempts where payment_id = $1 and attempt_no = 1`,
+      [reattempted],
     );
   } finally {
     await db.end();

@@ -33,7 +33,7 @@ const CATALOGUE = [
 ] as const;
 const SCARCE = new Set<string>(['FAULT-RARE']);
 
-/** Clean-ups, run last-registered first. */
+/** Clean-ups, run last-registered first; one that fails does not keep the others from running. */
 export class Teardown {
   private readonly steps: (() => Promise<void>)[] = [];
 
@@ -42,8 +42,10 @@ export class Teardown {
   }
 
   async run(): Promise<void> {
-    for (const step of this.steps.reverse()) await step();
-    this.steps.length = 0;
+    const steps = this.steps.splice(0).reverse();
+    const failures: unknown[] = [];
+    for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw new AggregateError(failures, 'teardown failed');
   }
 }
 

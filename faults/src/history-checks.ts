@@ -8,29 +8,19 @@ interface StoredKey {
   resourceId: string | null;
 }
 
+/**
+ * An idempotent write. Both claim their key COMPLETED in the transaction that creates the
+ * resource, so a key commits with its resource or not at all: none is ever left IN_PROGRESS.
+ */
 interface KeyedWrite {
   readonly op: OpKind;
   readonly scope: string;
   /** The table of the resources the key creates. */
   readonly table: 'orders' | 'payments';
-  /** Whether a key may stay IN_PROGRESS (its request died before creating anything). */
-  readonly mayStayInProgress: boolean;
 }
 
-const CREATE_ORDER: KeyedWrite = {
-  op: 'createOrder',
-  scope: 'orders.create',
-  table: 'orders',
-  // The key is claimed in the transaction that creates the order: it commits with it or not at all.
-  mayStayInProgress: false,
-};
-const PAY: KeyedWrite = {
-  op: 'pay',
-  scope: 'payments.pay',
-  table: 'payments',
-  // Claimed before the payment is created; a request killed in between leaves it IN_PROGRESS.
-  mayStayInProgress: true,
-};
+const CREATE_ORDER: KeyedWrite = { op: 'createOrder', scope: 'orders.create', table: 'orders' };
+const PAY: KeyedWrite = { op: 'pay', scope: 'payments.pay', table: 'payments' };
 
 /** The gateway profile the server must have derived from the card the client sent. */
 const PROFILE_OF: Readonly<Record<CardKind, string>> = {
@@ -92,22 +82,16 @@ async function keyedWriteProblems(ctx: CheckContext, write: KeyedWrite): Promise
   const resources = await query<{ id: string }>(ctx.databaseUrl, `select id from ${write.table}`);
   const sent = operationsByKey(ctx, write.op);
   return [
-    ...keys.flatMap((stored) => storedKeyProblems(stored, sent, write)),
+    ...keys.flatMap((stored) => storedKeyProblems(stored, sent)),
     ...resourceProblems(keys, new Set(resources.map((r) => r.id)), write),
     ...answerProblems(keys, sent),
   ];
 }
 
-function storedKeyProblems(
-  stored: StoredKey,
-  sent: ReadonlyMap<string, Operation[]>,
-  write: KeyedWrite,
-): string[] {
+function storedKeyProblems(stored: StoredKey, sent: ReadonlyMap<string, Operation[]>): string[] {
   return [
     ...(sent.has(stored.key) ? [] : [`key ${stored.key} was never sent by a client`]),
-    ...(stored.state === 'IN_PROGRESS' && !write.mayStayInProgress
-      ? [`key ${stored.key} was left IN_PROGRESS`]
-      : []),
+    ...(stored.state === 'IN_PROGRESS' ? [`key ${stored.key} was left IN_PROGRESS`] : []),
   ];
 }
 

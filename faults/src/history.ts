@@ -38,6 +38,10 @@ export interface Operation {
 
 export type FaultKind =
   'kill-9' | 'postgres-stop-fast' | 'postgres-stop-immediate' | 'terminate-backends';
+
+/** When a kill -9 was aimed: at a random moment, or at a payment the database showed in a state. */
+export type KillMoment = 'random' | 'between-attempts' | 'after-approval';
+
 export type RecoveryKind = 'instance-restart' | 'postgres-start';
 
 /** What the nemesis did: a fault it injected, or a recovery it performed after one. */
@@ -60,10 +64,25 @@ export class History {
   readonly operations: Operation[] = [];
   readonly nemesis: NemesisEvent[] = [];
   private readonly origin = Date.now();
+  /** For each idempotency key, the instances its calls went to, as they were sent. */
+  private readonly sentTo = new Map<string, number[]>();
 
   /** Milliseconds since the run started. */
   now(): number {
     return Date.now() - this.origin;
+  }
+
+  /** Notes a keyed call as it is sent, before its outcome is known. */
+  sending(key: string | null, instance: number): void {
+    if (key === null) return;
+    const instances = this.sentTo.get(key) ?? [];
+    instances.push(instance);
+    this.sentTo.set(key, instances);
+  }
+
+  /** The instances the calls with `key` have gone to so far, answered or not. */
+  instancesSentTo(key: string): readonly number[] {
+    return this.sentTo.get(key) ?? [];
   }
 
   record(operation: Operation): void {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-
-const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+import { createCluster } from './cluster.js';
 
 /** A fresh, empty database for one run; the server under test migrates it. */
 export interface ScratchDatabase {
@@ -9,9 +8,16 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** On `FAULTS_DATABASE_URL`'s server when set, else on the machine's PostgreSQL. */
+/**
+ * On `FAULTS_DATABASE_URL`'s server when set, else on a private cluster of its own (as the
+ * crash scenarios use), which `drop` stops and deletes.
+ */
 export async function createScratchDatabase(): Promise<ScratchDatabase> {
-  const serverUrl = process.env.FAULTS_DATABASE_URL ?? DEFAULT_SERVER_URL;
+  const serverUrl = process.env.FAULTS_DATABASE_URL;
+  if (serverUrl === undefined) {
+    const cluster = await createCluster();
+    return { url: cluster.databaseUrl, drop: () => cluster.destroy() };
+  }
   const name = `orders_hostile_${randomBytes(4).toString('hex')}`;
   await runAdmin(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);

@@ -4,9 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const SERVER_MAIN = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
+import { serverCommand } from './servers.js';
 
 /** The built server in its own process, as production runs it. */
 export interface HostileServer {
@@ -32,7 +30,8 @@ export async function startHostileServer(databaseUrl: string): Promise<HostileSe
   const admin = { email: 'hostile-admin@example.com', password: randomBytes(12).toString('hex') };
   // The server creates its data directory even on PostgreSQL: keep it out of the repository.
   const dataDir = await mkdtemp(join(tmpdir(), 'orders-hostile-'));
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+  const [command, args] = serverCommand();
+  const child = spawn(command, args, {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

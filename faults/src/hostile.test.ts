@@ -79,8 +79,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const memory = started.server?.alive() ? await started.server.memoryMiB() : undefined;
-  await started.server?.stop();
-  await started.db?.drop();
+  try {
+    await started.server?.stop();
+  } finally {
+    await started.db?.drop();
+  }
   if (started.memoryMiB === undefined) return;
   const memoryMiB = { afterSetUp: started.memoryMiB, ...memory };
   const report = { seed, durationMs: Date.now() - startedAt, memoryMiB, ...tally.toJSON() };

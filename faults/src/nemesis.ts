@@ -1,5 +1,12 @@
 import type { PostgresCluster, StopMode } from './cluster.js';
-import type { History } from './history.js';
+import type { History, KillMoment } from './history.js';
+import {
+  findTarget,
+  landed,
+  type AimedKill,
+  type AimedMoment,
+  type KillTarget,
+} from './kill-targets.js';
 import { sleep } from './load.js';
 import { readyStatus, type Fleet, type ServerInstance } from './servers.js';
 
@@ -15,6 +22,17 @@ export interface NemesisContext {
 export interface NemesisReport {
   readonly invariants: readonly string[];
   readonly violations: readonly string[];
+  /** To call once every payment is final: what the faults hit, as the database then shows it. */
+  readonly afterSettling?: (databaseUrl: string) => Promise<FaultsHit>;
+}
+
+/** What the faults of a run hit. */
+export interface FaultsHit {
+  /** Conditions the run had to meet to test what it claims, and those it fell short of. */
+  readonly coverage: readonly string[];
+  readonly shortfalls: readonly string[];
+  /** kill -9s by moment: random, and for each aimed moment how many were aimed and landed. */
+  readonly killMoments: Readonly<Record<string, number>>;
 }
 
 /** Jepsen's name for the process that injects the faults. */
@@ -24,29 +42,84 @@ const NOTHING_CHECKED: NemesisReport = { invariants: [], violations: [] };
 /** How long an instance may take to report ready once the database is back. */
 const RECOVERY_MS = 15_000;
 
+const MOMENT_COVERAGE: Readonly<Record<AimedMoment, string>> = {
+  'between-attempts':
+    'a kill -9 landed between two attempts of a payment (RETRY, its driver asleep) and another instance made the next attempt',
+  'after-approval':
+    'a kill -9 landed after an approving attempt was committed as started and before its approval was recorded, and another instance re-made that attempt',
+};
+
 /**
- * `kills` kill -9s of a random live instance, one at a random moment in each equal slice of the
- * load, each restarted after `downMs` so capacity returns. Random moments over many payments
- * land between attempts, mid-transaction and right after a gateway approval.
+ * `kills` kill -9s, one in each equal slice of the load, each restarted after `downMs` so
+ * capacity returns. The n-th is aimed at `moments[n % moments.length]`: `random` kills a random
+ * live instance at a random moment; an aimed moment waits (a few seconds at most, else it kills
+ * at random) until the database shows a payment at that moment and kills the instance driving
+ * it. Once the payments are final, the database tells which aimed kills landed where aimed.
  */
-export function killInstances(options: { kills: number; downMs: Range }): Nemesis {
-  return async ({ fleet, history, until }) => {
+export function killInstances(options: {
+  kills: number;
+  downMs: Range;
+  moments: readonly KillMoment[];
+}): Nemesis {
+  return async ({ cluster, fleet, history, until }) => {
     const slice = (until - Date.now()) / options.kills;
     const firstSlice = Date.now();
+    const aimed: AimedKill[] = [];
+    let random = 0;
     for (let n = 0; n < options.kills; n++) {
       // In the first half of its slice, so the restart is done before the next slice begins.
       await sleep(firstSlice + slice * (n + Math.random() / 2) - Date.now());
-      const live = fleet.liveInstances();
-      const victim = live[Math.floor(Math.random() * live.length)];
+      const moment = options.moments[n % options.moments.length] ?? 'random';
+      const held =
+        moment === 'random'
+          ? undefined
+          : await findTarget({ databaseUrl: cluster.databaseUrl, moment, fleet, history, until });
+      const target = held?.target;
+      const victim = target?.instance ?? pickLive(fleet);
       if (victim === undefined) continue;
+      const killedAt = Date.now();
       await victim.kill();
-      history.fault('kill-9', `instance ${victim.index}`);
+      await held?.release();
+      if (target === undefined) random++;
+      else aimed.push({ ...target, killedAt });
+      history.fault('kill-9', `instance ${victim.index}: ${describeKill(moment, target)}`);
       await sleep(between(options.downMs));
       await victim.start();
       history.recovered('instance-restart', `instance ${victim.index}`);
     }
-    return NOTHING_CHECKED;
+    const aimedMoments = [...new Set(options.moments)].filter(
+      (m): m is AimedMoment => m !== 'random',
+    );
+    return {
+      ...NOTHING_CHECKED,
+      async afterSettling(databaseUrl) {
+        const killMoments: Record<string, number> = { random };
+        const shortfalls: string[] = [];
+        for (const moment of aimedMoments) {
+          const kills = aimed.filter((kill) => kill.moment === moment);
+          let hits = 0;
+          for (const kill of kills) if (await landed(databaseUrl, kill)) hits++;
+          killMoments[`${moment} aimed`] = kills.length;
+          killMoments[`${moment} landed`] = hits;
+          if (hits === 0)
+            shortfalls.push(`${MOMENT_COVERAGE[moment]}: ${kills.length} aimed, none landed`);
+        }
+        return { coverage: aimedMoments.map((m) => MOMENT_COVERAGE[m]), shortfalls, killMoments };
+      },
+    };
   };
+}
+
+function describeKill(moment: KillMoment, target: KillTarget | undefined): string {
+  if (target !== undefined) {
+    return `${moment}, payment ${target.paymentId} before its attempt ${target.attempts + 1}`;
+  }
+  return moment === 'random' ? 'random moment' : `random moment (no payment ${moment} in time)`;
+}
+
+function pickLive(fleet: Fleet): ServerInstance | undefined {
+  const live = fleet.liveInstances();
+  return live[Math.floor(Math.random() * live.length)];
 }
 
 /**

@@ -33,12 +33,20 @@ export interface ScenarioReport {
   readonly faults: Record<string, number>;
   /** Instance restarts after a kill, database starts after a stop. */
   readonly recoveries: Record<string, number>;
+  /** kill -9s by moment: random, and per aimed moment how many were aimed and landed there. */
+  readonly killMoments: Readonly<Record<string, number>> | undefined;
+  /** Payments by card kind, then final status. */
+  readonly paymentsByCard: Record<string, Record<string, number>>;
   readonly finalState: {
     readonly orders: Record<string, number>;
     readonly payments: Record<string, number>;
     /** Payments finished by a re-drive after their first driver died or lost the database. */
     readonly redrivenPayments: number;
+    /** From a payment's creation to its final state, over the final payments. */
+    readonly msToFinal: { readonly p50: number; readonly p99: number; readonly max: number };
   };
+  /** What the run had to do to test what it claims (card kinds, timeouts, where kills landed). */
+  readonly coverage: readonly string[];
   readonly invariants: readonly string[];
   readonly violations: readonly string[];
 }
@@ -107,11 +115,17 @@ export function printSummary(report: ScenarioReport, file: string): void {
       `${report.unknownKeys.settledByRetry} settled by a same-key retry, ` +
       `${report.unknownKeys.leftOpen.length} still open when retries stopped`,
     `  faults: ${formatCounts(report.faults)} (recoveries: ${formatCounts(report.recoveries)})`,
+    ...(report.killMoments ? [`  kill -9 moments: ${formatCounts(report.killMoments)}`] : []),
+    `  payments by card: ${Object.entries(report.paymentsByCard)
+      .map(([card, counts]) => `${card} ${formatCounts(counts)}`)
+      .join('; ')}`,
     `  orders ${formatCounts(report.finalState.orders)}; ` +
       `payments ${formatCounts(report.finalState.payments)} ` +
-      `(${report.finalState.redrivenPayments} finished by a re-drive)`,
+      `(${report.finalState.redrivenPayments} finished by a re-drive; ` +
+      `ms to final ${formatCounts(report.finalState.msToFinal)})`,
     `  server env: ${formatCounts(report.serverEnv)}`,
-    `  invariants: ${report.invariants.length} checked, ${report.violations.length} violated`,
+    `  coverage: ${report.coverage.length} conditions; ` +
+      `invariants: ${report.invariants.length} checked; ${report.violations.length} violated`,
     ...report.violations.slice(0, 20).map((v) => `  VIOLATION ${v}`),
     `  report: ${file}`,
   ];

@@ -1,7 +1,7 @@
 import { checkInvariants } from './checks.js';
 import { query } from './cluster.js';
 import type { Environment } from './environment.js';
-import { History } from './history.js';
+import { History, settlesKey, type CardKind } from './history.js';
 import type { CheckContext } from './invariant.js';
 import { checkout, runCustomer, sleep, type LoadContext } from './load.js';
 import type { Nemesis } from './nemesis.js';
@@ -23,6 +23,20 @@ const SETTLE_MS = 30_000;
 
 const PROBE_INVARIANT = 'a fresh checkout succeeds on every instance after the faults';
 const EXIT_INVARIANT = 'no instance exits unless killed';
+
+/** What the load must have done for its run to test what it claims. */
+const CARD_COVERAGE =
+  'the load paid with every card kind: approve, flaky (transient errors), decline';
+const TIMEOUT_COVERAGE =
+  'a payments.pay call timed out at the client, and a retry with the same key settled it';
+const LOAD_COVERAGE = [CARD_COVERAGE, TIMEOUT_COVERAGE];
+
+/** The gateway token the server stores for each card kind's number. */
+const CARD_OF_TOKEN: Readonly<Record<string, CardKind>> = {
+  APPROVE: 'approve',
+  TIMEOUT_TWICE: 'flaky',
+  DECLINE_CARD: 'decline',
+};
 
 export interface ScenarioRun {
   readonly report: ScenarioReport;
@@ -52,6 +66,9 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
   const loadEnded = Date.now();
   await waitForFinalPayments(env.cluster.databaseUrl, SETTLE_MS);
   const settleMs = Date.now() - loadEnded;
+  const hit = await nemesis.afterSettling?.(env.cluster.databaseUrl);
+  const paymentsByCard = await countPaymentsByCard(env.cluster.databaseUrl);
+  const shortfalls = [...loadShortfalls(history, paymentsByCard), ...(hit?.shortfalls ?? [])];
   const probeViolations = await probeEveryInstance(env, history);
   const checked = await checkInvariants(checkContext(env, history));
 
@@ -65,9 +82,13 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     customers: env.customers.length,
     serverEnv: FAULT_SERVER_ENV,
     ...summarizeHistory(history),
+    killMoments: hit?.killMoments,
+    paymentsByCard,
     finalState: await finalState(env.cluster.databaseUrl),
+    coverage: [...LOAD_COVERAGE, ...(hit?.coverage ?? [])],
     invariants: [...nemesis.invariants, PROBE_INVARIANT, EXIT_INVARIANT, ...checked.invariants],
     violations: [
+      ...shortfalls.map((v) => `coverage: ${v}`),
       ...nemesis.violations,
       ...probeViolations.map((v) => `${PROBE_INVARIANT}: ${v}`),
       ...env.fleet.unexpectedExits.map((v) => `${EXIT_INVARIANT}: ${v}`),
@@ -113,6 +134,40 @@ async function probeEveryInstance(env: Environment, history: History): Promise<s
   return violations;
 }
 
+/** Final payments by card kind, then status: `{ flaky: { SUCCESS: 212 } }`. */
+async function countPaymentsByCard(
+  databaseUrl: string,
+): Promise<Record<string, Record<string, number>>> {
+  const rows = await query<{ token: string; status: string; n: number }>(
+    databaseUrl,
+    `select gateway_token as token, status, count(*)::int as n from payments
+      group by gateway_token, status order by 1, 2`,
+  );
+  const counts: Record<string, Record<string, number>> = {};
+  for (const { token, status, n } of rows) {
+    (counts[CARD_OF_TOKEN[token] ?? token] ??= {})[status] = n;
+  }
+  return counts;
+}
+
+/** The load coverage the run fell short of. */
+function loadShortfalls(
+  history: History,
+  paymentsByCard: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): string[] {
+  const unpaid = Object.values(CARD_OF_TOKEN).filter(
+    (kind) => Object.keys(paymentsByCard[kind] ?? {}).length === 0,
+  );
+  const timedOutThenSettled = [...history.byKey().values()].some((operations) => {
+    const timeout = operations.findIndex((o) => o.op === 'pay' && o.errorCode === 'timeout');
+    return timeout >= 0 && operations.slice(timeout + 1).some(settlesKey);
+  });
+  return [
+    ...(unpaid.length > 0 ? [`${CARD_COVERAGE}: no payment with ${unpaid.join(', ')}`] : []),
+    ...(timedOutThenSettled ? [] : [`${TIMEOUT_COVERAGE}: none did`]),
+  ];
+}
+
 async function waitForFinalPayments(databaseUrl: string, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
@@ -142,9 +197,18 @@ async function finalState(databaseUrl: string): Promise<ScenarioReport['finalSta
             >= p.created_at + make_interval(secs => $1::int / 1000.0)`,
     [FAULT_SERVER_ENV.PAYMENT_LEASE_MS],
   );
+  const [toFinal] = await query<{ p50: number; p99: number; max: number }>(
+    databaseUrl,
+    `select coalesce(percentile_disc(0.5) within group (order by ms), 0) as p50,
+            coalesce(percentile_disc(0.99) within group (order by ms), 0) as p99,
+            coalesce(max(ms), 0) as max
+       from (select round(extract(epoch from updated_at - created_at) * 1000)::int as ms
+               from payments where status in ('SUCCESS', 'FAILED_FINAL')) final`,
+  );
   return {
     orders: await count('orders'),
     payments: await count('payments'),
     redrivenPayments: redriven?.n ?? 0,
+    msToFinal: toFinal ?? { p50: 0, p99: 0, max: 0 },
   };
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
@@ -8,6 +8,11 @@ import { freePort } from './ports.js';
 const SERVER_MAIN = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
+/**
+ * util-linux's `setpriv --pdeathsig KILL` makes the kernel kill a server when the test process
+ * that spawned it dies without its teardown (a cancelled run, Ctrl-C): no orphan keeps a port.
+ */
+const SETPRIV = '/usr/bin/setpriv';
 
 /**
  * The engine timings the faults need short: a dead driver's lease runs out in a second, the
@@ -32,6 +37,8 @@ export interface ServerInstance {
   readonly index: number;
   readonly url: string;
   readonly live: boolean;
+  /** When the running process was spawned (epoch ms); undefined while the instance is down. */
+  readonly startedAt: number | undefined;
   start(): Promise<void>;
   /** SIGKILL: no clean-up of any kind, as in a crash. */
   kill(): Promise<void>;
@@ -65,6 +72,8 @@ export async function startFleet(input: {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     DATABASE_URL: input.databaseUrl,
+    // The server makes its data directory even on PostgreSQL: keep it out of the repository.
+    ORDERS_DATA_DIR: join(input.logDir, 'data'),
     JWT_SECRET: randomBytes(32).toString('hex'),
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
@@ -108,6 +117,7 @@ function createInstance(input: {
 }): ServerInstance {
   const url = `http://127.0.0.1:${input.port}`;
   let child: ChildProcess | undefined;
+  let startedAt: number | undefined;
   let exited: Promise<void> = Promise.resolve();
   let expectingExit = false;
 
@@ -124,10 +134,15 @@ function createInstance(input: {
     get live() {
       return child !== undefined;
     },
+    get startedAt() {
+      return startedAt;
+    },
     async start() {
       if (child !== undefined) return;
       const log = openSync(input.logFile, 'a');
-      const started = spawn(process.execPath, [SERVER_MAIN], {
+      const [command, args] = serverCommand();
+      startedAt = Date.now();
+      const started = spawn(command, args, {
         env: { ...input.env, PORT: String(input.port) },
         stdio: ['ignore', log, log],
       });
@@ -137,6 +152,7 @@ function createInstance(input: {
       exited = new Promise((resolve) => {
         started.once('exit', (code, signalName) => {
           child = undefined;
+          startedAt = undefined;
           if (!expectingExit) {
             input.unexpectedExits.push(
               `instance ${input.index} exited on its own (code ${code}, signal ${signalName})`,
@@ -155,6 +171,13 @@ function createInstance(input: {
       clearTimeout(tooLong);
     },
   };
+}
+
+/** `node main.js`, under `setpriv --pdeathsig KILL` where util-linux has it (it execs node). */
+export function serverCommand(): [string, string[]] {
+  return existsSync(SETPRIV)
+    ? [SETPRIV, ['--pdeathsig', 'KILL', '--', process.execPath, SERVER_MAIN]]
+    : [process.execPath, [SERVER_MAIN]];
 }
 
 async function waitReady(url: string, exited: () => boolean, logFile: string): Promise<void> {

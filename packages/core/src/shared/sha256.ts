@@ -5,46 +5,119 @@
  */
 
 /** The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
-const K: readonly number[] = [
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-];
-
-type State = [number, number, number, number, number, number, number, number];
+const K = Uint32Array.of(
+  0x428a2f98,
+  0x71374491,
+  0xb5c0fbcf,
+  0xe9b5dba5,
+  0x3956c25b,
+  0x59f111f1,
+  0x923f82a4,
+  0xab1c5ed5,
+  0xd807aa98,
+  0x12835b01,
+  0x243185be,
+  0x550c7dc3,
+  0x72be5d74,
+  0x80deb1fe,
+  0x9bdc06a7,
+  0xc19bf174,
+  0xe49b69c1,
+  0xefbe4786,
+  0x0fc19dc6,
+  0x240ca1cc,
+  0x2de92c6f,
+  0x4a7484aa,
+  0x5cb0a9dc,
+  0x76f988da,
+  0x983e5152,
+  0xa831c66d,
+  0xb00327c8,
+  0xbf597fc7,
+  0xc6e00bf3,
+  0xd5a79147,
+  0x06ca6351,
+  0x14292967,
+  0x27b70a85,
+  0x2e1b2138,
+  0x4d2c6dfc,
+  0x53380d13,
+  0x650a7354,
+  0x766a0abb,
+  0x81c2c92e,
+  0x92722c85,
+  0xa2bfe8a1,
+  0xa81a664b,
+  0xc24b8b70,
+  0xc76c51a3,
+  0xd192e819,
+  0xd6990624,
+  0xf40e3585,
+  0x106aa070,
+  0x19a4c116,
+  0x1e376c08,
+  0x2748774c,
+  0x34b0bcb5,
+  0x391c0cb3,
+  0x4ed8aa4a,
+  0x5b9cca4f,
+  0x682e6ff3,
+  0x748f82ee,
+  0x78a5636f,
+  0x84c87814,
+  0x8cc70208,
+  0x90befffa,
+  0xa4506ceb,
+  0xbef9a3f7,
+  0xc67178f2,
+);
 
 /** The first 32 bits of the fractional parts of the square roots of the first 8 primes. */
-const INITIAL_STATE: Readonly<State> = [
-  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-];
+const INITIAL_STATE = Uint32Array.of(
+  0x6a09e667,
+  0xbb67ae85,
+  0x3c6ef372,
+  0xa54ff53a,
+  0x510e527f,
+  0x9b05688c,
+  0x1f83d9ab,
+  0x5be0cd19,
+);
 
 /** UTF-8 bytes of a string; a lone surrogate becomes U+FFFD, as `TextEncoder` does. */
 export function utf8Encode(input: string): Uint8Array {
-  const bytes: number[] = [];
-  for (const char of input) {
-    let cp = char.codePointAt(0) ?? 0;
-    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+  // At most three bytes per UTF-16 unit (a surrogate pair's four bytes are two units).
+  const bytes = new Uint8Array(input.length * 3);
+  let n = 0;
+  for (let i = 0; i < input.length; i++) {
+    let cp = input.charCodeAt(i);
     if (cp < 0x80) {
-      bytes.push(cp);
-    } else if (cp < 0x800) {
-      bytes.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+      bytes[n++] = cp;
+      continue;
+    }
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < input.length) {
+      const low = input.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    if (cp < 0x800) {
+      bytes[n++] = 0xc0 | (cp >> 6);
+      bytes[n++] = 0x80 | (cp & 0x3f);
     } else if (cp < 0x10000) {
-      bytes.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+      bytes[n++] = 0xe0 | (cp >> 12);
+      bytes[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      bytes[n++] = 0x80 | (cp & 0x3f);
     } else {
-      bytes.push(
-        0xf0 | (cp >> 18),
-        0x80 | ((cp >> 12) & 0x3f),
-        0x80 | ((cp >> 6) & 0x3f),
-        0x80 | (cp & 0x3f),
-      );
+      bytes[n++] = 0xf0 | (cp >> 18);
+      bytes[n++] = 0x80 | ((cp >> 12) & 0x3f);
+      bytes[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      bytes[n++] = 0x80 | (cp & 0x3f);
     }
   }
-  return Uint8Array.from(bytes);
+  return bytes.slice(0, n);
 }
 
 /** Message + 0x80 + zeros + 64-bit big-endian bit length, to a multiple of 64 bytes. */
@@ -62,20 +135,30 @@ function pad(message: Uint8Array): Uint8Array {
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
-/** One 64-byte block; `w` is scratch space for the message schedule. */
-function compress(state: State, block: DataView, offset: number, w: DataView): State {
-  for (let i = 0; i < 16; i++) w.setUint32(i * 4, block.getUint32(offset + i * 4));
+/**
+ * One 64-byte block into `state`, in place; `w` is scratch space for the message schedule.
+ * Typed arrays and plain loops: this runs for every attempt and capture the ledger chains.
+ */
+function compress(state: Uint32Array, block: DataView, offset: number, w: Uint32Array): void {
+  for (let i = 0; i < 16; i++) w[i] = block.getUint32(offset + i * 4);
   for (let i = 16; i < 64; i++) {
-    const w15 = w.getUint32((i - 15) * 4);
-    const w2 = w.getUint32((i - 2) * 4);
+    const w15 = w[i - 15] ?? 0;
+    const w2 = w[i - 2] ?? 0;
     const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
     const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
-    w.setUint32(i * 4, (w.getUint32((i - 16) * 4) + s0 + w.getUint32((i - 7) * 4) + s1) >>> 0);
+    w[i] = (w[i - 16] ?? 0) + s0 + (w[i - 7] ?? 0) + s1;
   }
-  let [a, b, c, d, e, f, g, h] = state;
-  for (const [i, k] of K.entries()) {
-    const t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k;
-    const temp1 = (t1 + w.getUint32(i * 4)) >>> 0;
+  let a = state[0] ?? 0;
+  let b = state[1] ?? 0;
+  let c = state[2] ?? 0;
+  let d = state[3] ?? 0;
+  let e = state[4] ?? 0;
+  let f = state[5] ?? 0;
+  let g = state[6] ?? 0;
+  let h = state[7] ?? 0;
+  for (let i = 0; i < 64; i++) {
+    const t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + (K[i] ?? 0);
+    const temp1 = (t1 + (w[i] ?? 0)) >>> 0;
     const temp2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
     h = g;
     g = f;
@@ -86,27 +169,25 @@ function compress(state: State, block: DataView, offset: number, w: DataView): S
     b = a;
     a = (temp1 + temp2) >>> 0;
   }
-  const [h0, h1, h2, h3, h4, h5, h6, h7] = state;
-  return [
-    (h0 + a) >>> 0,
-    (h1 + b) >>> 0,
-    (h2 + c) >>> 0,
-    (h3 + d) >>> 0,
-    (h4 + e) >>> 0,
-    (h5 + f) >>> 0,
-    (h6 + g) >>> 0,
-    (h7 + h) >>> 0,
-  ];
+  // A Uint32Array stores each sum modulo 2^32.
+  state[0] = (state[0] ?? 0) + a;
+  state[1] = (state[1] ?? 0) + b;
+  state[2] = (state[2] ?? 0) + c;
+  state[3] = (state[3] ?? 0) + d;
+  state[4] = (state[4] ?? 0) + e;
+  state[5] = (state[5] ?? 0) + f;
+  state[6] = (state[6] ?? 0) + g;
+  state[7] = (state[7] ?? 0) + h;
 }
 
 /** SHA-256 of the UTF-8 encoding of `input`, as 64 lowercase hex characters. */
 export function sha256Hex(input: string): string {
   const padded = pad(utf8Encode(input));
   const block = new DataView(padded.buffer);
-  const w = new DataView(new ArrayBuffer(64 * 4));
-  let state: State = [...INITIAL_STATE];
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    state = compress(state, block, offset, w);
-  }
-  return state.map((word) => word.toString(16).padStart(8, '0')).join('');
+  const w = new Uint32Array(64);
+  const state = INITIAL_STATE.slice();
+  for (let offset = 0; offset < padded.length; offset += 64) compress(state, block, offset, w);
+  let hex = '';
+  for (const word of state) hex += word.toString(16).padStart(8, '0');
+  return hex;
 }

@@ -10,20 +10,27 @@ export async function runInTransaction<T, E>(
   db: Database,
   work: (tx: Sql) => Promise<Result<T, E>>,
 ): Promise<Result<T, E>> {
-  // A signal unique to this call, so a nested call's rollback is never mistaken for ours.
-  const rollback = new Error('rolled back on a business failure');
+  // A signal unique to this call, so a nested call's rollback is never mistaken for ours. Made
+  // only on a failure: an Error captures a stack trace, a cost every transaction would pay.
+  let rollback: BusinessRollback | undefined;
   let failure: Err<E> | undefined;
   try {
     return await db.transaction(async (tx) => {
       const result = await work(tx);
       if (!result.ok) {
         failure = result;
-        throw rollback;
+        throw (rollback = new BusinessRollback());
       }
       return result;
     });
   } catch (error) {
     if (error === rollback && failure !== undefined) return failure;
     throw error;
+  }
+}
+
+class BusinessRollback extends Error {
+  constructor() {
+    super('rolled back on a business failure');
   }
 }

@@ -82,7 +82,7 @@ export {
   findOrderPaymentStatus,
   insertOrder,
   lockOrder,
-  lockOrderHeader,
+  lockOrderForPayment,
   transitionOrderStatus,
 } from './orders/order.repository.js';
 export { isOrderCursor, listOrdersForUser } from './orders/order-listing.js';

@@ -12,6 +12,7 @@ import {
   insertAttempt,
   lockPaymentWithAttempts,
   savePaymentState,
+  type StockLine,
   type StoredPayment,
 } from '@orders/db';
 import type { PaymentEngineDeps } from './payment-engine.js';
@@ -22,7 +23,13 @@ type StepContext = PaymentEngineDeps & { readonly owner: string };
 export type StartResult =
   | { readonly kind: 'stop' }
   | { readonly kind: 'wait'; readonly untilMs: number }
-  | { readonly kind: 'attempt'; readonly payment: StoredPayment; readonly attemptNo: number };
+  | {
+      readonly kind: 'attempt';
+      readonly payment: StoredPayment;
+      readonly attemptNo: number;
+      /** The order's stock lines, when the step that started the attempt read them. */
+      readonly lines?: readonly StockLine[];
+    };
 
 /** A payment that reached its final state, as the drive that settled it committed it. */
 export interface SettledPayment {
@@ -92,10 +99,10 @@ export async function recordAttempt(
   const latencyMs = Math.round(performance.now() - callStarted);
 
   const recorded = await ctx.db.transaction(async (tx): Promise<Recorded> => {
-    // The order's lines come along in the same round trip, for settling its stock.
+    // The order's lines, for settling its stock: as the start read them, or in this round trip.
     const [locked, lines] = await Promise.all([
       lockPaymentWithAttempts(tx, startedPayment.id),
-      findStockLines(tx, startedPayment.orderId),
+      started.lines ?? findStockLines(tx, startedPayment.orderId),
     ]);
     if (!locked) return { kind: 'stop' };
     const { payment, attempts } = locked;

@@ -13,7 +13,7 @@ import {
 } from '@orders/core';
 import {
   insertPayment,
-  lockOrderHeader,
+  lockOrderForPayment,
   readPaymentFacts,
   retryTransient,
   runInTransaction,
@@ -70,9 +70,9 @@ export function createPayment(
       const { fraud: rules } = deps.settings;
       // One round trip: the key's claim, the order's lock, then the facts read under that lock
       // (at READ COMMITTED the facts statement sees what the lock's previous holder committed).
-      const [claimed, order, facts] = await Promise.all([
+      const [claimed, locked, facts] = await Promise.all([
         input.claim(tx),
-        lockOrderHeader(tx, input.orderId),
+        lockOrderForPayment(tx, input.orderId),
         readPaymentFacts(tx, {
           orderId: input.orderId,
           userId: input.userId,
@@ -87,9 +87,10 @@ export function createPayment(
       ]);
       if (!claimed.ok) return claimed;
       const refuse = (error: DomainError) => err<CreateRefusal>({ kind: 'refused', error });
-      if (!order || order.userId !== input.userId) {
+      if (!locked || locked.order.userId !== input.userId) {
         return refuse({ code: 'ORDER.NOT_FOUND', orderId: asOrderId(input.orderId) });
       }
+      const { order, lines } = locked;
       const fraud = assessFraud(
         {
           amountCents: order.total.amountCents,
@@ -120,7 +121,10 @@ export function createPayment(
       if (created.status === 'FAILED_FINAL') {
         const payment = { ...stored, leaseOwner: null, leaseUntil: null };
         await insertNew(tx, payment);
-        return ok({ kind: 'rejected', payment: await settlePayment(tx, payment, now) });
+        return ok({
+          kind: 'rejected',
+          payment: await settlePayment(tx, payment, now, lines),
+        });
       }
       const begun = beginAttempt(stored, []);
       if (!begun.ok) throw new Error(`a new payment cannot start: ${begun.error.code}`);
@@ -130,7 +134,7 @@ export function createPayment(
         leaseUntil: now.getTime() + deps.settings.leaseMs,
       };
       await insertNew(tx, payment);
-      return ok({ kind: 'attempt', payment, attemptNo: begun.value.attemptNo });
+      return ok({ kind: 'attempt', payment, attemptNo: begun.value.attemptNo, lines });
     }),
   );
 }

@@ -9,6 +9,7 @@ import {
 import type { Sql } from '../database.js';
 import type { RunResult } from '../database.js';
 import { valuesPlaceholders } from '../sql-values.js';
+import type { StockLine } from '../inventory/stock.repository.js';
 import { mapOrderRows, toOrderHeader, type OrderHeader } from './order.mapper.js';
 
 /**
@@ -91,12 +92,23 @@ export async function lockOrder(db: Sql, orderId: string): Promise<Order | null>
 }
 
 /**
- * The order's row alone (no lines), locked like {@link lockOrder}: what creating its payment
- * needs.
+ * The order's row, locked like {@link lockOrder}, with its stock lines (product, SKU, quantity)
+ * rather than its full lines: what creating its payment, and later settling it, need. One
+ * statement.
  */
-export async function lockOrderHeader(db: Sql, orderId: string): Promise<OrderHeader | null> {
-  const rows = await db.execute('select * from orders where id = ? for update', [orderId]);
-  return rows[0] === undefined ? null : toOrderHeader(rows[0]);
+export async function lockOrderForPayment(
+  db: Sql,
+  orderId: string,
+): Promise<{ order: OrderHeader; lines: StockLine[] } | null> {
+  const rows = await db.execute<{ stock_lines: StockLine[] }[]>(
+    `select o.*, (select coalesce(json_agg(json_build_object('productId', l.product_id,
+         'sku', l.sku, 'quantity', l.quantity) order by l.line_no), '[]')
+         from order_lines l where l.order_id = o.id) as stock_lines
+       from orders o where o.id = ? for update of o`,
+    [orderId],
+  );
+  const row = rows[0];
+  return row === undefined ? null : { order: toOrderHeader(row), lines: row.stock_lines };
 }
 
 /** The order's row alone (no lines), or null. */

@@ -30,7 +30,7 @@ export { PaymentSchema, PaymentAttemptSchema } from './payments/payment.entity.j
 export type { StoredPayment } from './payments/payment.mapper.js';
 export {
   findPaymentByOrder,
-  insertAttempt,
+  appendAttempt,
   insertPayment,
   listAttempts,
   lockPaymentWithAttempts,

@@ -8,8 +8,8 @@ import {
   type PaymentAttempt,
 } from '@orders/core';
 import {
+  appendAttempt,
   findStockLines,
-  insertAttempt,
   lockPaymentWithAttempts,
   savePaymentState,
   type StockLine,
@@ -129,19 +129,16 @@ export async function recordAttempt(
     };
     const chained = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
     const afterDecision = applyAttemptDecision(chained.payment, decision);
-    // The attempt row and what follows from it go out together.
-    const recordedAttempt = insertAttempt(tx, payment.id, attempt, chained.link);
+    // The attempt row goes in with the payment's new state: one statement.
+    const append = (state: StoredPayment) =>
+      appendAttempt(tx, { attempt, link: chained.link, payment: state, at: now });
 
     if (decision.status === 'RETRY') {
-      const leaseUntil = decision.nextAttemptAt + ctx.settings.leaseMs;
-      await Promise.all([
-        recordedAttempt,
-        savePaymentState(tx, { ...afterDecision, leaseUntil }, now),
-      ]);
+      await append({ ...afterDecision, leaseUntil: decision.nextAttemptAt + ctx.settings.leaseMs });
       return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: afterDecision };
     }
     const final = { ...afterDecision, leaseOwner: null, leaseUntil: null };
-    const [, settled] = await Promise.all([recordedAttempt, settlePayment(tx, final, now, lines)]);
+    const settled = await settlePayment(tx, final, now, { save: append, lines });
     return {
       kind: 'stop',
       attempt,

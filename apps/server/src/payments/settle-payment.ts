@@ -3,7 +3,6 @@ import {
   commitOrderStock,
   insertJournalEntry,
   releaseOrderStock,
-  savePaymentState,
   transitionOrderStatus,
   type Sql,
   type StockLine,
@@ -13,20 +12,24 @@ import {
 const ACTOR = 'payment-engine';
 
 /**
- * A final payment and its consequences, in the caller's transaction: the payment's state, and —
- * SUCCESS — the order confirmed, its stock committed and the capture posted, or — FAILED_FINAL —
- * the order failed and its stock released. The statements go out together (one round trip; the
- * caller commits only once each has checked out). `lines` are the order's stock lines if the
- * caller read them already. Returns the payment as saved, its chain head past the capture entry.
+ * A final payment and its consequences, in the caller's transaction: the payment's row, written
+ * by `save` (with whatever the caller writes along with it), and — SUCCESS — the order
+ * confirmed, its stock committed and the capture posted, or — FAILED_FINAL — the order failed
+ * and its stock released. The statements go out together (one round trip; the caller commits
+ * only once each has checked out). `lines` are the order's stock lines if the caller read them
+ * already. Returns the payment as saved, its chain head past the capture entry.
  */
 export async function settlePayment(
   tx: Sql,
   payment: StoredPayment,
   at: Date,
-  lines?: readonly StockLine[],
+  how: {
+    readonly save: (payment: StoredPayment) => Promise<void>;
+    readonly lines?: readonly StockLine[] | undefined;
+  },
 ): Promise<StoredPayment> {
   const orderId = payment.orderId;
-  const stock = { orderId, actor: ACTOR, at, lines };
+  const stock = { orderId, actor: ACTOR, at, lines: how.lines };
   if (payment.status === 'SUCCESS') {
     const entry = buildCaptureEntry(payment.id, payment.amount);
     const chained = appendToPaymentChain(payment, journalChainRecord(entry));
@@ -34,7 +37,7 @@ export async function settlePayment(
       moveOrder(tx, orderId, 'CONFIRMED', 'payment succeeded', at),
       commitOrderStock(tx, stock),
       insertJournalEntry(tx, entry, chained.link, at),
-      savePaymentState(tx, chained.payment, at),
+      how.save(chained.payment),
     ]);
     return chained.payment;
   }
@@ -43,7 +46,7 @@ export async function settlePayment(
     await Promise.all([
       moveOrder(tx, orderId, 'FAILED', reason, at),
       releaseOrderStock(tx, { ...stock, reason }),
-      savePaymentState(tx, payment, at),
+      how.save(payment),
     ]);
     return payment;
   }

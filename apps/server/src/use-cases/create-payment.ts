@@ -120,10 +120,10 @@ export function createPayment(
       };
       if (created.status === 'FAILED_FINAL') {
         const payment = { ...stored, leaseOwner: null, leaseUntil: null };
-        await insertNew(tx, payment);
+        const save = (final: StoredPayment) => insertNew(tx, final);
         return ok({
           kind: 'rejected',
-          payment: await settlePayment(tx, payment, now, lines),
+          payment: await settlePayment(tx, payment, now, { save, lines }),
         });
       }
       const begun = beginAttempt(stored, []);

@@ -10,7 +10,7 @@ import {
   verifyLedger,
 } from '@orders/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertAttempt } from '../payments/payment.repository.js';
+import { appendAttempt, findPaymentByOrder } from '../payments/payment.repository.js';
 import { createMigratedTestDatabase } from '../testing/test-db.js';
 import {
   insertJournalEntry,
@@ -80,13 +80,20 @@ beforeAll(async () => {
   );
   const entry = buildCaptureEntry(asPaymentId(paymentId), money(1000));
   const afterCapture = appendToPaymentChain(afterAttempt.payment, journalChainRecord(entry));
+  const [row] = await db.database.execute<{ order_id: string }[]>(
+    'select order_id from payments where id = ?',
+    [paymentId],
+  );
+  const payment = await findPaymentByOrder(db.database, row?.order_id ?? '');
+  if (!payment) throw new Error('seeded payment not found');
   await db.database.transaction(async (em) => {
-    await insertAttempt(em, paymentId, attempt, afterAttempt.link);
+    await appendAttempt(em, {
+      attempt,
+      link: afterAttempt.link,
+      payment: { ...payment, chainHead: afterCapture.payment.chainHead },
+      at: new Date(),
+    });
     await insertJournalEntry(em, entry, afterCapture.link, new Date());
-    await em.execute('update payments set chain_head = ? where id = ?', [
-      afterCapture.payment.chainHead,
-      paymentId,
-    ]);
   });
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@ import {
   type PaymentId,
   type PaymentStatus,
 } from '@orders/core';
-import type { Sql } from '../database.js';
+import type { RunResult, Sql } from '../database.js';
 import {
   toPaymentAttempt,
   toStoredPayment,
@@ -173,22 +173,25 @@ export async function readPaymentFacts(
   };
 }
 
+const UPDATE_STATE = `update payments set status = ?, failure_code = ?, next_attempt_at = ?,
+  lease_owner = ?, lease_until = ?, chain_head = ?, updated_at = ? where id = ?`;
+
+function stateParams(payment: StoredPayment, at: Date): unknown[] {
+  return [
+    payment.status,
+    payment.failureCode,
+    toDate(payment.nextAttemptAt),
+    payment.leaseOwner,
+    toDate(payment.leaseUntil),
+    payment.chainHead,
+    at,
+    payment.id,
+  ];
+}
+
 /** Writes the payment's mutable state: status, failure, schedule, lease and chain head. */
 export async function savePaymentState(db: Sql, payment: StoredPayment, at: Date): Promise<void> {
-  await db.execute(
-    `update payments set status = ?, failure_code = ?, next_attempt_at = ?, lease_owner = ?,
-       lease_until = ?, chain_head = ?, updated_at = ? where id = ?`,
-    [
-      payment.status,
-      payment.failureCode,
-      toDate(payment.nextAttemptAt),
-      payment.leaseOwner,
-      toDate(payment.leaseUntil),
-      payment.chainHead,
-      at,
-      payment.id,
-    ],
-  );
+  await db.execute(UPDATE_STATE, stateParams(payment, at));
 }
 
 export async function listAttempts(db: Sql, paymentId: string): Promise<ChainedAttempt[]> {
@@ -204,19 +207,29 @@ function toChained(row: AttemptRow): ChainedAttempt {
   return { attempt: toPaymentAttempt(row), prevHash: row.prev_hash, hash: row.hash };
 }
 
-/** Appends an attempt row; (payment, attempt number) is unique, so an attempt is never recorded twice. */
-export async function insertAttempt(
+/**
+ * Appends an attempt row and writes the payment's state after it (status, schedule, lease, chain
+ * head past the attempt), in one statement. (payment, attempt number) is unique, so an attempt is
+ * never recorded twice.
+ */
+export async function appendAttempt(
   db: Sql,
-  paymentId: string,
-  attempt: PaymentAttempt,
-  link: Pick<ChainLink, 'prevHash' | 'hash'>,
+  input: {
+    attempt: PaymentAttempt;
+    link: Pick<ChainLink, 'prevHash' | 'hash'>;
+    payment: StoredPayment;
+    at: Date;
+  },
 ): Promise<void> {
-  await db.execute(
-    `insert into payment_attempts
-       (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const { attempt, link, payment } = input;
+  const updated = await db.execute<RunResult>(
+    `with attempt as (
+       insert into payment_attempts
+         (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?))
+     ${UPDATE_STATE}`,
     [
-      paymentId,
+      payment.id,
       attempt.number,
       attempt.outcome,
       attempt.code,
@@ -225,8 +238,11 @@ export async function insertAttempt(
       new Date(attempt.at),
       link.prevHash,
       link.hash,
+      ...stateParams(payment, input.at),
     ],
+    'run',
   );
+  if (updated.affectedRows !== 1) throw new Error(`payment ${payment.id} not found`);
 }
 
 function toDate(epochMs: number | null): Date | null {

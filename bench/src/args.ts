@@ -5,6 +5,11 @@ export interface BenchArgs {
   readonly users: number;
   /** Seconds of measured load per side (after the warm-up). */
   readonly duration: number;
+  /**
+   * Slices each side's load is cut into, the sides taking turns (server, SQL, server, …), so
+   * both are measured under the same machine: a shared VM's speed drifts over a minute.
+   */
+  readonly rounds: number;
   /** Products to spread the orders over. */
   readonly skus: number;
   readonly warmup: number;
@@ -23,7 +28,10 @@ export function adminOf(args: BenchArgs): { email: string; password: string } {
   return { ...args.admin };
 }
 
-/** `pnpm bench -- --users 32 --duration 20 --skus 1000 [--warmup 3] [--url U] [--out F]` */
+/**
+ * `pnpm bench -- --users 32 --duration 20 --skus 1000 [--rounds 4] [--warmup 3] [--url U]
+ * [--out F]`
+ */
 export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BenchArgs {
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -31,6 +39,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       users: { type: 'string', default: '32' },
       duration: { type: 'string', default: '20' },
       skus: { type: 'string', default: '1000' },
+      rounds: { type: 'string', default: '4' },
       warmup: { type: 'string', default: '3' },
       url: { type: 'string' },
       out: { type: 'string' },
@@ -47,6 +56,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
     users: positive(values.users, 'users'),
     duration: positive(values.duration, 'duration'),
     skus: positive(values.skus, 'skus'),
+    rounds: positive(values.rounds, 'rounds'),
     warmup: Number(values.warmup),
     url: values.url,
     databaseUrl,

@@ -5,8 +5,8 @@ import { adminOf, parseBenchArgs } from './args.js';
 import { createBenchDatabase } from './databases.js';
 import { checkInvariants } from './invariants.js';
 import { startBenchServer } from './server-process.js';
-import { runSqlCheckouts } from './sql-reference.js';
-import { summarize, type RunResult } from './stats.js';
+import { prepareSqlCheckouts } from './sql-reference.js';
+import { combine, summarize, type RunResult } from './stats.js';
 import { prepareServer, runServerCheckouts } from './trpc-workload.js';
 
 /**
@@ -28,18 +28,31 @@ async function main(): Promise<void> {
   try {
     const server = args.url === undefined ? await startBenchServer(serverDb.url) : undefined;
     const url = args.url ?? server?.url ?? '';
-    let serverRun: RunResult;
+    const serverRuns: RunResult[] = [];
+    const sqlRuns: RunResult[] = [];
     let peakRssMiB: number | null = null;
     try {
       const clients = await prepareServer(url, server?.admin ?? adminOf(args), args);
-      log('bench: server run…');
-      serverRun = await runServerCheckouts(clients, args);
+      const sql = await prepareSqlCheckouts(sqlDb.url, args);
+      try {
+        // The sides take turns, so a machine that speeds up or slows down meanwhile (a shared
+        // VM does, by a fifth over a minute) weighs on both alike. Each warms up once.
+        const duration = args.duration / args.rounds;
+        for (let round = 0; round < args.rounds; round++) {
+          const warmup = round === 0 ? args.warmup : 0;
+          log(`bench: round ${round + 1}/${args.rounds}: server, then raw SQL, ${duration} s each`);
+          serverRuns.push(await runServerCheckouts(clients, { ...args, warmup, duration }));
+          sqlRuns.push(await sql.run({ warmup, duration }));
+        }
+      } finally {
+        await sql.close();
+      }
       peakRssMiB = (await server?.peakRssMiB()) ?? null;
     } finally {
       await server?.stop();
     }
-    log('bench: SQL reference run…');
-    const sqlRun = await runSqlCheckouts(sqlDb.url, args);
+    const serverRun = combine(serverRuns);
+    const sqlRun = combine(sqlRuns);
     const invariants = args.url === undefined ? await checkInvariants(serverDb.url) : null;
 
     const perSecond = (r: RunResult) => Math.round((r.checkouts / r.seconds) * 10) / 10;
@@ -51,7 +64,13 @@ async function main(): Promise<void> {
         memGiB: Math.round(totalmem() / 2 ** 30),
       },
       node: process.version,
-      args: { users: args.users, duration: args.duration, skus: args.skus, warmup: args.warmup },
+      args: {
+        users: args.users,
+        duration: args.duration,
+        skus: args.skus,
+        rounds: args.rounds,
+        warmup: args.warmup,
+      },
       server: {
         checkoutsPerSecond: perSecond(serverRun),
         errors: serverRun.errors,

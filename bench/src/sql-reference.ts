@@ -9,20 +9,28 @@ import { skuName } from './trpc-workload.js';
  * conditional reserve; (2) payment + attempt + journal entry with two postings + confirm + stock
  * commit. Same schema, constraints and triggers as the server's database.
  */
-export async function runSqlCheckouts(
+export async function prepareSqlCheckouts(
   databaseUrl: string,
-  input: { users: number; skus: number; warmup: number; duration: number },
-): Promise<RunResult> {
+  input: { users: number; skus: number },
+): Promise<{
+  run(slice: { warmup: number; duration: number }): Promise<RunResult>;
+  close(): Promise<void>;
+}> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: input.users });
   try {
     const { userIds, productIds } = await seed(pool, input);
-    return await runLoad(input.users, input.warmup, input.duration, async (user) => {
-      const productIndex = Math.floor(Math.random() * input.skus);
-      const productId = productIds[productIndex] ?? '';
-      await checkout(pool, userIds[user] ?? '', productId, 100 + (productIndex % 900));
-    });
-  } finally {
+    return {
+      run: (slice) =>
+        runLoad(input.users, slice.warmup, slice.duration, async (user) => {
+          const productIndex = Math.floor(Math.random() * input.skus);
+          const productId = productIds[productIndex] ?? '';
+          await checkout(pool, userIds[user] ?? '', productId, 100 + (productIndex % 900));
+        }),
+      close: () => pool.end(),
+    };
+  } catch (error) {
     await pool.end();
+    throw error;
   }
 }
 

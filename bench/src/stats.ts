@@ -64,3 +64,14 @@ export async function runLoad(
   );
   return result;
 }
+
+/** Several slices of one side's load as one result. */
+export function combine(runs: readonly RunResult[]): RunResult {
+  return {
+    checkouts: runs.reduce((n, r) => n + r.checkouts, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    seconds: runs.reduce((n, r) => n + r.seconds, 0),
+    latencies: runs.flatMap((r) => r.latencies),
+    errorSamples: runs.flatMap((r) => r.errorSamples).slice(0, 5),
+  };
+}

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { causeOfFailure } from './db-errors.js';
 import type { Orm } from './orm.js';
 
@@ -48,11 +49,7 @@ export interface Database extends Sql {
 interface PgClient {
   /** pg's protocol connection; its socket is corked to send a batch of statements at once. */
   readonly connection?: { readonly stream?: { cork(): void; uncork(): void } };
-  query(config: {
-    name?: string;
-    text: string;
-    values: readonly unknown[];
-  }): Promise<{ rows: Row[]; rowCount: number | null }>;
+  query(query: pg.Query): void;
 }
 
 type Answer = { rows: Row[]; rowCount: number | null };
@@ -96,7 +93,21 @@ export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Databas
     const text = positional(sql);
     const name = prepare && params.length > 0 ? statementName(text) : undefined;
     holdWrites(client);
-    return client.query({ name, text, values: params });
+    // A Query handed over as is: pg copies a plain config object property by property (a
+    // measurable share of the CPU of a statement), a Query it submits directly.
+    return new Promise((resolve, reject) => {
+      const query: pg.Query & { name?: string } = new pg.Query(
+        text,
+        params.map(toParameter),
+        (error: Error | undefined, result) => {
+          if (error) reject(error);
+          else resolve(result as Answer);
+        },
+      );
+      // Read when the query is submitted: set here, it makes the statement a named (prepared) one.
+      if (name !== undefined) query.name = name;
+      client.query(query);
+    });
   };
 
   /**
@@ -164,6 +175,14 @@ export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Databas
     },
     em: () => orm.em.fork(),
   };
+}
+
+/**
+ * An instant as ISO-8601 UTC text: what pg would send for a Date anyway, but pg builds it by hand
+ * in local time (a visible share of a statement's CPU); `toISOString` is native.
+ */
+function toParameter(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
 }
 
 const corked = new WeakSet<PgClient>();

@@ -14,17 +14,26 @@ export function canonicalJson(value: unknown): string {
     if (!Number.isFinite(value)) throw new TypeError(`cannot serialise ${value}`);
     return JSON.stringify(value);
   }
+  // Plain loops and string building: this runs for every chained attempt, capture and keyed
+  // request.
   if (Array.isArray(value)) {
-    return `[${value.map((item: unknown) => canonicalJson(item)).join(',')}]`;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += canonicalJson(value[i]);
+    }
+    return `${out}]`;
   }
   if (typeof value === 'object' && isPlainObject(value)) {
-    const members = Object.keys(value)
-      .sort()
-      .flatMap((key) => {
-        const member: unknown = (value as Record<string, unknown>)[key];
-        return member === undefined ? [] : [`${JSON.stringify(key)}:${canonicalJson(member)}`];
-      });
-    return `{${members.join(',')}}`;
+    const record = value as Record<string, unknown>;
+    let out = '{';
+    for (const key of Object.keys(record).sort()) {
+      const member = record[key];
+      if (member === undefined) continue;
+      if (out.length > 1) out += ',';
+      out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+    }
+    return `${out}}`;
   }
   throw new TypeError(`cannot serialise a value of type ${typeof value}`);
 }

@@ -13,7 +13,7 @@ import {
 } from '@orders/core';
 import type { Database, Sql } from '../database.js';
 import { inSnapshot } from '../snapshot.js';
-import { valuesPlaceholders } from '../sql-values.js';
+import { statementForRows, valuesPlaceholders } from '../sql-values.js';
 import {
   toPaymentAttempt,
   toStoredPayment,
@@ -57,29 +57,30 @@ export async function insertJournalEntry(
     throw new Error(`journal entry ${entry.reference} has no postings`);
   // One statement: the entry, then its postings in the entry's order (their ids follow it, and
   // the chain hash covers them in id order).
-  await db.execute(
-    `with entry as (
+  await db.execute(insertEntrySql(entry.postings.length), [
+    id,
+    entry.paymentId,
+    entry.kind,
+    entry.reference,
+    currency,
+    at,
+    link.prevHash,
+    link.hash,
+    ...entry.postings.flatMap((p, n) => [n, p.account, p.amountCents, p.currency]),
+  ]);
+  return id;
+}
+
+const insertEntrySql = statementForRows(
+  (postings) => `with entry as (
        insert into journal_entries (id, payment_id, kind, reference, currency, created_at, prev_hash, hash)
        values (?, ?, ?, ?, ?, ?, ?, ?) returning id)
      insert into postings (entry_id, account, amount_cents, currency)
      select entry.id, p.account, p.amount_cents::bigint, p.currency
-       from entry, (values ${valuesPlaceholders(entry.postings.length, 4)})
+       from entry, (values ${valuesPlaceholders(postings, 4)})
          as p(n, account, amount_cents, currency)
       order by p.n::int`,
-    [
-      id,
-      entry.paymentId,
-      entry.kind,
-      entry.reference,
-      currency,
-      at,
-      link.prevHash,
-      link.hash,
-      ...entry.postings.flatMap((p, n) => [n, p.account, p.amountCents, p.currency]),
-    ],
-  );
-  return id;
-}
+);
 
 const ENTRY_SELECT = `select e.id, e.payment_id, e.kind, e.reference, e.created_at, e.prev_hash, e.hash,
     coalesce(json_agg(json_build_object('account', p.account, 'amount_cents', p.amount_cents,

@@ -8,7 +8,7 @@ import {
 } from '@orders/core';
 import type { Sql } from '../database.js';
 import type { RunResult } from '../database.js';
-import { valuesPlaceholders } from '../sql-values.js';
+import { statementForRows, valuesPlaceholders } from '../sql-values.js';
 import type { StockLine } from '../inventory/stock.repository.js';
 import { mapOrderRows, toOrderHeader, type OrderHeader } from './order.mapper.js';
 
@@ -22,15 +22,7 @@ export async function insertOrder(db: Sql, order: Order): Promise<void> {
   if (order.status !== 'PENDING') throw new Error(`a new order is PENDING, not ${order.status}`);
   const createdAt = new Date(order.createdAt);
   await db.execute(
-    `with new_order as (
-       insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?)),
-     new_lines as (
-       insert into order_lines
-         (order_id, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents)
-       values ${valuesPlaceholders(order.lines.length, 8)})
-     insert into order_events (order_id, from_status, to_status, reason, actor, at)
-     values (?, null, ?, 'created', ?, ?)`,
+    insertOrderSql(order.lines.length),
     [
       order.id,
       order.userId,
@@ -58,6 +50,18 @@ export async function insertOrder(db: Sql, order: Order): Promise<void> {
     'run',
   );
 }
+
+const insertOrderSql = statementForRows(
+  (lines) => `with new_order as (
+       insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?)),
+     new_lines as (
+       insert into order_lines
+         (order_id, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents)
+       values ${valuesPlaceholders(lines, 8)})
+     insert into order_events (order_id, from_status, to_status, reason, actor, at)
+     values (?, null, ?, 'created', ?, ?)`,
+);
 
 /** Any order by id, or null (for system code; user-facing reads use `findOrderForUser`). */
 export async function findOrderById(db: Sql, orderId: string): Promise<Order | null> {

@@ -25,10 +25,13 @@ export type StartResult =
   | { readonly kind: 'wait'; readonly untilMs: number }
   | {
       readonly kind: 'attempt';
+      /** The payment as the start committed it: PROCESSING, leased to this driver. */
       readonly payment: StoredPayment;
       readonly attemptNo: number;
-      /** The order's stock lines, when the step that started the attempt read them. */
-      readonly lines?: readonly StockLine[];
+      /** The attempts made before this one. */
+      readonly attempts: readonly PaymentAttempt[];
+      /** The order's stock lines, for settling its stock. */
+      readonly lines: readonly StockLine[];
     };
 
 /** A payment that reached its final state, as the drive that settled it committed it. */
@@ -75,82 +78,102 @@ export function startAttempt(ctx: StepContext, paymentId: string): Promise<Start
     const begun = beginAttempt(payment, attempts);
     if (!begun.ok) throw new Error(`cannot start an attempt: ${begun.error.code}`);
     const started = { ...begun.value.payment, leaseUntil: now + ctx.settings.leaseMs };
-    await savePaymentState(tx, started, new Date(now));
-    return { kind: 'attempt', payment: started, attemptNo: begun.value.attemptNo };
+    const [lines] = await Promise.all([
+      findStockLines(tx, payment.orderId),
+      savePaymentState(tx, started, new Date(now)),
+    ]);
+    return {
+      kind: 'attempt',
+      payment: started,
+      attemptNo: begun.value.attemptNo,
+      attempts: attempts.map((a) => a.attempt),
+      lines,
+    };
   });
 }
 
 /**
  * The gateway call (outside any transaction), then transaction 2: the attempt row, the core's
- * decision, and — on a final state — the order, the stock and the journal, all or nothing.
+ * decision, and — on a final state — the order, the stock and the journal, all or nothing. The
+ * payment is not read again: the start left it PROCESSING and leased to this driver, and the
+ * attempt is recorded only if it still is (a compare-and-set; see `appendAttempt`). A driver that
+ * lost it stops, its transaction rolled back.
  */
 export async function recordAttempt(
   ctx: StepContext,
   started: Extract<StartResult, { kind: 'attempt' }>,
 ): Promise<RecordResult> {
-  const { payment: startedPayment, attemptNo } = started;
+  const { payment, attemptNo, attempts, lines } = started;
   const callStarted = performance.now();
   const outcome = simulateTokenizedAttempt({
-    profile: startedPayment.gatewayToken,
-    noiseKey: startedPayment.cardFingerprint,
+    profile: payment.gatewayToken,
+    noiseKey: payment.cardFingerprint,
     attemptNo,
     noise: ctx.settings.noise,
   });
   const latencyMs = Math.round(performance.now() - callStarted);
 
-  const recorded = await ctx.db.transaction(async (tx): Promise<Recorded> => {
-    // The order's lines, for settling its stock: as the start read them, or in this round trip.
-    const [locked, lines] = await Promise.all([
-      lockPaymentWithAttempts(tx, startedPayment.id),
-      started.lines ?? findStockLines(tx, startedPayment.orderId),
-    ]);
-    if (!locked) return { kind: 'stop' };
-    const { payment, attempts } = locked;
-    if (payment.leaseOwner !== ctx.owner || payment.status !== 'PROCESSING') {
-      return { kind: 'stop' };
-    }
-    if (attempts.length >= attemptNo) return { kind: 'stop' }; // recorded by another driver
-    const now = ctx.now();
-    const decided = decideAfterAttempt({
-      payment,
-      attempts,
-      outcome,
-      now: now.getTime(),
-      policy: ctx.settings.retryPolicy,
-      random: ctx.random,
-    });
-    if (!decided.ok) throw new Error(`cannot record the attempt: ${decided.error.code}`);
-    const decision = decided.value;
-    const attempt: PaymentAttempt = {
-      ...decision.attempt,
-      at: now.getTime(),
-      latencyMs,
-      gatewayRef: decision.attempt.outcome === 'ERROR' ? null : `sim_${payment.id}_${attemptNo}`,
-    };
-    const chained = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
-    const afterDecision = applyAttemptDecision(chained.payment, decision);
-    // The attempt row goes in with the payment's new state: one statement.
-    const append = (state: StoredPayment) =>
-      appendAttempt(tx, { attempt, link: chained.link, payment: state, at: now });
+  let recorded: Recorded;
+  try {
+    recorded = await ctx.db.transaction(async (tx): Promise<Recorded> => {
+      const now = ctx.now();
+      const decided = decideAfterAttempt({
+        payment,
+        attempts,
+        outcome,
+        now: now.getTime(),
+        policy: ctx.settings.retryPolicy,
+        random: ctx.random,
+      });
+      if (!decided.ok) throw new Error(`cannot record the attempt: ${decided.error.code}`);
+      const decision = decided.value;
+      const attempt: PaymentAttempt = {
+        ...decision.attempt,
+        at: now.getTime(),
+        latencyMs,
+        gatewayRef: decision.attempt.outcome === 'ERROR' ? null : `sim_${payment.id}_${attemptNo}`,
+      };
+      const chained = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
+      const afterDecision = applyAttemptDecision(chained.payment, decision);
+      // The attempt row goes in with the payment's new state, if the payment is still ours.
+      const append = async (state: StoredPayment) => {
+        const input = { attempt, link: chained.link, payment: state, leaseOwner: ctx.owner };
+        if (!(await appendAttempt(tx, { ...input, at: now }))) throw new LeaseLost();
+      };
 
-    if (decision.status === 'RETRY') {
-      await append({ ...afterDecision, leaseUntil: decision.nextAttemptAt + ctx.settings.leaseMs });
-      return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: afterDecision };
-    }
-    const final = { ...afterDecision, leaseOwner: null, leaseUntil: null };
-    const settled = await settlePayment(tx, final, now, { save: append, lines });
-    return {
-      kind: 'stop',
-      attempt,
-      after: afterDecision,
-      settled: {
-        payment: settled,
-        attempts: [...attempts.map((a) => a.attempt), attempt],
-        orderStatus: settled.status === 'SUCCESS' ? 'CONFIRMED' : 'FAILED',
-      },
-    };
-  });
+      if (decision.status === 'RETRY') {
+        await append({
+          ...afterDecision,
+          leaseUntil: decision.nextAttemptAt + ctx.settings.leaseMs,
+        });
+        return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: afterDecision };
+      }
+      const final = { ...afterDecision, leaseOwner: null, leaseUntil: null };
+      const settled = await settlePayment(tx, final, now, { save: append, lines });
+      return {
+        kind: 'stop',
+        attempt,
+        after: afterDecision,
+        settled: {
+          payment: settled,
+          attempts: [...attempts, attempt],
+          orderStatus: settled.status === 'SUCCESS' ? 'CONFIRMED' : 'FAILED',
+        },
+      };
+    });
+  } catch (error) {
+    // Another driver has the payment now (this one's lease ran out): it carries on.
+    if (error instanceof LeaseLost) return { kind: 'stop' };
+    throw error;
+  }
   // Counted once committed: a transaction that rolled back (and is retried) counts nothing.
   if (recorded.attempt) ctx.metrics.attemptRecorded(recorded.attempt.outcome, recorded.after);
   return recorded;
+}
+
+/** The payment was no longer this driver's to record: its transaction must roll back. */
+class LeaseLost extends Error {
+  constructor() {
+    super('the payment is no longer leased to this driver');
+  }
 }

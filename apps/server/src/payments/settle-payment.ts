@@ -13,7 +13,8 @@ const ACTOR = 'payment-engine';
 
 /**
  * A final payment and its consequences, in the caller's transaction: the payment's row, written
- * by `save` (with whatever the caller writes along with it), and — SUCCESS — the order
+ * by `save` (with whatever the caller writes along with it; first, so that its failure is the
+ * one reported), and — SUCCESS — the order
  * confirmed, its stock committed and the capture posted, or — FAILED_FINAL — the order failed
  * and its stock released. The statements go out together (one round trip; the caller commits
  * only once each has checked out). `lines` are the order's stock lines if the caller read them
@@ -34,19 +35,19 @@ export async function settlePayment(
     const entry = buildCaptureEntry(payment.id, payment.amount);
     const chained = appendToPaymentChain(payment, journalChainRecord(entry));
     await Promise.all([
+      how.save(chained.payment),
       moveOrder(tx, orderId, 'CONFIRMED', 'payment succeeded', at),
       commitOrderStock(tx, stock),
       insertJournalEntry(tx, entry, chained.link, at),
-      how.save(chained.payment),
     ]);
     return chained.payment;
   }
   if (payment.status === 'FAILED_FINAL') {
     const reason = `payment failed: ${payment.failureCode ?? 'unknown'}`;
     await Promise.all([
+      how.save(payment),
       moveOrder(tx, orderId, 'FAILED', reason, at),
       releaseOrderStock(tx, { ...stock, reason }),
-      how.save(payment),
     ]);
     return payment;
   }

@@ -134,7 +134,13 @@ export function createPayment(
         leaseUntil: now.getTime() + deps.settings.leaseMs,
       };
       await insertNew(tx, payment);
-      return ok({ kind: 'attempt', payment, attemptNo: begun.value.attemptNo, lines });
+      return ok({
+        kind: 'attempt',
+        payment,
+        attemptNo: begun.value.attemptNo,
+        attempts: [],
+        lines,
+      });
     }),
   );
 }

@@ -21,8 +21,10 @@ import {
 type Db = Awaited<ReturnType<typeof createMigratedTestDatabase>>;
 let db: Db;
 let paymentId: string;
+/** Records the seeded attempt again, as `leaseOwner`, once it is recorded and settled. */
+let staleAppend: (leaseOwner: string) => Promise<boolean>;
 
-/** A user, product, order and SUCCESS payment of 1,000 cents, written directly. */
+/** A user, product, order and in-flight payment of 1,000 cents, written directly. */
 async function seedPayment(): Promise<string> {
   const em = db.database;
   const userId = randomUUID();
@@ -39,8 +41,10 @@ async function seedPayment(): Promise<string> {
   );
   await em.execute(
     `insert into payments (id, order_id, user_id, status, amount_cents, currency, card_brand, card_last4,
-       card_fingerprint, gateway_token, fraud_score, fraud_verdict, fraud_signals, chain_head, created_at, updated_at)
-     values (?, ?, ?, 'SUCCESS', 1000, 'USD', 'visa', '4242', 'fp', 'APPROVE', 0, 'ALLOW', '[]', ?, now(), now())`,
+       card_fingerprint, gateway_token, fraud_score, fraud_verdict, fraud_signals, chain_head,
+       lease_owner, created_at, updated_at)
+     values (?, ?, ?, 'PROCESSING', 1000, 'USD', 'visa', '4242', 'fp', 'APPROVE', 0, 'ALLOW', '[]', ?,
+       'test-driver', now(), now())`,
     [id, orderId, userId, GENESIS_HASH],
   );
   // One row in each of the other append-only tables, so every rewrite below has a target.
@@ -86,18 +90,43 @@ beforeAll(async () => {
   );
   const payment = await findPaymentByOrder(db.database, row?.order_id ?? '');
   if (!payment) throw new Error('seeded payment not found');
+  const settled = {
+    ...payment,
+    status: 'SUCCESS' as const,
+    leaseOwner: null,
+    chainHead: afterCapture.payment.chainHead,
+  };
   await db.database.transaction(async (em) => {
-    await appendAttempt(em, {
+    const appended = await appendAttempt(em, {
       attempt,
       link: afterAttempt.link,
-      payment: { ...payment, chainHead: afterCapture.payment.chainHead },
+      payment: settled,
+      leaseOwner: 'test-driver',
       at: new Date(),
     });
+    if (!appended) throw new Error('the attempt was not recorded');
     await insertJournalEntry(em, entry, afterCapture.link, new Date());
   });
+  staleAppend = (leaseOwner) =>
+    appendAttempt(db.database, {
+      attempt,
+      link: afterAttempt.link,
+      payment: settled,
+      leaseOwner,
+      at: new Date(),
+    });
 });
 afterAll(async () => {
   await db.dispose();
+});
+
+describe('recording an attempt', () => {
+  it('changes nothing for a driver that lost the payment, or records the same attempt again', async () => {
+    const before = await loadLedgerSnapshot(db.database);
+    expect(await staleAppend('test-driver')).toBe(false);
+    expect(await staleAppend('other-driver')).toBe(false);
+    expect(await loadLedgerSnapshot(db.database)).toEqual(before);
+  });
 });
 
 describe('the journal in the database', () => {

@@ -208,9 +208,11 @@ function toChained(row: AttemptRow): ChainedAttempt {
 }
 
 /**
- * Appends an attempt row and writes the payment's state after it (status, schedule, lease, chain
- * head past the attempt), in one statement. (payment, attempt number) is unique, so an attempt is
- * never recorded twice.
+ * Records an attempt and the payment's state after it (status, schedule, lease, chain head past
+ * the attempt) in one statement — if the payment is still as its driver left it: PROCESSING,
+ * leased to `leaseOwner`, its chain ending where the attempt's link starts. A compare-and-set: a
+ * driver that lost its lease, or whose attempt another driver recorded, changes nothing and gets
+ * false. (payment, attempt number) is unique besides, so an attempt is never recorded twice.
  */
 export async function appendAttempt(
   db: Sql,
@@ -218,18 +220,24 @@ export async function appendAttempt(
     attempt: PaymentAttempt;
     link: Pick<ChainLink, 'prevHash' | 'hash'>;
     payment: StoredPayment;
+    leaseOwner: string;
     at: Date;
   },
-): Promise<void> {
+): Promise<boolean> {
   const { attempt, link, payment } = input;
-  const updated = await db.execute<RunResult>(
-    `with attempt as (
-       insert into payment_attempts
-         (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?))
-     ${UPDATE_STATE}`,
+  const recorded = await db.execute<RunResult>(
+    `with moved as (
+       update payments set status = ?, failure_code = ?, next_attempt_at = ?, lease_owner = ?,
+         lease_until = ?, chain_head = ?, updated_at = ?
+        where id = ? and status = 'PROCESSING' and lease_owner = ? and chain_head = ?
+        returning id)
+     insert into payment_attempts
+       (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
+     select id, ?, ?, ?, ?, ?, ?, ?, ? from moved`,
     [
-      payment.id,
+      ...stateParams(payment, input.at),
+      input.leaseOwner,
+      link.prevHash,
       attempt.number,
       attempt.outcome,
       attempt.code,
@@ -238,11 +246,10 @@ export async function appendAttempt(
       new Date(attempt.at),
       link.prevHash,
       link.hash,
-      ...stateParams(payment, input.at),
     ],
     'run',
   );
-  if (updated.affectedRows !== 1) throw new Error(`payment ${payment.id} not found`);
+  return recorded.affectedRows === 1;
 }
 
 function toDate(epochMs: number | null): Date | null {

@@ -24,6 +24,17 @@ export interface Sql {
   execute<T = Row[]>(sql: string, params?: readonly unknown[], method?: 'all' | 'run'): Promise<T>;
 }
 
+/** A transaction's session. */
+export interface TransactionSql extends Sql {
+  /**
+   * Sends COMMIT now, right behind the statements already issued, instead of after the work
+   * returns: one round trip fewer. Only for the work's last statements, when nothing remains to
+   * check once they answer — a statement that fails still rolls everything back (PostgreSQL ends
+   * a failed transaction's COMMIT as a ROLLBACK, reported here as an error). Await it with them.
+   */
+  commit(): Promise<void>;
+}
+
 export interface TransactionOptions {
   /** REPEATABLE READ READ ONLY: several reads that all see one committed state. */
   readonly snapshot?: boolean;
@@ -40,7 +51,10 @@ export interface Database extends Sql {
    * Runs `work` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it
    * throws. Errors come out as the ORM's typed exceptions (see `classifyDbError`).
    */
-  transaction<T>(work: (tx: Sql) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(
+    work: (tx: TransactionSql) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>;
   /** A fresh ORM EntityManager, for the work that uses entities (users). */
   em(): EntityManager;
 }
@@ -52,7 +66,7 @@ interface PgClient {
   query(query: pg.Query): void;
 }
 
-type Answer = { rows: Row[]; rowCount: number | null };
+type Answer = { rows: Row[]; rowCount: number | null; command: string };
 
 interface PoolOwner {
   acquireConnection(): Promise<PgClient>;
@@ -133,6 +147,16 @@ export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Databas
     },
   });
 
+  /** COMMIT, refused when PostgreSQL ended the transaction as a ROLLBACK (a statement failed). */
+  async function commitOn(client: PgClient, begun: Promise<unknown>): Promise<void> {
+    const answer = send(client, 'commit', []);
+    await begun;
+    const { command } = await answer.catch((error: unknown) => {
+      throw translate(error);
+    });
+    if (command !== 'COMMIT') throw new Error(`the transaction ended with ${command}`);
+  }
+
   async function withConnection<T>(use: (client: PgClient) => Promise<T>): Promise<T> {
     const client = await pool.acquireConnection();
     try {
@@ -157,19 +181,22 @@ export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Databas
         );
         begun.catch(() => undefined); // reported through the work's statements, or below
         const failures: unknown[] = [];
-        const tx = sessionOn(client, begun, failures);
+        const session = sessionOn(client, begun, failures);
+        let committed: Promise<void> | undefined;
+        const commit = () => (committed ??= commitOn(client, begun));
+        const tx: TransactionSql = { execute: (...args) => session.execute(...args), commit };
         let result;
         try {
           result = await work(tx);
           await begun;
+          await commit();
         } catch (error) {
           // A broken connection cannot roll back; the pool discards it, and the server already
           // rolled back. The caller's error is the one that matters.
-          await tx.execute('rollback').catch(() => undefined);
+          await session.execute('rollback').catch(() => undefined);
           // By now every statement sent before ROLLBACK has answered: the cause is among them.
           throw causeOfFailure(error, failures);
         }
-        await tx.execute('commit');
         return result;
       });
     },

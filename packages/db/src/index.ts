@@ -9,6 +9,7 @@ export type {
   RunResult,
   Sql,
   TransactionOptions,
+  TransactionSql,
 } from './database.js';
 export type { Orm, OrmOptions } from './orm.js';
 export {

@@ -44,6 +44,30 @@ describe('runInTransaction', () => {
     expect(await countRows(db.orm, 'stock_movements')).toBe(movements);
   });
 
+  it('commits with the last statements when the work sends COMMIT itself', async () => {
+    await db.database.execute("update products set name = 'before' where sku = 'TX-1'");
+    const result = await runInTransaction(db.database, async (tx) => {
+      await Promise.all([tx.execute(touch), tx.commit()]);
+      return ok('sent');
+    });
+    expect(result).toEqual({ ok: true, value: 'sent' });
+    expect(await nameOf()).toBe('touched');
+  });
+
+  it('rolls back, and says why, when a statement sent with COMMIT fails', async () => {
+    await db.database.execute("update products set name = 'before' where sku = 'TX-1'");
+    const failing = runInTransaction(db.database, async (tx) => {
+      await Promise.all([
+        tx.execute(touch),
+        tx.execute('update products set on_hand = -1 where sku = ?', ['TX-1']),
+        tx.commit(),
+      ]);
+      return ok('sent');
+    });
+    await expect(failing).rejects.toSatisfy((error) => classifyDbError(error).kind === 'check');
+    expect(await nameOf()).toBe('before');
+  });
+
   it('rolls back and rethrows when the work throws', async () => {
     await expect(
       runInTransaction(db.database, async (em) => {

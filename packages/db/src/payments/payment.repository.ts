@@ -27,14 +27,14 @@ const PAYMENT_COLUMNS = `id, order_id, user_id, status, amount_cents, currency, 
   next_attempt_at, lease_owner, lease_until, chain_head, created_at`;
 
 /**
- * Inserts the payment of an order. `false` when the order already has one: the unique
- * constraint on `order_id`, not a prior read, decides — two racing payers cannot both create one.
+ * Inserts the payment of an order. The unique constraint on `order_id`, not a prior read, keeps
+ * it to one: a second is refused with a unique violation (`payments_one_per_order`), which fails
+ * the caller's transaction — two racing payers cannot both create one.
  */
-export async function insertPayment(db: Sql, payment: StoredPayment): Promise<boolean> {
-  const rows = await db.execute<{ id: string }[]>(
+export async function insertPayment(db: Sql, payment: StoredPayment): Promise<void> {
+  await db.execute(
     `insert into payments (${PAYMENT_COLUMNS}, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
-     on conflict (order_id) do nothing returning id`,
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)`,
     [
       payment.id,
       payment.orderId,
@@ -58,7 +58,6 @@ export async function insertPayment(db: Sql, payment: StoredPayment): Promise<bo
       new Date(payment.createdAt),
     ],
   );
-  return rows.length === 1;
 }
 
 export async function findPaymentByOrder(db: Sql, orderId: string): Promise<StoredPayment | null> {

@@ -184,7 +184,14 @@ export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Databas
         const session = sessionOn(client, begun, failures);
         let committed: Promise<void> | undefined;
         const commit = () => (committed ??= commitOn(client, begun));
-        const tx: TransactionSql = { execute: (...args) => session.execute(...args), commit };
+        const tx: TransactionSql = {
+          execute: (...args) => {
+            // After COMMIT it would run on its own, outside the transaction: a bug, refused.
+            if (committed !== undefined) throw new Error('a statement after COMMIT');
+            return session.execute(...args);
+          },
+          commit,
+        };
         let result;
         try {
           result = await work(tx);

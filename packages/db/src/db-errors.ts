@@ -17,6 +17,8 @@ export type DbFault =
   | { readonly kind: 'foreign-key'; readonly constraint: string | undefined }
   | { readonly kind: 'transient'; readonly reason: 'deadlock' | 'serialization' | 'lock-timeout' }
   | { readonly kind: 'connection' }
+  /** An `orders_assert` in a statement failed (a lost lease, or a bug): see the message. */
+  | { readonly kind: 'assertion' }
   | { readonly kind: 'other' };
 
 /** The one place driver errors are read. Anything unknown is `other` (a bug or an outage). */
@@ -36,7 +38,18 @@ export function classifyDbError(error: unknown): DbFault {
   if (error instanceof LockWaitTimeoutException)
     return { kind: 'transient', reason: 'lock-timeout' };
   if (error instanceof ConnectionException) return { kind: 'connection' };
+  if (typeof error === 'object' && error !== null && sqlStateOf(error) === ASSERTION_FAILED) {
+    return { kind: 'assertion' };
+  }
   return { kind: 'other' };
+}
+
+/** The SQLSTATE `orders_assert` raises. */
+const ASSERTION_FAILED = 'OR001';
+
+/** True when a statement's `orders_assert` failed. */
+export function isAssertionFailure(error: unknown): boolean {
+  return classifyDbError(error).kind === 'assertion';
 }
 
 /** True for a unique violation of the named constraint. */

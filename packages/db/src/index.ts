@@ -14,6 +14,7 @@ export type {
 export type { Orm, OrmOptions } from './orm.js';
 export {
   classifyDbError,
+  isAssertionFailure,
   isUniqueViolation,
   isUnknownUserReference,
   retryTransient,

@@ -68,6 +68,17 @@ describe('runInTransaction', () => {
     expect(await nameOf()).toBe('before');
   });
 
+  it('refuses a statement issued after COMMIT was sent, which would run on its own', async () => {
+    await db.database.execute("update products set name = 'before' where sku = 'TX-1'");
+    const late = db.database.transaction(async (tx) => {
+      const committed = tx.commit();
+      await tx.execute(touch);
+      await committed;
+    });
+    await expect(late).rejects.toThrow('a statement after COMMIT');
+    expect(await nameOf()).toBe('before');
+  });
+
   it('rolls back and rethrows when the work throws', async () => {
     await expect(
       runInTransaction(db.database, async (em) => {

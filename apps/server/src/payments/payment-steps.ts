@@ -10,6 +10,7 @@ import {
 import {
   appendAttempt,
   findStockLines,
+  isAssertionFailure,
   lockPaymentWithAttempts,
   savePaymentState,
   type StockLine,
@@ -135,21 +136,26 @@ export async function recordAttempt(
       };
       const chained = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
       const afterDecision = applyAttemptDecision(chained.payment, decision);
-      // The attempt row goes in with the payment's new state, if the payment is still ours.
+      // The attempt row goes in with the payment's new state, if the payment is still ours. Each
+      // statement fails itself if what it changes is not as expected, so COMMIT goes out with
+      // them: the whole transaction is one round trip.
       const append = async (state: StoredPayment) => {
         const input = { attempt, link: chained.link, payment: state, leaseOwner: ctx.owner };
-        if (!(await appendAttempt(tx, { ...input, at: now }))) throw new LeaseLost();
+        await appendAttempt(tx, { ...input, at: now }).catch((error: unknown) => {
+          throw isAssertionFailure(error) ? new LeaseLost() : error;
+        });
       };
 
       if (decision.status === 'RETRY') {
-        await append({
-          ...afterDecision,
-          leaseUntil: decision.nextAttemptAt + ctx.settings.leaseMs,
-        });
+        const leaseUntil = decision.nextAttemptAt + ctx.settings.leaseMs;
+        await Promise.all([append({ ...afterDecision, leaseUntil }), tx.commit()]);
         return { kind: 'retry', retryAtMs: decision.nextAttemptAt, attempt, after: afterDecision };
       }
       const final = { ...afterDecision, leaseOwner: null, leaseUntil: null };
-      const settled = await settlePayment(tx, final, now, { save: append, lines });
+      const [settled] = await Promise.all([
+        settlePayment(tx, final, now, { save: append, lines }),
+        tx.commit(),
+      ]);
       return {
         kind: 'stop',
         attempt,

@@ -16,9 +16,9 @@ const ACTOR = 'payment-engine';
  * by `save` (with whatever the caller writes along with it; first, so that its failure is the
  * one reported), and — SUCCESS — the order
  * confirmed, its stock committed and the capture posted, or — FAILED_FINAL — the order failed
- * and its stock released. The statements go out together (one round trip; the caller commits
- * only once each has checked out). `lines` are the order's stock lines if the caller read them
- * already. Returns the payment as saved, its chain head past the capture entry.
+ * and its stock released. The statements all go out before the returned promise, together (one
+ * round trip), each failing itself if what it changes is not as expected, so the caller may send
+ * COMMIT right behind them. Returns the payment as saved, its chain head past the capture entry.
  */
 export async function settlePayment(
   tx: Sql,
@@ -26,7 +26,8 @@ export async function settlePayment(
   at: Date,
   how: {
     readonly save: (payment: StoredPayment) => Promise<void>;
-    readonly lines?: readonly StockLine[] | undefined;
+    /** The order's stock lines: every statement goes out before this returns its promise. */
+    readonly lines: readonly StockLine[];
   },
 ): Promise<StoredPayment> {
   const orderId = payment.orderId;
@@ -56,22 +57,14 @@ export async function settlePayment(
 
 /**
  * An order with a live payment can be neither cancelled nor expired (both refuse when a payment
- * exists), so it is PENDING here; anything else is a bug, and the transaction rolls back.
+ * exists), so it is PENDING here; anything else is a bug, and the move's statement fails.
  */
-async function moveOrder(
+function moveOrder(
   tx: Sql,
   orderId: string,
   to: 'CONFIRMED' | 'FAILED',
   reason: string,
   at: Date,
 ): Promise<void> {
-  const moved = await transitionOrderStatus(tx, {
-    orderId,
-    from: 'PENDING',
-    to,
-    reason,
-    actor: ACTOR,
-    at,
-  });
-  if (!moved) throw new Error(`order ${orderId} was not PENDING when its payment settled`);
+  return transitionOrderStatus(tx, { orderId, from: 'PENDING', to, reason, actor: ACTOR, at });
 }

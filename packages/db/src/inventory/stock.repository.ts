@@ -103,31 +103,43 @@ async function settleOrderStock(
 ): Promise<void> {
   const lines = input.lines ?? (await findStockLines(db, input.orderId));
   if (lines.length === 0) throw new Error(`order ${input.orderId} has no lines to settle`);
-  const sorted = sortByLockOrder(lines.map(withProductId));
-  // Sent together, run in the order sent: the lock order holds.
-  const settled = await Promise.all(
-    sorted.map((line) => {
+  // Sent together, run in the order sent: the lock order holds. A reservation that is not there
+  // fails its statement (`orders_assert`), so a COMMIT sent behind them cannot commit around it.
+  await Promise.all(
+    sortByLockOrder(lines.map(withProductId)).map((line) => {
       // A commit ships the units (on hand falls); a release only frees them.
       const onHandDelta = kind === 'COMMIT' ? -line.quantity : 0;
-      return moveStock(
-        db,
-        'on_hand = on_hand + ?, reserved = reserved - ? where id = ? and reserved >= ?',
-        [onHandDelta, line.quantity, line.productId, line.quantity],
-        movement(line, kind, onHandDelta, -line.quantity, input.reason, input),
+      const m = movement(line, kind, onHandDelta, -line.quantity, input.reason, input);
+      return db.execute(
+        `with moved as (update products set on_hand = on_hand + ?, reserved = reserved - ?
+            where id = ? and reserved >= ? returning id),
+         movement as (
+           insert into stock_movements
+             (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
+           select id, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
+         select orders_assert((select count(*) from movement) = 1, ?)`,
+        [
+          onHandDelta,
+          line.quantity,
+          line.productId,
+          line.quantity,
+          m.kind,
+          m.onHandDelta,
+          m.reservedDelta,
+          m.orderId,
+          m.reason,
+          m.actor,
+          m.at,
+          `order ${input.orderId}: fewer than ${line.quantity} of ${line.sku} reserved`,
+        ],
       );
     }),
   );
-  const missing = sorted.find((_, i) => settled[i] !== true);
-  if (missing !== undefined) {
-    throw new Error(
-      `order ${input.orderId}: fewer than ${missing.quantity} of ${missing.sku} reserved`,
-    );
-  }
 }
 
 /**
- * One conditional UPDATE of a product's stock (`set …` as given) and, only if it updated, its
- * movement row: one statement, one round trip. False when the condition refused the update.
+ * A reservation: one conditional UPDATE of a product's stock (`set …` as given) and, only if it
+ * updated, its movement row, in one statement. False when the condition refused the update.
  */
 async function moveStock(
   db: Sql,

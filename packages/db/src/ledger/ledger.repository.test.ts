@@ -9,6 +9,7 @@ import {
   money,
   verifyLedger,
 } from '@orders/core';
+import { isAssertionFailure } from '../db-errors.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAttempt, findPaymentByOrder } from '../payments/payment.repository.js';
 import { createMigratedTestDatabase } from '../testing/test-db.js';
@@ -22,7 +23,7 @@ type Db = Awaited<ReturnType<typeof createMigratedTestDatabase>>;
 let db: Db;
 let paymentId: string;
 /** Records the seeded attempt again, as `leaseOwner`, once it is recorded and settled. */
-let staleAppend: (leaseOwner: string) => Promise<boolean>;
+let staleAppend: (leaseOwner: string) => Promise<void>;
 
 /** A user, product, order and in-flight payment of 1,000 cents, written directly. */
 async function seedPayment(): Promise<string> {
@@ -97,14 +98,13 @@ beforeAll(async () => {
     chainHead: afterCapture.payment.chainHead,
   };
   await db.database.transaction(async (em) => {
-    const appended = await appendAttempt(em, {
+    await appendAttempt(em, {
       attempt,
       link: afterAttempt.link,
       payment: settled,
       leaseOwner: 'test-driver',
       at: new Date(),
     });
-    if (!appended) throw new Error('the attempt was not recorded');
     await insertJournalEntry(em, entry, afterCapture.link, new Date());
   });
   staleAppend = (leaseOwner) =>
@@ -123,8 +123,8 @@ afterAll(async () => {
 describe('recording an attempt', () => {
   it('changes nothing for a driver that lost the payment, or records the same attempt again', async () => {
     const before = await loadLedgerSnapshot(db.database);
-    expect(await staleAppend('test-driver')).toBe(false);
-    expect(await staleAppend('other-driver')).toBe(false);
+    await expect(staleAppend('test-driver')).rejects.toSatisfy(isAssertionFailure);
+    await expect(staleAppend('other-driver')).rejects.toSatisfy(isAssertionFailure);
     expect(await loadLedgerSnapshot(db.database)).toEqual(before);
   });
 });

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_users } from './Migration20261125000000_users.js';
 import { Migration20261125010000_orders_payments_ledger } from './Migration20261125010000_orders_payments_ledger.js';
 import { Migration20261130000000_card_user_index } from './Migration20261130000000_card_user_index.js';
+import { Migration20261130010000_assertions } from './Migration20261130010000_assertions.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -17,4 +18,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261130000000_card_user_index',
     class: Migration20261130000000_card_user_index,
   },
+  { name: 'Migration20261130010000_assertions', class: Migration20261130010000_assertions },
 ];

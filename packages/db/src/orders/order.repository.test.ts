@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isAssertionFailure } from '../db-errors.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findStockDrift } from '../inventory/stock-audit.js';
 import { insertTestProducts, insertTestUser, placeTestOrder } from '../testing/order-fixtures.js';
@@ -64,7 +65,7 @@ describe('the order repository', () => {
     const at = new Date();
     const move = () =>
       em().transaction(async (tx) => {
-        const moved = await transitionOrderStatus(tx, {
+        await transitionOrderStatus(tx, {
           orderId: placed.id,
           from: 'PENDING',
           to: 'CONFIRMED',
@@ -73,20 +74,18 @@ describe('the order repository', () => {
           at,
         });
         // Keep the stock consistent with the status, as the payment code does.
-        if (moved)
-          await tx.execute(
-            'update products set on_hand = on_hand - 1, reserved = reserved - 1 where sku = ?',
-            ['ORD-A'],
-          );
-        if (moved)
-          await tx.execute(
-            `insert into stock_movements (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at) select id, 'COMMIT', -1, -1, ?, 'paid', 'system', now() from products where sku = 'ORD-A'`,
-            [placed.id],
-          );
-        return moved;
+        await tx.execute(
+          'update products set on_hand = on_hand - 1, reserved = reserved - 1 where sku = ?',
+          ['ORD-A'],
+        );
+        await tx.execute(
+          `insert into stock_movements (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at) select id, 'COMMIT', -1, -1, ?, 'paid', 'system', now() from products where sku = 'ORD-A'`,
+          [placed.id],
+        );
       });
-    expect(await move()).toBe(true);
-    expect(await move()).toBe(false);
+    await move();
+    // Not PENDING any more: the move fails its statement, and the transaction with it.
+    await expect(move()).rejects.toSatisfy(isAssertionFailure);
     expect((await findOrderById(em(), placed.id))?.status).toBe('CONFIRMED');
     const events = await em().execute(
       'select from_status, to_status from order_events where order_id = ? order by id',

@@ -7,7 +7,6 @@ import {
   type PaymentStatus,
 } from '@orders/core';
 import type { Sql } from '../database.js';
-import type { RunResult } from '../database.js';
 import { statementForRows, valuesPlaceholders } from '../sql-values.js';
 import type { StockLine } from '../inventory/stock.repository.js';
 import { mapOrderRows, toOrderHeader, type OrderHeader } from './order.mapper.js';
@@ -122,9 +121,10 @@ export async function findOrderHeader(db: Sql, orderId: string): Promise<OrderHe
 }
 
 /**
- * Moves the order `from → to` only if it is still in `from` (a conditional UPDATE), and appends
- * the event in the same statement. False when the order was not in `from`: someone else moved
- * it. A move the state machine does not allow is a caller bug and throws.
+ * Moves the order `from → to` and appends the event, in one statement. Callers hold the order's
+ * lock and know it is in `from`, so an order found elsewhere is a bug: the statement fails
+ * (`orders_assert`) and with it the transaction, even with a COMMIT sent right behind it. A move
+ * the state machine does not allow is a caller bug and throws before anything is sent.
  */
 export async function transitionOrderStatus(
   db: Sql,
@@ -136,18 +136,18 @@ export async function transitionOrderStatus(
     actor: string;
     at: Date;
   },
-): Promise<boolean> {
+): Promise<void> {
   const { orderId, from, to, reason, actor, at } = input;
   if (!canTransitionOrder(from, to)) throw new Error(`illegal order transition ${from} → ${to}`);
-  const result = await db.execute<RunResult>(
+  await db.execute(
     `with moved as (
-       update orders set status = ?, updated_at = ? where id = ? and status = ? returning id)
-     insert into order_events (order_id, from_status, to_status, reason, actor, at)
-     select id, ?, ?, ?, ?, ? from moved`,
-    [to, at, orderId, from, from, to, reason, actor, at],
-    'run',
+       update orders set status = ?, updated_at = ? where id = ? and status = ? returning id),
+     event as (
+       insert into order_events (order_id, from_status, to_status, reason, actor, at)
+       select id, ?, ?, ?, ?, ? from moved returning 1)
+     select orders_assert((select count(*) from event) = 1, ?)`,
+    [to, at, orderId, from, from, to, reason, actor, at, `order ${orderId} was not ${from}`],
   );
-  return result.affectedRows === 1;
 }
 
 /** The order's payment, if it has one (at most one: `payments_one_per_order`). */

@@ -5,7 +5,7 @@ import {
   type PaymentId,
   type PaymentStatus,
 } from '@orders/core';
-import type { RunResult, Sql } from '../database.js';
+import type { Sql } from '../database.js';
 import {
   toPaymentAttempt,
   toStoredPayment,
@@ -209,9 +209,10 @@ function toChained(row: AttemptRow): ChainedAttempt {
 /**
  * Records an attempt and the payment's state after it (status, schedule, lease, chain head past
  * the attempt) in one statement — if the payment is still as its driver left it: PROCESSING,
- * leased to `leaseOwner`, its chain ending where the attempt's link starts. A compare-and-set: a
- * driver that lost its lease, or whose attempt another driver recorded, changes nothing and gets
- * false. (payment, attempt number) is unique besides, so an attempt is never recorded twice.
+ * leased to `leaseOwner`, its chain ending where the attempt's link starts. A compare-and-set: for
+ * a driver that lost its lease, or whose attempt another driver recorded, the statement fails
+ * (`orders_assert`; see `isAssertionFailure`) and with it the transaction, even with a COMMIT sent
+ * behind it. (payment, attempt number) is unique besides.
  */
 export async function appendAttempt(
   db: Sql,
@@ -222,17 +223,19 @@ export async function appendAttempt(
     leaseOwner: string;
     at: Date;
   },
-): Promise<boolean> {
+): Promise<void> {
   const { attempt, link, payment } = input;
-  const recorded = await db.execute<RunResult>(
+  await db.execute(
     `with moved as (
        update payments set status = ?, failure_code = ?, next_attempt_at = ?, lease_owner = ?,
          lease_until = ?, chain_head = ?, updated_at = ?
         where id = ? and status = 'PROCESSING' and lease_owner = ? and chain_head = ?
-        returning id)
-     insert into payment_attempts
-       (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
-     select id, ?, ?, ?, ?, ?, ?, ?, ? from moved`,
+        returning id),
+     recorded as (
+       insert into payment_attempts
+         (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
+       select id, ?, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
+     select orders_assert((select count(*) from recorded) = 1, ?)`,
     [
       ...stateParams(payment, input.at),
       input.leaseOwner,
@@ -245,10 +248,9 @@ export async function appendAttempt(
       new Date(attempt.at),
       link.prevHash,
       link.hash,
+      `payment ${payment.id} is no longer PROCESSING under ${input.leaseOwner} at its chain head`,
     ],
-    'run',
   );
-  return recorded.affectedRows === 1;
 }
 
 function toDate(epochMs: number | null): Date | null {

@@ -149,11 +149,13 @@ export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Databas
 
   /** COMMIT, refused when PostgreSQL ended the transaction as a ROLLBACK (a statement failed). */
   async function commitOn(client: PgClient, begun: Promise<unknown>): Promise<void> {
-    const answer = send(client, 'commit', []);
-    await begun;
-    const { command } = await answer.catch((error: unknown) => {
+    let command: string;
+    try {
+      // Both awaited together: whichever fails first, the other's failure is not left unheard.
+      [, { command }] = await Promise.all([begun, send(client, 'commit', [])]);
+    } catch (error) {
       throw translate(error);
-    });
+    }
     if (command !== 'COMMIT') throw new Error(`the transaction ended with ${command}`);
   }
 
@@ -234,7 +236,12 @@ function holdWrites(client: PgClient): void {
   stream.cork();
   queueMicrotask(() => {
     corked.delete(client);
-    stream.uncork();
+    try {
+      stream.uncork();
+    } catch {
+      // The socket died (the server ended the session): the write throws here, and pg fails
+      // every statement on the connection, which is where the callers hear of it.
+    }
   });
 }
 

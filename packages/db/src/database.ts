@@ -156,7 +156,14 @@ export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Databas
     } catch (error) {
       throw translate(error);
     }
-    if (command !== 'COMMIT') throw new Error(`the transaction ended with ${command}`);
+    if (command !== 'COMMIT') {
+      // A statement sent before COMMIT failed, and its caller is hearing of it through that
+      // statement's promise, perhaps via a few more promise steps (a repository turning an
+      // assertion into a domain signal). Those all run before the next turn of the event loop:
+      // the generic "rolled back" comes after, so the specific cause is what the work sees.
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new Error(`the transaction ended with ${command}`);
+    }
   }
 
   async function withConnection<T>(use: (client: PgClient) => Promise<T>): Promise<T> {

@@ -71,8 +71,10 @@ export type { StockChangeError } from './catalogue/product-stock.repository.js';
 export {
   commitOrderStock,
   findStockLines,
+  insufficientStock,
   releaseOrderStock,
   reserveOrderStock,
+  StockShortage,
 } from './inventory/stock.repository.js';
 export type { SettleStockInput, StockLine } from './inventory/stock.repository.js';
 export { findStockDrift } from './inventory/stock-audit.js';

@@ -4,11 +4,13 @@ import {
   asSku,
   asUserId,
   decideIdempotency,
+  err,
   ok,
   placeOrder,
   requestFingerprint,
   type DomainError,
   type Order,
+  type OrderId,
   type OrderLineRequest,
   type Result,
 } from '@orders/core';
@@ -17,9 +19,11 @@ import {
   findOrderForUser,
   findProductsBySkus,
   insertOrder,
+  insufficientStock,
   reserveOrderStock,
   retryTransient,
   runInTransaction,
+  StockShortage,
   type Database,
   type Sql,
 } from '@orders/db';
@@ -68,37 +72,59 @@ export async function placeOrderForUser(
 
   const orderId = asOrderId(randomUUID());
 
-  return retryTransient(() =>
-    runInTransaction(deps.db, async (tx): Promise<Result<Order, DomainError>> => {
-      // One round trip: the key's claim (stored COMPLETED with the order's id, so it commits
-      // with the order or not at all) and the catalogue read.
-      const [claimed, catalogue] = await Promise.all([
-        claim && claimIdempotencyKey(tx, { ...claim, resourceId: orderId, at: deps.now }),
-        findProductsBySkus(tx, [...new Set(lines.map((l) => l.sku))]),
-      ]);
-      if (claim !== undefined && claimed?.claimed === false) {
-        return replay(tx, claim, claimed.record);
-      }
-      const decided = placeOrder({
-        id: orderId,
-        userId: asUserId(userId),
-        lines,
-        catalogue,
-        now: deps.now.getTime(),
-        ttlMs: deps.orderTtlMs,
-      });
-      if (!decided.ok) return decided;
-      const order = decided.value;
-      const actor = `user:${userId}`;
-      // The order's rows and its reservations go out together.
-      const [, reserved] = await Promise.all([
-        insertOrder(tx, order),
-        reserveOrderStock(tx, { orderId: order.id, lines: order.lines, actor, at: deps.now }),
-      ]);
-      if (!reserved.ok) return reserved;
-      return ok(order);
-    }),
-  );
+  try {
+    return await retryTransient(() => placeIn(deps, { claim, lines, orderId, userId }));
+  } catch (error) {
+    // The transaction rolled back; what is available now goes in the answer.
+    if (error instanceof StockShortage) return err(await insufficientStock(deps.db, error));
+    throw error;
+  }
+}
+
+/**
+ * The transaction, in two round trips: [BEGIN, key, catalogue], then [order, reservations, COMMIT].
+ * A short line fails its reservation's statement, so COMMIT rolls everything back; the promise
+ * then rejects with a StockShortage.
+ */
+function placeIn(
+  deps: PlaceOrderDeps,
+  input: {
+    claim: { userId: string; scope: string; key: string; requestHash: string } | undefined;
+    lines: readonly OrderLineRequest[];
+    orderId: OrderId;
+    userId: string;
+  },
+): Promise<Result<Order, DomainError>> {
+  const { claim, lines, orderId, userId } = input;
+  return runInTransaction(deps.db, async (tx): Promise<Result<Order, DomainError>> => {
+    // One round trip: the key's claim (stored COMPLETED with the order's id, so it commits
+    // with the order or not at all) and the catalogue read.
+    const [claimed, catalogue] = await Promise.all([
+      claim && claimIdempotencyKey(tx, { ...claim, resourceId: orderId, at: deps.now }),
+      findProductsBySkus(tx, [...new Set(lines.map((l) => l.sku))]),
+    ]);
+    if (claim !== undefined && claimed?.claimed === false) {
+      return replay(tx, claim, claimed.record);
+    }
+    const decided = placeOrder({
+      id: orderId,
+      userId: asUserId(userId),
+      lines,
+      catalogue,
+      now: deps.now.getTime(),
+      ttlMs: deps.orderTtlMs,
+    });
+    if (!decided.ok) return decided;
+    const order = decided.value;
+    const actor = `user:${userId}`;
+    // The order's rows, its reservations and COMMIT go out together.
+    await Promise.all([
+      insertOrder(tx, order),
+      reserveOrderStock(tx, { orderId: order.id, lines: order.lines, actor, at: deps.now }),
+      tx.commit(),
+    ]);
+    return ok(order);
+  });
 }
 
 async function replay(

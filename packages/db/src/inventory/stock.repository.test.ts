@@ -9,11 +9,16 @@ import {
 } from '../testing/order-fixtures.js';
 import { createMigratedTestDatabase } from '../testing/test-db.js';
 import { transitionOrderStatus } from '../orders/order.repository.js';
-import { runInTransaction } from '../transaction.js';
 import type { Sql } from '../database.js';
 import type { OrderStatus } from '@orders/core';
 import { findStockDrift } from './stock-audit.js';
-import { commitOrderStock, releaseOrderStock, reserveOrderStock } from './stock.repository.js';
+import {
+  commitOrderStock,
+  insufficientStock,
+  releaseOrderStock,
+  reserveOrderStock,
+  StockShortage,
+} from './stock.repository.js';
 
 type Db = Awaited<ReturnType<typeof createMigratedTestDatabase>>;
 let db: Db;
@@ -79,23 +84,36 @@ describe('reserveOrderStock', () => {
     const order = await placeTestOrder(db.orm, await insertTestUser(db.orm), [
       { sku: 'SHORT-A', quantity: 1 },
     ]);
-    const result = await runInTransaction(db.database, (em) =>
-      reserveOrderStock(em, {
-        orderId: order.id,
-        lines: [
-          { productId: a!.productId, sku: 'SHORT-A', quantity: 1 },
-          { productId: b!.productId, sku: 'SHORT-B', quantity: 2 },
-        ],
-        actor: 'test',
-        at,
-      }),
-    );
-    expect(result).toEqual({
-      ok: false,
-      error: { code: 'INVENTORY.INSUFFICIENT_STOCK', sku: 'SHORT-B', requested: 2, available: 1 },
+    const movements = await countRows(db.orm, 'stock_movements');
+    const reserving = db.database.transaction(async (tx) => {
+      await Promise.all([
+        reserveOrderStock(tx, {
+          orderId: order.id,
+          lines: [
+            { productId: a!.productId, sku: 'SHORT-A', quantity: 1 },
+            { productId: b!.productId, sku: 'SHORT-B', quantity: 2 },
+          ],
+          actor: 'test',
+          at,
+        }),
+        // Sent right behind the reservations: the short line's statement keeps it from committing.
+        tx.commit(),
+      ]);
     });
-    // The caller rolled back, which undid the line that had been reserved.
+    const shortage = await reserving.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(shortage).toBeInstanceOf(StockShortage);
+    expect(await insufficientStock(db.database, shortage as StockShortage)).toEqual({
+      code: 'INVENTORY.INSUFFICIENT_STOCK',
+      sku: 'SHORT-B',
+      requested: 2,
+      available: 1,
+    });
+    // Nothing committed: the line that had been reserved is undone, no movement remains.
     expect(await stockOf(db.orm, 'SHORT-A')).toEqual({ onHand: 5, reserved: 1 });
+    expect(await countRows(db.orm, 'stock_movements')).toBe(movements);
   });
 
   it('refuses a non-positive quantity as a bug rather than moving stock backwards', async () => {

@@ -1,15 +1,6 @@
-import {
-  asProductId,
-  asSku,
-  domainError,
-  err,
-  ok,
-  sortByLockOrder,
-  type DomainErrorOf,
-  type Result,
-} from '@orders/core';
+import { asProductId, asSku, domainError, sortByLockOrder, type DomainErrorOf } from '@orders/core';
+import { isAssertionFailure } from '../db-errors.js';
 import type { Sql } from '../database.js';
-import type { RunResult } from '../database.js';
 import type { StockMovement } from './stock-movements.js';
 
 /** A line whose stock moves: the product (lock order), its SKU (for errors) and the quantity. */
@@ -19,42 +10,76 @@ export interface StockLine {
   readonly quantity: number;
 }
 
+/** A line of a new order whose stock was not there when its reservation ran. */
+export class StockShortage extends Error {
+  constructor(readonly line: StockLine) {
+    super(`fewer than ${line.quantity} of ${line.sku} available`);
+  }
+}
+
 /**
  * Reserves every line of a new order, in product-id order (DESIGN §2: one fixed lock order, so
  * concurrent orders cannot deadlock). Each line is one conditional UPDATE, so the database — not
  * a read in this process — decides whether the stock is there; the lines go out together and run
- * in the order sent. If a line cannot be reserved it returns INSUFFICIENT_STOCK naming the first
- * such SKU; the caller must then roll back, which undoes the lines that were reserved.
+ * in the order sent. A line whose stock is short fails its own statement (`orders_assert`), so
+ * the transaction cannot commit, even with COMMIT sent right behind: the promise rejects with a
+ * {@link StockShortage} naming the first such line. Ask {@link insufficientStock} for the error
+ * to report once the transaction has rolled back.
  */
 export async function reserveOrderStock(
   db: Sql,
   input: { orderId: string; lines: readonly StockLine[]; actor: string; at: Date },
-): Promise<Result<void, DomainErrorOf<'INVENTORY.INSUFFICIENT_STOCK'>>> {
+): Promise<void> {
   const lines = sortByLockOrder(input.lines.map(withProductId));
   for (const line of lines) checkQuantity(line.quantity);
-  const reserved = await Promise.all(
-    lines.map((line) =>
-      moveStock(
-        db,
-        'reserved = reserved + ? where id = ? and on_hand - reserved >= ?',
-        [line.quantity, line.productId, line.quantity],
-        movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input),
-      ),
-    ),
-  );
-  const short = lines.find((_, i) => reserved[i] !== true);
-  if (short === undefined) return ok(undefined);
-  const rows = await db.execute<{ available: number }[]>(
-    'select on_hand - reserved as available from products where id = ?',
-    [short.productId],
-  );
-  return err(
-    domainError('INVENTORY.INSUFFICIENT_STOCK', {
-      sku: asSku(short.sku),
-      requested: short.quantity,
-      available: rows[0]?.available ?? 0,
+  await Promise.all(
+    lines.map((line) => {
+      const m = movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input);
+      return db
+        .execute(
+          `with moved as (update products set reserved = reserved + ?
+              where id = ? and on_hand - reserved >= ? returning id),
+           movement as (
+             insert into stock_movements
+               (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
+             select id, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
+           select orders_assert((select count(*) from movement) = 1, ?)`,
+          [
+            line.quantity,
+            line.productId,
+            line.quantity,
+            m.kind,
+            m.onHandDelta,
+            m.reservedDelta,
+            m.orderId,
+            m.reason,
+            m.actor,
+            m.at,
+            `fewer than ${line.quantity} of ${line.sku} available`,
+          ],
+        )
+        .catch((error: unknown) => {
+          throw isAssertionFailure(error) ? new StockShortage(line) : error;
+        });
     }),
   );
+}
+
+/** INSUFFICIENT_STOCK for a shortage, with what is available now. */
+export async function insufficientStock(
+  db: Sql,
+  shortage: StockShortage,
+): Promise<DomainErrorOf<'INVENTORY.INSUFFICIENT_STOCK'>> {
+  const { line } = shortage;
+  const rows = await db.execute<{ available: number }[]>(
+    'select on_hand - reserved as available from products where id = ?',
+    [line.productId],
+  );
+  return domainError('INVENTORY.INSUFFICIENT_STOCK', {
+    sku: asSku(line.sku),
+    requested: line.quantity,
+    available: rows[0]?.available ?? 0,
+  });
 }
 
 /** What settling an order's stock needs: the order, who and when, and its lines if already read. */
@@ -135,27 +160,6 @@ async function settleOrderStock(
       );
     }),
   );
-}
-
-/**
- * A reservation: one conditional UPDATE of a product's stock (`set …` as given) and, only if it
- * updated, its movement row, in one statement. False when the condition refused the update.
- */
-async function moveStock(
-  db: Sql,
-  update: string,
-  params: readonly unknown[],
-  m: StockMovement,
-): Promise<boolean> {
-  const moved = await db.execute<RunResult>(
-    `with moved as (update products set ${update} returning id)
-     insert into stock_movements
-       (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
-     select id, ?, ?, ?, ?, ?, ?, ? from moved`,
-    [...params, m.kind, m.onHandDelta, m.reservedDelta, m.orderId, m.reason, m.actor, m.at],
-    'run',
-  );
-  return moved.affectedRows === 1;
 }
 
 function withProductId<L extends StockLine>(line: L) {

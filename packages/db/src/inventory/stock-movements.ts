@@ -14,6 +14,14 @@ export interface StockMovement {
   readonly at: Date;
 }
 
+/** The columns of a movement row, in the order {@link movementValues} lists a row's values. */
+export const MOVEMENT_COLUMNS =
+  'product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at';
+
+export function movementValues(m: StockMovement): unknown[] {
+  return [m.productId, m.kind, m.onHandDelta, m.reservedDelta, m.orderId, m.reason, m.actor, m.at];
+}
+
 /** Appends movements in one statement; nothing for an empty list. */
 export async function insertStockMovements(
   db: Sql,
@@ -21,19 +29,9 @@ export async function insertStockMovements(
 ): Promise<void> {
   if (movements.length === 0) return;
   await db.execute(
-    `insert into stock_movements
-       (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
+    `insert into stock_movements (${MOVEMENT_COLUMNS})
      values ${valuesPlaceholders(movements.length, 8)}`,
-    movements.flatMap((m) => [
-      m.productId,
-      m.kind,
-      m.onHandDelta,
-      m.reservedDelta,
-      m.orderId,
-      m.reason,
-      m.actor,
-      m.at,
-    ]),
+    movements.flatMap(movementValues),
     'run',
   );
 }

@@ -1,7 +1,7 @@
 import { asProductId, asSku, domainError, sortByLockOrder, type DomainErrorOf } from '@orders/core';
 import { isAssertionFailure } from '../db-errors.js';
 import type { Sql } from '../database.js';
-import type { StockMovement } from './stock-movements.js';
+import { MOVEMENT_COLUMNS, movementValues, type StockMovement } from './stock-movements.js';
 
 /** A line whose stock moves: the product (lock order), its SKU (for errors) and the quantity. */
 export interface StockLine {
@@ -33,35 +33,17 @@ export async function reserveOrderStock(
   const lines = sortByLockOrder(input.lines.map(withProductId));
   for (const line of lines) checkQuantity(line.quantity);
   await Promise.all(
-    lines.map((line) => {
-      const m = movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input);
-      return db
-        .execute(
-          `with moved as (update products set reserved = reserved + ?
-              where id = ? and on_hand - reserved >= ? returning id),
-           movement as (
-             insert into stock_movements
-               (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
-             select id, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
-           select orders_assert((select count(*) from movement) = 1, ?)`,
-          [
-            line.quantity,
-            line.productId,
-            line.quantity,
-            m.kind,
-            m.onHandDelta,
-            m.reservedDelta,
-            m.orderId,
-            m.reason,
-            m.actor,
-            m.at,
-            `fewer than ${line.quantity} of ${line.sku} available`,
-          ],
-        )
-        .catch((error: unknown) => {
-          throw isAssertionFailure(error) ? new StockShortage(line) : error;
-        });
-    }),
+    lines.map((line) =>
+      moveStock(
+        db,
+        'reserved = reserved + ? where id = ? and on_hand - reserved >= ?',
+        [line.quantity, line.productId, line.quantity],
+        movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input),
+        `fewer than ${line.quantity} of ${line.sku} available`,
+      ).catch((error: unknown) => {
+        throw isAssertionFailure(error) ? new StockShortage(line) : error;
+      }),
+    ),
   );
 }
 
@@ -135,30 +117,38 @@ async function settleOrderStock(
       // A commit ships the units (on hand falls); a release only frees them.
       const onHandDelta = kind === 'COMMIT' ? -line.quantity : 0;
       const m = movement(line, kind, onHandDelta, -line.quantity, input.reason, input);
-      return db.execute(
-        `with moved as (update products set on_hand = on_hand + ?, reserved = reserved - ?
-            where id = ? and reserved >= ? returning id),
-         movement as (
-           insert into stock_movements
-             (product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at)
-           select id, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
-         select orders_assert((select count(*) from movement) = 1, ?)`,
-        [
-          onHandDelta,
-          line.quantity,
-          line.productId,
-          line.quantity,
-          m.kind,
-          m.onHandDelta,
-          m.reservedDelta,
-          m.orderId,
-          m.reason,
-          m.actor,
-          m.at,
-          `order ${input.orderId}: fewer than ${line.quantity} of ${line.sku} reserved`,
-        ],
+      return moveStock(
+        db,
+        'on_hand = on_hand + ?, reserved = reserved - ? where id = ? and reserved >= ?',
+        [onHandDelta, line.quantity, line.productId, line.quantity],
+        m,
+        `order ${input.orderId}: fewer than ${line.quantity} of ${line.sku} reserved`,
       );
     }),
+  );
+}
+
+/**
+ * One line's stock change — `update products set <change>`, conditional — and its movement row, in
+ * one statement that fails (`orders_assert`, with `failure` as its message) when the condition
+ * refused the update, so nothing behind it in the transaction can commit around the refusal.
+ */
+function moveStock(
+  db: Sql,
+  change: string,
+  params: readonly unknown[],
+  m: StockMovement,
+  failure: string,
+): Promise<unknown> {
+  return db.execute(
+    `with moved as (update products set ${change} returning id),
+     movement as (
+       insert into stock_movements (${MOVEMENT_COLUMNS})
+       select ${movementValues(m)
+         .map(() => '?')
+         .join(', ')} from moved returning 1)
+     select orders_assert((select count(*) from movement) = 1, ?)`,
+    [...params, ...movementValues(m), failure],
   );
 }
 

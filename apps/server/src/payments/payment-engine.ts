@@ -18,7 +18,7 @@ export interface PaymentEngine {
    * Drives the payment until it is final, this instance loses it, or the engine stops. Pass
    * `started` for a payment whose attempt this instance has just committed as started (a new
    * payment): the drive goes straight to the gateway. Resolves to the settled payment when this
-   * drive settled it.
+   * drive settled it; never rejects (a failed drive is logged, and its lease runs out for a worker).
    */
   drive(paymentId: string, started?: StartedAttempt): Promise<SettledPayment | undefined>;
   /**
@@ -91,7 +91,13 @@ export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
     },
     async settle(paymentId, ms) {
       const running = active.get(paymentId);
-      return running ? Promise.race([running, sleep(ms).then(() => undefined)]) : undefined;
+      if (!running) return undefined;
+      const waited = new AbortController();
+      try {
+        return await Promise.race([running, sleep(ms, waited.signal).then(() => undefined)]);
+      } finally {
+        waited.abort(); // the timer goes with the wait, not 10 s later
+      }
     },
     async stop() {
       stopController.abort();

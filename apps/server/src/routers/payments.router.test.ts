@@ -147,6 +147,25 @@ describe('payments.pay, card by card (DESIGN §2 table)', () => {
   });
 });
 
+describe('waiting for the outcome (PAY_WAIT)', () => {
+  it('leaves no timer behind once a payment has answered', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const buyers = [await newCustomer(), await newCustomer()];
+    const orders = [];
+    for (const buyer of buyers) {
+      for (let i = 0; i < 4; i++) {
+        orders.push({ buyer, order: await placeOrderFor(admin, buyer, { sku: nextSku() }) });
+      }
+    }
+    const before = timers();
+    for (const { buyer, order } of orders) {
+      expect((await pay(buyer, order.id, TEST_CARDS.visaApproved)).status).toBe('SUCCESS');
+    }
+    // A 10 s wait per answered payment would add one timer each.
+    expect(timers()).toBeLessThan(before + orders.length / 2);
+  });
+});
+
 describe('idempotency (Stripe semantics)', () => {
   it('replays the same key and body: the same payment, no second attempt or capture', async () => {
     const alice = await newCustomer();

@@ -87,10 +87,9 @@ export async function payOrder(
     deps.metrics.paymentSettled(FRAUD_REJECTION);
     return ok({ payment, attempts: [], order: { id: payment.orderId, status: 'FAILED' } });
   }
-  const settled = await Promise.race([
-    deps.engine.drive(payment.id, created.value),
-    delay(deps.settings.payWaitMs),
-  ]);
+  // The drive goes on past PAY_WAIT (it never rejects); the answer is then the payment as it is.
+  void deps.engine.drive(payment.id, created.value);
+  const settled = await deps.engine.settle(payment.id, deps.settings.payWaitMs);
   return settled ? ok(viewOf(settled)) : readView(deps, input);
 }
 
@@ -134,8 +133,4 @@ async function readView(
 ): Promise<Result<PaymentView, DomainError>> {
   const view = await getPaymentView(deps.db, { orderId: input.orderId, userId: input.userId });
   return view ? ok(view) : err({ code: 'PAYMENT.NOT_FOUND', orderId: asOrderId(input.orderId) });
-}
-
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(resolve, ms, undefined));
 }

@@ -92,11 +92,14 @@ export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
     async settle(paymentId, ms) {
       const running = active.get(paymentId);
       if (!running) return undefined;
-      const waited = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<undefined>((resolve) => {
+        timer = setTimeout(resolve, ms, undefined);
+      });
       try {
-        return await Promise.race([running, sleep(ms, waited.signal).then(() => undefined)]);
+        return await Promise.race([running, waited]);
       } finally {
-        waited.abort(); // the timer goes with the wait, not 10 s later
+        clearTimeout(timer); // the timer goes with the wait, not 10 s later
       }
     },
     async stop() {

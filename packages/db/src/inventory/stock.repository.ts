@@ -144,9 +144,7 @@ function moveStock(
     `with moved as (update products set ${change} returning id),
      movement as (
        insert into stock_movements (${MOVEMENT_COLUMNS})
-       select ${movementValues(m)
-         .map(() => '?')
-         .join(', ')} from moved returning 1)
+       select ?, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
      select orders_assert((select count(*) from movement) = 1, ?)`,
     [...params, ...movementValues(m), failure],
   );

@@ -1,10 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { asOrderId, asPaymentId, GENESIS_HASH, money, type UserId } from '@orders/core';
+import {
+  appendToPaymentChain,
+  asOrderId,
+  asPaymentId,
+  attemptChainRecord,
+  GENESIS_HASH,
+  money,
+  type UserId,
+} from '@orders/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../database.js';
 import { insertTestProducts, insertTestUser, placeTestOrder } from '../testing/order-fixtures.js';
 import { createMigratedTestDatabase } from '../testing/test-db.js';
-import { insertPayment, readPaymentFacts } from './payment.repository.js';
+import { isAssertionFailure } from '../db-errors.js';
+import type { StoredPayment } from './payment.mapper.js';
+import {
+  appendAttempt,
+  insertPayment,
+  listAttempts,
+  readPaymentFacts,
+} from './payment.repository.js';
 
 let db: Awaited<ReturnType<typeof createMigratedTestDatabase>>;
 let database: Database;
@@ -20,12 +35,16 @@ afterAll(async () => {
 
 /** An order of the user's with a payment made with `card`, `ageMs` ago. */
 async function paidOrder(userId: UserId, card: string, ageMs = 0): Promise<string> {
+  return (await orderWithPayment(userId, card, ageMs)).orderId;
+}
+
+async function orderWithPayment(userId: UserId, card: string, ageMs = 0, inFlight = false) {
   const order = await placeTestOrder(db.orm, userId, [{ sku: 'FACTS-1', quantity: 1 }]);
-  await insertPayment(database, {
+  const payment: StoredPayment = {
     id: asPaymentId(randomUUID()),
     orderId: asOrderId(order.id),
     userId,
-    status: 'SUCCESS',
+    status: inFlight ? 'PROCESSING' : 'SUCCESS',
     amount: money(100),
     failureCode: null,
     card: { brand: 'visa', last4: '4242' },
@@ -35,10 +54,11 @@ async function paidOrder(userId: UserId, card: string, ageMs = 0): Promise<strin
     createdAt: Date.now() - ageMs,
     cardFingerprint: card,
     gatewayToken: 'APPROVE',
-    leaseOwner: null,
-    leaseUntil: null,
-  });
-  return order.id;
+    leaseOwner: inFlight ? 'driver-a' : null,
+    leaseUntil: inFlight ? Date.now() + 60_000 : null,
+  };
+  await insertPayment(database, payment);
+  return { orderId: order.id, payment };
 }
 
 function factsFor(userId: UserId, card: string, caps = { velocityCap: 100, cardCap: 100 }) {
@@ -99,5 +119,33 @@ describe('readPaymentFacts', () => {
     expect(facts.existingPayment).toMatchObject({ status: 'SUCCESS' });
     expect(facts.otherUsersOfCard).toBe(0);
     expect(facts.userCreatedAt).toBeGreaterThan(now - 600_000);
+  });
+});
+
+describe('appendAttempt', () => {
+  it('records an attempt only for the driver holding the lease, at the chain head it saw', async () => {
+    const { payment } = await orderWithPayment(await insertTestUser(db.orm), 'fp_cas', 0, true);
+    const attempt = {
+      number: 1,
+      outcome: 'APPROVED' as const,
+      code: null,
+      at: Date.now(),
+      latencyMs: 0,
+      gatewayRef: 'ref',
+    };
+    const chained = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
+    const after: StoredPayment = { ...chained.payment, status: 'SUCCESS', leaseOwner: null };
+    const append = (leaseOwner: string, link = chained.link) =>
+      appendAttempt(database, { attempt, link, payment: after, leaseOwner, at: new Date() });
+
+    await expect(append('driver-b')).rejects.toSatisfy(isAssertionFailure);
+    const staleLink = { ...chained.link, prevHash: 'f'.repeat(64) };
+    await expect(append('driver-a', staleLink)).rejects.toSatisfy(isAssertionFailure);
+    expect(await listAttempts(database, payment.id)).toEqual([]);
+
+    await append('driver-a');
+    expect((await listAttempts(database, payment.id)).map((a) => a.attempt.number)).toEqual([1]);
+    // Recorded and no longer PROCESSING: the same attempt cannot go in twice.
+    await expect(append('driver-a')).rejects.toSatisfy(isAssertionFailure);
   });
 });

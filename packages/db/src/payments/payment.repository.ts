@@ -227,9 +227,7 @@ export async function appendAttempt(
   const { attempt, link, payment } = input;
   await db.execute(
     `with moved as (
-       update payments set status = ?, failure_code = ?, next_attempt_at = ?, lease_owner = ?,
-         lease_until = ?, chain_head = ?, updated_at = ?
-        where id = ? and status = 'PROCESSING' and lease_owner = ? and chain_head = ?
+       ${UPDATE_STATE} and status = 'PROCESSING' and lease_owner = ? and chain_head = ?
         returning id),
      recorded as (
        insert into payment_attempts

@@ -21,6 +21,7 @@ import { paymentSettingsFrom, type PaymentSettings } from './payments/payment-se
 import { appRouter } from './router.js';
 import { createContextFactory, type AppServices } from './trpc/context.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
+import { createCatalogueMemory } from './use-cases/catalogue-memory.js';
 import { startPaymentWorker, type PaymentWorker } from './worker/payment-worker.js';
 
 export interface RunningApp {
@@ -77,6 +78,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger,
       now,
       payments: { engine, settings, fingerprint: createCardFingerprinter(secret) },
+      catalogue: createCatalogueMemory(),
       metrics,
     };
     const server = createHttpServer({

@@ -43,8 +43,8 @@ export const ordersRouter = router({
     .input(createInput)
     .output(orderOutput)
     .mutation(async ({ ctx, input }) => {
-      const { now, config } = ctx.services;
-      const deps = { db: ctx.db, now: now(), orderTtlMs: config.orderTtlMs };
+      const { now, config, catalogue } = ctx.services;
+      const deps = { db: ctx.db, now: now(), orderTtlMs: config.orderTtlMs, catalogue };
       return presentOrder(
         unwrap(await placeOrderForUser(deps, { ...input, userId: ctx.user.userId })),
       );

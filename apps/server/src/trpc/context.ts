@@ -7,6 +7,7 @@ import type { AppMetrics } from '../metrics/app-metrics.js';
 import type { CardFingerprinter } from '../payments/card-fingerprint.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
+import type { CatalogueMemory } from '../use-cases/catalogue-memory.js';
 
 /** Long-lived things a request may use; built once by the composition root. */
 export interface AppServices {
@@ -21,6 +22,8 @@ export interface AppServices {
     readonly settings: PaymentSettings;
     readonly fingerprint: CardFingerprinter;
   };
+  /** Products this instance has read, to price orders without reading them again. */
+  readonly catalogue: CatalogueMemory;
   /** The clock; tests pass a fixed one. */
   readonly now: () => Date;
   /** This instance's Prometheus registry and the counters the use cases increment. */

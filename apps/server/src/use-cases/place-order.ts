@@ -8,6 +8,7 @@ import {
   ok,
   placeOrder,
   requestFingerprint,
+  type CatalogueItem,
   type DomainError,
   type Order,
   type OrderId,
@@ -27,6 +28,7 @@ import {
   type Database,
   type Sql,
 } from '@orders/db';
+import type { CatalogueMemory } from './catalogue-memory.js';
 
 /** The idempotency scope of `orders.create` keys. */
 export const PLACE_ORDER_SCOPE = 'orders.create';
@@ -42,6 +44,8 @@ export interface PlaceOrderDeps {
   readonly db: Database;
   readonly now: Date;
   readonly orderTtlMs: number;
+  /** Products this instance has read; an order of only those is priced without reading them. */
+  readonly catalogue: CatalogueMemory;
 }
 
 /**
@@ -50,6 +54,8 @@ export interface PlaceOrderDeps {
  * Any refusal (unknown SKU, insufficient stock, a reused key) rolls it all back. With an
  * idempotency key, the key is claimed (as completed) in that same transaction: a repeat of the
  * request returns the order it created, a different request under the key is KEY_REUSED.
+ * Without a key, an order of products this instance remembers (`deps.catalogue`) is priced from
+ * memory; if that transaction refuses, the order is placed again from a fresh read, which decides.
  */
 export async function placeOrderForUser(
   deps: PlaceOrderDeps,
@@ -71,9 +77,25 @@ export async function placeOrderForUser(
         };
 
   const orderId = asOrderId(randomUUID());
+  const skus = [...new Set(lines.map((l) => l.sku))];
+  const input = { claim, lines, orderId, userId, skus };
 
+  // An order of remembered products goes out in one round trip; not with a key, whose claim
+  // must answer before anything is written.
+  const remembered = claim === undefined ? deps.catalogue.recall(skus) : undefined;
+  if (remembered !== undefined) {
+    const placed = await retryTransient(() => placeIn(deps, { ...input, remembered })).catch(
+      (error: unknown) => {
+        if (error instanceof StockShortage) return undefined;
+        throw error;
+      },
+    );
+    if (placed?.ok === true) return placed;
+    // Refused: short, or priced from a product that has changed since. A fresh read decides.
+    deps.catalogue.forget(skus);
+  }
   try {
-    return await retryTransient(() => placeIn(deps, { claim, lines, orderId, userId }));
+    return await retryTransient(() => placeIn(deps, input));
   } catch (error) {
     // The transaction rolled back; what is available now goes in the answer.
     if (error instanceof StockShortage) return err(await insufficientStock(deps.db, error));
@@ -82,9 +104,10 @@ export async function placeOrderForUser(
 }
 
 /**
- * The transaction, in two round trips: [BEGIN, key, catalogue], then [order, reservations, COMMIT].
- * A short line fails its reservation's statement, so COMMIT rolls everything back; the promise
- * then rejects with a StockShortage.
+ * The transaction, in two round trips: [BEGIN, key, catalogue], then [order, reservations, COMMIT];
+ * in one, [BEGIN, order, reservations, COMMIT], when priced from `remembered` products. A short
+ * line (or a remembered product that has changed) fails its reservation's statement, so COMMIT
+ * rolls everything back; the promise then rejects with a StockShortage.
  */
 function placeIn(
   deps: PlaceOrderDeps,
@@ -93,18 +116,25 @@ function placeIn(
     lines: readonly OrderLineRequest[];
     orderId: OrderId;
     userId: string;
+    skus: readonly string[];
+    remembered?: readonly CatalogueItem[];
   },
 ): Promise<Result<Order, DomainError>> {
-  const { claim, lines, orderId, userId } = input;
+  const { claim, lines, orderId, userId, remembered } = input;
   return runInTransaction(deps.db, async (tx): Promise<Result<Order, DomainError>> => {
-    // One round trip: the key's claim (stored COMPLETED with the order's id, so it commits
-    // with the order or not at all) and the catalogue read.
-    const [claimed, catalogue] = await Promise.all([
-      claim && claimIdempotencyKey(tx, { ...claim, resourceId: orderId, at: deps.now }),
-      findProductsBySkus(tx, [...new Set(lines.map((l) => l.sku))]),
-    ]);
-    if (claim !== undefined && claimed?.claimed === false) {
-      return replay(tx, claim, claimed.record);
+    let catalogue = remembered;
+    if (catalogue === undefined) {
+      // One round trip: the key's claim (stored COMPLETED with the order's id, so it commits
+      // with the order or not at all) and the catalogue read.
+      const [claimed, read] = await Promise.all([
+        claim && claimIdempotencyKey(tx, { ...claim, resourceId: orderId, at: deps.now }),
+        findProductsBySkus(tx, input.skus),
+      ]);
+      if (claim !== undefined && claimed?.claimed === false) {
+        return replay(tx, claim, claimed.record);
+      }
+      deps.catalogue.remember(read);
+      catalogue = read;
     }
     const decided = placeOrder({
       id: orderId,
@@ -120,7 +150,13 @@ function placeIn(
     // The order's rows, its reservations and COMMIT go out together.
     await Promise.all([
       insertOrder(tx, order),
-      reserveOrderStock(tx, { orderId: order.id, lines: order.lines, actor, at: deps.now }),
+      reserveOrderStock(tx, {
+        orderId: order.id,
+        lines: order.lines,
+        actor,
+        at: deps.now,
+        pricedFrom: remembered,
+      }),
       tx.commit(),
     ]);
     return ok(order);

@@ -116,6 +116,48 @@ describe('reserveOrderStock', () => {
     expect(await countRows(db.orm, 'stock_movements')).toBe(movements);
   });
 
+  it('reserves a line priced from a remembered catalogue only while its product still reads so', async () => {
+    const [product] = await insertTestProducts(db.orm, [
+      { sku: 'PRICED-A', onHand: 5, priceCents: 250 },
+    ]);
+    const remembered = product!;
+    const order = await placeTestOrder(db.orm, await insertTestUser(db.orm), [
+      { sku: 'PRICED-A', quantity: 1 },
+    ]);
+    const reserveAsPriced = (tx: Sql, pricedFrom: typeof remembered) =>
+      reserveOrderStock(tx, {
+        orderId: order.id,
+        lines: [{ productId: remembered.productId, sku: 'PRICED-A', quantity: 2 }],
+        actor: 'test',
+        at,
+        pricedFrom: [pricedFrom],
+      });
+    const stale = [
+      { ...remembered, priceCents: 249 },
+      { ...remembered, name: 'An older name' },
+      { ...remembered, currency: 'EUR' as typeof remembered.currency },
+    ];
+    for (const item of stale) {
+      await expect(
+        db.database.transaction((tx) => reserveAsPriced(tx, item)),
+      ).rejects.toBeInstanceOf(StockShortage);
+    }
+    expect(await stockOf(db.orm, 'PRICED-A')).toEqual({ onHand: 5, reserved: 1 });
+    // As remembered, it reserves: seen inside the transaction, then rolled back (the order holds 1).
+    let reservedInside: unknown;
+    const rolledBack = new Error('roll back');
+    const outcome = await db.database
+      .transaction(async (tx) => {
+        await reserveAsPriced(tx, remembered);
+        const rows = await tx.execute('select reserved from products where sku = ?', ['PRICED-A']);
+        reservedInside = rows[0]?.reserved;
+        throw rolledBack;
+      })
+      .catch((error: unknown) => error);
+    expect(outcome).toBe(rolledBack);
+    expect(reservedInside).toBe(3);
+  });
+
   it('refuses a non-positive quantity as a bug rather than moving stock backwards', async () => {
     const [p] = await insertTestProducts(db.orm, [{ sku: 'NEG-A', onHand: 5 }]);
     await expect(

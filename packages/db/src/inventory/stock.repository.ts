@@ -1,4 +1,11 @@
-import { asProductId, asSku, domainError, sortByLockOrder, type DomainErrorOf } from '@orders/core';
+import {
+  asProductId,
+  asSku,
+  domainError,
+  sortByLockOrder,
+  type CatalogueItem,
+  type DomainErrorOf,
+} from '@orders/core';
 import { isAssertionFailure } from '../db-errors.js';
 import type { Sql } from '../database.js';
 import { MOVEMENT_COLUMNS, movementValues, type StockMovement } from './stock-movements.js';
@@ -25,27 +32,48 @@ export class StockShortage extends Error {
  * the transaction cannot commit, even with COMMIT sent right behind: the promise rejects with a
  * {@link StockShortage} naming the first such line. Ask {@link insufficientStock} for the error
  * to report once the transaction has rolled back.
+ *
+ * `pricedFrom` is the catalogue the order was priced from when it was not read in this
+ * transaction (remembered from an earlier read): a line then reserves only while its product
+ * still has that name, price and currency, and fails the same way when it has not — the caller
+ * tells the two apart by reading afresh.
  */
 export async function reserveOrderStock(
   db: Sql,
-  input: { orderId: string; lines: readonly StockLine[]; actor: string; at: Date },
+  input: {
+    orderId: string;
+    lines: readonly StockLine[];
+    actor: string;
+    at: Date;
+    pricedFrom?: readonly CatalogueItem[];
+  },
 ): Promise<void> {
   const lines = sortByLockOrder(input.lines.map(withProductId));
   for (const line of lines) checkQuantity(line.quantity);
+  const priced = new Map(input.pricedFrom?.map((item) => [item.productId, item]));
   await Promise.all(
-    lines.map((line) =>
-      moveStock(
+    lines.map((line) => {
+      const reserve = [line.quantity, line.productId, line.quantity];
+      const item = priced.get(line.productId);
+      const [change, params] =
+        item === undefined
+          ? [RESERVE, reserve]
+          : [RESERVE_AS_PRICED, [...reserve, item.priceCents, item.name, item.currency]];
+      return moveStock(
         db,
-        'reserved = reserved + ? where id = ? and on_hand - reserved >= ?',
-        [line.quantity, line.productId, line.quantity],
+        change,
+        params,
         movement(line, 'RESERVE', 0, line.quantity, 'reserved for order', input),
         `fewer than ${line.quantity} of ${line.sku} available`,
       ).catch((error: unknown) => {
         throw isAssertionFailure(error) ? new StockShortage(line) : error;
-      }),
-    ),
+      });
+    }),
   );
 }
+
+const RESERVE = 'reserved = reserved + ? where id = ? and on_hand - reserved >= ?';
+const RESERVE_AS_PRICED = `${RESERVE} and price_cents = ? and name = ? and currency = ?`;
 
 /** INSUFFICIENT_STOCK for a shortage, with what is available now. */
 export async function insufficientStock(

@@ -47,31 +47,49 @@ export {
   orderTransitions,
   canTransitionOrder,
   transitionOrder,
+  planOrderTransition,
 } from './orders/order-transitions.js';
+export type { OrderTransition } from './orders/order-transitions.js';
 export { validateOrderLines, priceOrder } from './orders/price-order.js';
 export type { PricedOrder, PriceOrderError, OrderLinesError } from './orders/price-order.js';
 export { placeOrder } from './orders/place-order.js';
-export type { PlaceOrderInput } from './orders/place-order.js';
+export type { PlaceOrderInput, OrderPlacement } from './orders/place-order.js';
+export { decideCancellation, decideExpiry } from './orders/cancel-order.js';
+export type { CancellationBy, CancellationPlan, CancellationError } from './orders/cancel-order.js';
 export {
   DEFAULT_ORDER_TTL_MS,
   orderExpiresAt,
   isExpired,
-  expireOrderIfDue,
   checkOrderPayable,
 } from './orders/order-expiry.js';
 
 // inventory
 export {
+  STOCK_LIMITS,
   STOCK_MOVEMENT_KINDS,
   availableStock,
-  reserveStock,
-  commitStock,
-  releaseStock,
+  planStockMoves,
+  stockLevelProblem,
   setStockOnHand,
   adjustStock,
   sortByLockOrder,
 } from './inventory/stock.js';
-export type { StockLevel, ProductStock, StockMovementKind } from './inventory/stock.js';
+export type {
+  StockLevel,
+  ProductStock,
+  StockMovementKind,
+  OrderStockMoveKind,
+  StockMove,
+  StockLine,
+  StockChange,
+} from './inventory/stock.js';
+export { decideUpsert, decideAdjustment } from './inventory/decide-product-change.js';
+export type {
+  Product,
+  ProductChangeError,
+  UpsertPlan,
+  UpsertRequest,
+} from './inventory/decide-product-change.js';
 
 // payments
 export { PAYMENT_STATUSES, FAILURE_CODES } from './payments/payment.js';
@@ -89,12 +107,13 @@ export {
 } from './payments/payment-transitions.js';
 export { initiatePayment } from './payments/initiate-payment.js';
 export type { InitiatePaymentInput, InitiatePaymentError } from './payments/initiate-payment.js';
-export {
-  gatewayIdempotencyKey,
-  beginAttempt,
-  decideAfterAttempt,
-  applyAttemptDecision,
-} from './payments/run-attempt.js';
+export { gatewayIdempotencyKey, beginAttempt, decideAfterAttempt } from './payments/run-attempt.js';
+export { decidePayment } from './payments/decide-payment.js';
+export type { PaymentCreation } from './payments/decide-payment.js';
+export { concludePayment } from './payments/conclude-payment.js';
+export type { PaymentConclusion } from './payments/conclude-payment.js';
+export { settleAttempt } from './payments/settle-attempt.js';
+export type { SettleAttemptInput, AttemptSettlement } from './payments/settle-attempt.js';
 export type {
   AttemptStart,
   AttemptDecision,
@@ -155,6 +174,7 @@ export {
   cardProfileOf,
   simulateGatewayAttempt,
   simulateTokenizedAttempt,
+  gatewayReference,
 } from './gateway/card-simulator.js';
 export type {
   GatewayOutcome,
@@ -213,6 +233,8 @@ export type {
   LedgerReport,
 } from './ledger/ledger-report.js';
 export { verifyLedger } from './ledger/verify.js';
+export { assembleLedgerSnapshot } from './ledger/ledger-snapshot.js';
+export type { StoredLedger } from './ledger/ledger-snapshot.js';
 
 // idempotency
 export {

@@ -126,3 +126,16 @@ export function simulateTokenizedAttempt(input: TokenizedAttemptInput): GatewayO
   }
   return PROFILE_SCRIPTS[input.profile](input.attemptNo);
 }
+
+/**
+ * The simulated gateway's reference for an attempt it answered (approved or declined); an attempt
+ * that failed in transit (`ERROR`) has none. Derived from the attempt's idempotency key, so a
+ * re-driven attempt gets the same reference, as a real gateway's idempotent retry would.
+ */
+export function gatewayReference(
+  paymentId: string,
+  attemptNo: number,
+  outcome: GatewayOutcome,
+): string | null {
+  return outcome.outcome === 'ERROR' ? null : `sim_${paymentId}_${attemptNo}`;
+}

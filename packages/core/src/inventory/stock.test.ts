@@ -1,120 +1,173 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asProductId, asSku } from '../shared/ids.js';
-import type { Result } from '../shared/result.js';
 import {
   adjustStock,
   availableStock,
-  commitStock,
-  releaseStock,
-  reserveStock,
+  planStockMoves,
   setStockOnHand,
   sortByLockOrder,
-  type ProductStock,
+  stockLevelProblem,
+  STOCK_LIMITS,
 } from './stock.js';
 
 const sku = asSku('SKU-1');
-const stock = (onHand: number, reserved: number): ProductStock => ({ sku, onHand, reserved });
+const productId = asProductId('prod-1');
+const stock = (onHand: number, reserved: number) => ({ productId, sku, onHand, reserved });
+const adjust = (onHandDelta: number, reason: string) => ({
+  productId,
+  sku,
+  kind: 'ADJUST',
+  onHandDelta,
+  reservedDelta: 0,
+  reason,
+});
 
-describe('reserveStock', () => {
-  it('reserves up to what is available', () => {
-    expect(reserveStock(stock(10, 3), 7)).toEqual({ ok: true, value: stock(10, 10) });
+describe('planStockMoves', () => {
+  const lines = [
+    { productId: asProductId('p-b'), sku: asSku('B'), quantity: 2 },
+    { productId: asProductId('p-a'), sku: asSku('A'), quantity: 5 },
+  ];
+
+  it('reserves each line, in lock order, holding its units', () => {
+    expect(planStockMoves('RESERVE', lines, 'reserved for order')).toEqual([
+      {
+        productId: 'p-a',
+        sku: 'A',
+        kind: 'RESERVE',
+        onHandDelta: 0,
+        reservedDelta: 5,
+        reason: 'reserved for order',
+      },
+      {
+        productId: 'p-b',
+        sku: 'B',
+        kind: 'RESERVE',
+        onHandDelta: 0,
+        reservedDelta: 2,
+        reason: 'reserved for order',
+      },
+    ]);
   });
 
-  it('refuses more than is available, naming the SKU and the numbers', () => {
-    expect(reserveStock(stock(10, 3), 8)).toEqual({
-      ok: false,
-      error: { code: 'INVENTORY.INSUFFICIENT_STOCK', sku, requested: 8, available: 7 },
-    });
+  it('commits units off the shelf and out of the reservation', () => {
+    const [first] = planStockMoves('COMMIT', lines, 'order confirmed');
+    expect(first).toMatchObject({ kind: 'COMMIT', onHandDelta: -5, reservedDelta: -5 });
   });
 
-  it.each([0, -1, 1.5])('refuses quantity %d', (quantity) => {
-    expect(reserveStock(stock(10, 0), quantity)).toEqual({
-      ok: false,
-      error: { code: 'INVENTORY.INVALID_QUANTITY', sku, quantity },
-    });
+  it('releases units back to available without touching on-hand', () => {
+    const [first] = planStockMoves('RELEASE', lines, 'expired');
+    expect(first).toMatchObject({ kind: 'RELEASE', onHandDelta: 0, reservedDelta: -5 });
+  });
+
+  it.each([0, -1, 1.5])('refuses to plan a move of %d units (core validated the lines)', (q) => {
+    expect(() => planStockMoves('RESERVE', [{ productId, sku, quantity: q }], 'x')).toThrow(
+      RangeError,
+    );
+  });
+
+  it('keeps a valid level valid through a reservation and then its commit or release', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.constantFrom('COMMIT' as const, 'RELEASE' as const),
+        (onHand, quantity, settle) => {
+          fc.pre(quantity <= onHand);
+          let level = { onHand, reserved: 0 };
+          for (const kind of ['RESERVE' as const, settle]) {
+            const [move] = planStockMoves(kind, [{ productId, sku, quantity }], 'x');
+            if (move === undefined) throw new Error('no move');
+            level = {
+              onHand: level.onHand + move.onHandDelta,
+              reserved: level.reserved + move.reservedDelta,
+            };
+            expect(stockLevelProblem(level)).toBeNull();
+          }
+          expect(level.reserved).toBe(0);
+          expect(level.onHand).toBe(settle === 'COMMIT' ? onHand - quantity : onHand);
+        },
+      ),
+    );
   });
 });
 
-describe('commitStock and releaseStock', () => {
-  it('commit takes reserved units off the shelf', () => {
-    expect(commitStock(stock(10, 4), 4)).toEqual({ ok: true, value: stock(6, 0) });
+describe('stockLevelProblem', () => {
+  it('accepts 0 ≤ reserved ≤ on-hand ≤ the column maximum', () => {
+    expect(stockLevelProblem({ onHand: 0, reserved: 0 })).toBeNull();
+    expect(stockLevelProblem({ onHand: STOCK_LIMITS.maxOnHand, reserved: 7 })).toBeNull();
   });
 
-  it('release makes reserved units available again', () => {
-    expect(releaseStock(stock(10, 4), 3)).toEqual({ ok: true, value: stock(10, 1) });
-  });
-
-  it('refuse to settle more than is reserved', () => {
-    const error = { code: 'INVENTORY.RESERVATION_MISMATCH', sku, requested: 5, reserved: 4 };
-    expect(commitStock(stock(10, 4), 5)).toEqual({ ok: false, error });
-    expect(releaseStock(stock(10, 4), 5)).toEqual({ ok: false, error });
-  });
-
-  it('refuse a non-positive quantity', () => {
-    expect(commitStock(stock(10, 4), 0).ok).toBe(false);
-    expect(releaseStock(stock(10, 4), -2).ok).toBe(false);
+  it('names what is wrong with a level', () => {
+    expect(stockLevelProblem({ onHand: -1, reserved: 0 })).toBe('NOT_A_COUNT');
+    expect(stockLevelProblem({ onHand: STOCK_LIMITS.maxOnHand + 1, reserved: 0 })).toBe(
+      'NOT_A_COUNT',
+    );
+    expect(stockLevelProblem({ onHand: 1.5, reserved: 0 })).toBe('NOT_A_COUNT');
+    expect(stockLevelProblem({ onHand: 5, reserved: -1 })).toBe('NEGATIVE_RESERVED');
+    expect(stockLevelProblem({ onHand: 5, reserved: 6 })).toBe('RESERVED_ABOVE_ON_HAND');
   });
 });
 
 describe('adjustStock and setStockOnHand', () => {
-  it('moves on-hand by a delta down to exactly the reserved count', () => {
-    expect(adjustStock(stock(10, 4), 5)).toEqual({ ok: true, value: stock(15, 4) });
-    expect(adjustStock(stock(10, 4), -6)).toEqual({ ok: true, value: stock(4, 4) });
+  it('moves on-hand by a delta down to exactly the reserved count, with the movement', () => {
+    expect(adjustStock(stock(10, 4), 5, 'delivery')).toEqual({
+      ok: true,
+      value: { onHand: 15, move: adjust(5, 'delivery') },
+    });
+    expect(adjustStock(stock(10, 4), -6, 'damaged')).toEqual({
+      ok: true,
+      value: { onHand: 4, move: adjust(-6, 'damaged') },
+    });
   });
 
   it('never goes below what is reserved', () => {
-    expect(adjustStock(stock(10, 4), -7)).toEqual({
+    expect(adjustStock(stock(10, 4), -7, 'x')).toEqual({
       ok: false,
       error: { code: 'INVENTORY.BELOW_RESERVED', sku, onHand: 10, reserved: 4, requestedOnHand: 3 },
     });
-    expect(adjustStock(stock(10, 0), -11).ok).toBe(false);
+    expect(adjustStock(stock(10, 0), -11, 'x').ok).toBe(false);
   });
 
-  it('refuses a zero or fractional delta', () => {
-    expect(adjustStock(stock(10, 0), 0).ok).toBe(false);
-    expect(adjustStock(stock(10, 0), 0.5).ok).toBe(false);
+  it('refuses a zero or fractional delta, and one past the column maximum', () => {
+    for (const delta of [0, 0.5]) {
+      expect(adjustStock(stock(10, 0), delta, 'x')).toEqual({
+        ok: false,
+        error: { code: 'INVENTORY.INVALID_QUANTITY', sku, quantity: delta },
+      });
+    }
+    expect(adjustStock(stock(STOCK_LIMITS.maxOnHand, 0), 1, 'x').ok).toBe(false);
   });
 
-  it('sets an absolute count, never negative nor below reserved', () => {
-    expect(setStockOnHand(stock(10, 4), 4)).toEqual({ ok: true, value: stock(4, 4) });
+  it('sets an absolute count, never negative nor below reserved, recording the difference', () => {
+    expect(setStockOnHand(stock(10, 4), 4)).toEqual({
+      ok: true,
+      value: { onHand: 4, move: adjust(-6, 'set by admin') },
+    });
+    expect(setStockOnHand(stock(10, 4), 10)).toEqual({
+      ok: true,
+      value: { onHand: 10, move: null },
+    });
     expect(setStockOnHand(stock(10, 4), 3).ok).toBe(false);
     expect(setStockOnHand(stock(0, 0), -1)).toEqual({
       ok: false,
       error: { code: 'INVENTORY.INVALID_QUANTITY', sku, quantity: -1 },
     });
   });
-});
 
-describe('stock invariants', () => {
-  const op = fc.oneof(
-    fc.record({ kind: fc.constant('reserve' as const), n: fc.integer({ min: -2, max: 20 }) }),
-    fc.record({ kind: fc.constant('commit' as const), n: fc.integer({ min: -2, max: 20 }) }),
-    fc.record({ kind: fc.constant('release' as const), n: fc.integer({ min: -2, max: 20 }) }),
-    fc.record({ kind: fc.constant('adjust' as const), n: fc.integer({ min: -30, max: 30 }) }),
-  );
-  const apply = (
-    s: ProductStock,
-    { kind, n }: { kind: string; n: number },
-  ): Result<ProductStock, unknown> => {
-    if (kind === 'reserve') return reserveStock(s, n);
-    if (kind === 'commit') return commitStock(s, n);
-    if (kind === 'release') return releaseStock(s, n);
-    return adjustStock(s, n);
-  };
-
-  it('keeps onHand ≥ reserved ≥ 0 through any sequence of operations', () => {
+  it('keeps on-hand ≥ reserved ≥ 0 through any sequence of adjustments', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 50 }),
-        fc.array(op, { maxLength: 40 }),
-        (start, ops) => {
-          let s = stock(start, 0);
-          for (const o of ops) {
-            const next = apply(s, o);
-            if (next.ok) s = next.value;
-            expect(s.reserved).toBeGreaterThanOrEqual(0);
-            expect(s.onHand).toBeGreaterThanOrEqual(s.reserved);
+        fc.integer({ min: 0, max: 50 }),
+        fc.array(fc.integer({ min: -30, max: 30 }), { maxLength: 40 }),
+        (start, reserved, deltas) => {
+          fc.pre(reserved <= start);
+          let s = stock(start, reserved);
+          for (const delta of deltas) {
+            const next = adjustStock(s, delta, 'x');
+            if (next.ok) s = { ...s, onHand: next.value.onHand };
+            expect(stockLevelProblem(s)).toBeNull();
             expect(availableStock(s)).toBeGreaterThanOrEqual(0);
           }
         },

@@ -4,7 +4,6 @@ import { ORDER_STATUSES } from './order.js';
 import {
   checkOrderPayable,
   DEFAULT_ORDER_TTL_MS,
-  expireOrderIfDue,
   isExpired,
   orderExpiresAt,
 } from './order-expiry.js';
@@ -32,12 +31,6 @@ describe('order expiry', () => {
     for (const status of ORDER_STATUSES.filter((s) => s !== 'PENDING')) {
       expect(isExpired({ ...order, status }, order.expiresAt + 1)).toBe(false);
     }
-  });
-
-  it('cancels a due PENDING order and leaves everything else alone', () => {
-    expect(expireOrderIfDue(order, order.expiresAt)).toEqual({ ...order, status: 'CANCELLED' });
-    expect(expireOrderIfDue(order, order.expiresAt - 1)).toBeNull();
-    expect(expireOrderIfDue({ ...order, status: 'CONFIRMED' }, order.expiresAt + 1)).toBeNull();
   });
 });
 

@@ -2,7 +2,6 @@ import { domainError, type DomainErrorOf } from '../shared/domain-error.js';
 import type { OrderId } from '../shared/ids.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { OrderStatus } from './order.js';
-import { transitionOrder } from './order-transitions.js';
 
 /** `ORDER_TTL` default: an unpaid PENDING order expires after 15 minutes (DESIGN §2). */
 export const DEFAULT_ORDER_TTL_MS = 15 * 60 * 1000;
@@ -24,17 +23,6 @@ export function orderExpiresAt(createdAt: number, ttlMs: number = DEFAULT_ORDER_
 /** True when a PENDING order has reached its expiry; other states never expire. */
 export function isExpired(order: ExpiringOrder, now: number): boolean {
   return order.status === 'PENDING' && now >= order.expiresAt;
-}
-
-/**
- * The expiry sweep's decision: the order moved to CANCELLED when it is PENDING and due, otherwise
- * `null` (nothing to do: paid, cancelled or not yet due). The caller then releases the stock.
- */
-export function expireOrderIfDue<O extends ExpiringOrder>(order: O, now: number): O | null {
-  if (!isExpired(order, now)) return null;
-  const cancelled = transitionOrder(order, 'CANCELLED');
-  // isExpired implies PENDING, and PENDING → CANCELLED is always in the table.
-  return cancelled.ok ? cancelled.value : null;
 }
 
 /**

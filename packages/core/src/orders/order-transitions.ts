@@ -36,3 +36,30 @@ export function transitionOrder<O extends { readonly id: OrderId; readonly statu
   }
   return ok({ ...order, status: to });
 }
+
+/** A planned status change, as written to the order and its audit trail (`order_events`). */
+export interface OrderTransition {
+  readonly orderId: OrderId;
+  readonly from: OrderStatus;
+  readonly to: OrderStatus;
+  readonly reason: string;
+  /** Who moved it: `user:<id>`, `system`, `payment-engine`. */
+  readonly actor: string;
+}
+
+/** {@link transitionOrder}, with the transition to record. */
+export function planOrderTransition<
+  O extends { readonly id: OrderId; readonly status: OrderStatus },
+>(
+  order: O,
+  to: OrderStatus,
+  why: { readonly reason: string; readonly actor: string },
+): Result<
+  { readonly order: O; readonly transition: OrderTransition },
+  DomainErrorOf<'ORDER.INVALID_TRANSITION'>
+> {
+  const moved = transitionOrder(order, to);
+  if (!moved.ok) return moved;
+  const transition = { orderId: order.id, from: order.status, to, ...why };
+  return ok({ order: moved.value, transition });
+}

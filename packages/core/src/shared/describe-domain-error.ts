@@ -48,8 +48,6 @@ export function describeDomainError(e: DomainError): string {
       return `Stock of ${e.sku} cannot go to ${e.requestedOnHand}: ${e.reserved} units are reserved.`;
     case 'INVENTORY.INVALID_QUANTITY':
       return `Invalid stock quantity for ${e.sku}: ${e.quantity}.`;
-    case 'INVENTORY.RESERVATION_MISMATCH':
-      return `Cannot settle ${e.requested} units of ${e.sku}: only ${e.reserved} are reserved.`;
     case 'PAYMENT.NOT_FOUND':
       return e.orderId ? `No payment for order ${e.orderId}.` : 'Payment not found.';
     case 'PAYMENT.INVALID_CARD':

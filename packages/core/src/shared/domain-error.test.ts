@@ -68,12 +68,6 @@ const examples = {
     requestedOnHand: 3,
   },
   'INVENTORY.INVALID_QUANTITY': { code: 'INVENTORY.INVALID_QUANTITY', sku, quantity: -1 },
-  'INVENTORY.RESERVATION_MISMATCH': {
-    code: 'INVENTORY.RESERVATION_MISMATCH',
-    sku,
-    requested: 3,
-    reserved: 1,
-  },
   'PAYMENT.NOT_FOUND': { code: 'PAYMENT.NOT_FOUND', orderId },
   'PAYMENT.INVALID_CARD': { code: 'PAYMENT.INVALID_CARD', reason: 'luhn' },
   'PAYMENT.INVALID_TRANSITION': {

@@ -31,7 +31,6 @@ export const DOMAIN_ERROR_CODES = [
   'INVENTORY.PRODUCT_NOT_FOUND',
   'INVENTORY.BELOW_RESERVED',
   'INVENTORY.INVALID_QUANTITY',
-  'INVENTORY.RESERVATION_MISMATCH',
   'PAYMENT.NOT_FOUND',
   'PAYMENT.INVALID_CARD',
   'PAYMENT.INVALID_TRANSITION',
@@ -101,11 +100,6 @@ export interface DomainErrorFacts {
     readonly requestedOnHand: number;
   };
   'INVENTORY.INVALID_QUANTITY': { readonly sku: Sku; readonly quantity: number };
-  'INVENTORY.RESERVATION_MISMATCH': {
-    readonly sku: Sku;
-    readonly requested: number;
-    readonly reserved: number;
-  };
   'PAYMENT.NOT_FOUND': { readonly orderId?: OrderId; readonly paymentId?: PaymentId };
   'PAYMENT.INVALID_CARD': { readonly reason: InvalidCardReason };
   'PAYMENT.INVALID_TRANSITION': {

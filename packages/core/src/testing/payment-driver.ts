@@ -1,20 +1,14 @@
-// Drives a payment from INITIATED to its end through the real core functions, the way the
-// server's use case does, minus the database. Used by the engine and ledger tests.
+// Runs a payment to its end through the same two core decisions the server's payment engine
+// makes per attempt — `beginAttempt`, then `settleAttempt` on the gateway's outcome — with the
+// simulator answering at once and time jumping to each retry. Used by the payment and ledger
+// tests.
 import { simulateGatewayAttempt, type SimulatorNoise } from '../gateway/card-simulator.js';
-import {
-  appendToPaymentChain,
-  attemptChainRecord,
-  journalChainRecord,
-} from '../ledger/hash-chain.js';
+import type { StockLine } from '../inventory/stock.js';
 import type { ChainLink } from '../ledger/hash-chain.js';
-import { buildCaptureEntry, type JournalEntry } from '../ledger/journal.js';
+import type { JournalEntry } from '../ledger/journal.js';
 import type { Payment, PaymentAttempt } from '../payments/payment.js';
-import {
-  applyAttemptDecision,
-  beginAttempt,
-  decideAfterAttempt,
-  gatewayIdempotencyKey,
-} from '../payments/run-attempt.js';
+import { beginAttempt } from '../payments/run-attempt.js';
+import { settleAttempt, type AttemptSettlement } from '../payments/settle-attempt.js';
 import {
   DEFAULT_RETRY_POLICY,
   type RandomSource,
@@ -24,6 +18,8 @@ import {
 export interface DrivenPayment {
   readonly payment: Payment;
   readonly attempts: readonly PaymentAttempt[];
+  /** Each attempt's settlement, in order: what the engine would have written. */
+  readonly settlements: readonly AttemptSettlement<Payment>[];
   readonly entries: readonly JournalEntry[];
   readonly links: readonly ChainLink[];
   readonly finishedAt: number;
@@ -35,46 +31,48 @@ export interface DriveOptions {
   readonly random?: RandomSource;
   readonly policy?: RetryPolicy;
   readonly noise?: SimulatorNoise;
+  readonly lines?: readonly StockLine[];
 }
 
 export function drivePayment(initial: Payment, options: DriveOptions): DrivenPayment {
-  const random = options.random ?? (() => 0.5);
-  const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   let payment = initial;
   let now = options.now;
-  const attempts: PaymentAttempt[] = [];
-  const entries: JournalEntry[] = [];
-  const links: ChainLink[] = [];
-
+  const settlements: AttemptSettlement<Payment>[] = [];
   while (payment.status !== 'SUCCESS' && payment.status !== 'FAILED_FINAL') {
-    const started = beginAttempt(payment, attempts);
+    const started = beginAttempt(payment, settlements);
     if (!started.ok) throw new Error(started.error.code);
-    payment = started.value.payment;
     const outcome = simulateGatewayAttempt({
       cardNumber: options.cardNumber,
       attemptNo: started.value.attemptNo,
       ...(options.noise ? { noise: options.noise } : {}),
     });
-    const decided = decideAfterAttempt({ payment, attempts, outcome, now, policy, random });
-    if (!decided.ok) throw new Error(decided.error.code);
-    const attempt: PaymentAttempt = {
-      ...decided.value.attempt,
-      at: now,
+    const settled = settleAttempt({
+      payment: started.value.payment,
+      attempts: settlements,
+      outcome,
       latencyMs: 3,
-      gatewayRef: `sim_${gatewayIdempotencyKey(payment.id, started.value.attemptNo)}`,
-    };
-    attempts.push(attempt);
-    const appended = appendToPaymentChain(payment, attemptChainRecord(payment.id, attempt));
-    links.push(appended.link);
-    payment = applyAttemptDecision(appended.payment, decided.value);
-    if (payment.status === 'SUCCESS') {
-      const capture = buildCaptureEntry(payment.id, payment.amount);
-      entries.push(capture);
-      const captured = appendToPaymentChain(payment, journalChainRecord(capture));
-      links.push(captured.link);
-      payment = captured.payment;
-    }
+      now,
+      policy: options.policy ?? DEFAULT_RETRY_POLICY,
+      random: options.random ?? (() => 0.5),
+      lines: options.lines ?? [],
+    });
+    if (!settled.ok) throw new Error(settled.error.code);
+    settlements.push(settled.value);
+    payment = settled.value.payment;
     now = payment.nextAttemptAt ?? now;
   }
-  return { payment, attempts, entries, links, finishedAt: now };
+  const captures = settlements.flatMap((s) =>
+    s.conclusion?.capture ? [s.conclusion.capture] : [],
+  );
+  return {
+    payment,
+    attempts: settlements.map((s) => s.attempt),
+    settlements,
+    entries: captures.map((c) => c.entry),
+    links: settlements.flatMap((s) => [
+      s.attemptLink,
+      ...(s.conclusion?.capture ? [s.conclusion.capture.link] : []),
+    ]),
+    finishedAt: now,
+  };
 }

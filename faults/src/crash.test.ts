@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants, PAYMENT_FINAL_WITHIN_MS } from './checks.js';
 import { startEnvironment, Teardown, type Environment } from './environment.js';
-import type { History } from './history.js';
+import { keylessCreates, type History } from './history.js';
+import { KEYLESS_ORDERS_INVARIANT } from './keyless-orders.js';
 import { killInstances } from './nemesis.js';
 import { checkContext, runScenario, type ScenarioRun } from './scenario.js';
 
@@ -32,13 +34,22 @@ describe('three instances, one of them killed -9 every few seconds', () => {
     expect(run.report.operations.pay?.ok).toBeGreaterThan(100);
   });
 
-  it('would notice a doubled capture, a phantom order, drifted stock, a reverted payment, a reopened payment and a repeated attempt', async () => {
+  it('would notice a doubled capture, a phantom order, a doubled keyless order, an order claimed by a second key, drifted stock, a reverted payment, a reopened payment and a repeated attempt', async () => {
     const [doubled, reverted, reopened, reattempted] = acknowledgedSuccesses(run.history);
+    const keylessOrder = keylessOrderWithoutUnknowns(run.history);
+    const keyedOrder = run.history.operations.find((o) => o.op === 'createOrder' && o.value)?.value;
+    if (!doubled || !reverted || !reopened || !reattempted || !keylessOrder || !keyedOrder) {
+      throw new Error('the load left too few acknowledged payments or orders to corrupt');
+    }
+    const keylessCopy = randomUUID();
     await corrupt(env.cluster.databaseUrl, {
-      doubled: doubled!,
-      reverted: reverted!,
-      reopened: reopened!,
-      reattempted: reattempted!,
+      doubled,
+      reverted,
+      reopened,
+      reattempted,
+      keylessOrder,
+      keylessCopy,
+      keyedOrder: keyedOrder.id,
     });
 
     const { violations } = await checkInvariants(checkContext(env, run.history));
@@ -49,8 +60,14 @@ describe('three instances, one of them killed -9 every few seconds', () => {
     ).toBe(true);
     expect(broken('ledger.verify finds no problem')).toBe(true);
     expect(
-      broken(
-        'each orders.create key made at most one order, and every order came from a client key',
+      broken('each orders.create key made at most one order, and no order came from two keys'),
+    ).toBe(true);
+    expect(broken(KEYLESS_ORDERS_INVARIANT)).toBe(true);
+    // The copy, in particular: its customer had no keyless create of that SKU whose outcome was
+    // unknown, so nothing can explain a second order.
+    expect(
+      violations.some(
+        (v) => v.startsWith(`${KEYLESS_ORDERS_INVARIANT}: `) && v.includes(keylessCopy),
       ),
     ).toBe(true);
     expect(
@@ -78,12 +95,32 @@ function acknowledgedSuccesses(history: History): string[] {
   );
 }
 
+/**
+ * An order placed ok by a keyless create whose customer never had a keyless create of that SKU
+ * with an unknown outcome: a second such order has nothing that could explain it.
+ */
+function keylessOrderWithoutUnknowns(history: History): string | undefined {
+  const creates = keylessCreates(history);
+  const pair = (o: { client: string; input: { sku?: string } }) => `${o.client} ${o.input.sku}`;
+  const unknown = new Set(creates.filter((o) => o.result === 'unknown').map(pair));
+  return creates.find((o) => o.result === 'ok' && !unknown.has(pair(o)))?.value?.id;
+}
+
 /** What the invariants exist to catch, written straight into the database. */
 async function corrupt(
   databaseUrl: string,
-  payments: { doubled: string; reverted: string; reopened: string; reattempted: string },
+  targets: {
+    doubled: string;
+    reverted: string;
+    reopened: string;
+    reattempted: string;
+    keylessOrder: string;
+    keylessCopy: string;
+    keyedOrder: string;
+  },
 ): Promise<void> {
-  const { doubled, reverted, reopened, reattempted } = payments;
+  const { doubled, reverted, reopened, reattempted, keylessOrder, keylessCopy, keyedOrder } =
+    targets;
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
@@ -109,6 +146,26 @@ async function corrupt(
       `insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
        select gen_random_uuid(), user_id, 'CANCELLED', currency, total_cents, now(), now(), now()
          from orders limit 1`,
+    );
+    // A keyless order placed twice, as a retry of its create would have: same customer, same line.
+    await db.query(
+      `insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
+       select $2, user_id, 'CANCELLED', currency, total_cents, created_at, expires_at, updated_at
+         from orders where id = $1`,
+      [keylessOrder, keylessCopy],
+    );
+    await db.query(
+      `insert into order_lines (order_id, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents)
+       select $2, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents
+         from order_lines where order_id = $1`,
+      [keylessOrder, keylessCopy],
+    );
+    // A second key, no client's, naming an order a key already made.
+    await db.query(
+      `insert into idempotency_keys (user_id, scope, key, request_hash, state, resource_id, created_at)
+       select user_id, 'orders.create', 'order-never-sent', 'x', 'COMPLETED', id, now()
+         from orders where id = $1`,
+      [keyedOrder],
     );
     // Reserved stock nobody holds.
     await db.query(`update products set reserved = reserved + 1 where sku = 'FAULT-MUG'`);

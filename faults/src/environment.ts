@@ -111,6 +111,7 @@ async function signUp(fleet: Fleet, n: number, name: string, kinds: CardKind[]):
   const session = await clientFor(url).auth.login.mutate(credentials);
   return {
     ...callerFor(name, session.accessToken, fleet.instances),
+    userId: session.user.id,
     approveCard: cardNumberFor(n),
     kinds,
   };

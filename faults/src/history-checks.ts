@@ -1,6 +1,7 @@
 import { query } from './cluster.js';
 import { unknownKeys, type CardKind, type Operation, type OpKind } from './history.js';
 import type { CheckContext, Invariant } from './invariant.js';
+import { keylessOrdersInvariant } from './keyless-orders.js';
 
 interface StoredKey {
   key: string;
@@ -17,10 +18,20 @@ interface KeyedWrite {
   readonly scope: string;
   /** The table of the resources the key creates. */
   readonly table: 'orders' | 'payments';
+  /**
+   * Whether a resource may have no key: orders.create may be sent without one, and the keyless
+   * check accounts for those orders; payments.pay always carries one.
+   */
+  readonly keyOptional: boolean;
 }
 
-const CREATE_ORDER: KeyedWrite = { op: 'createOrder', scope: 'orders.create', table: 'orders' };
-const PAY: KeyedWrite = { op: 'pay', scope: 'payments.pay', table: 'payments' };
+const CREATE_ORDER: KeyedWrite = {
+  op: 'createOrder',
+  scope: 'orders.create',
+  table: 'orders',
+  keyOptional: true,
+};
+const PAY: KeyedWrite = { op: 'pay', scope: 'payments.pay', table: 'payments', keyOptional: false };
 
 /** The gateway profile the server must have derived from the card the client sent. */
 const PROFILE_OF: Readonly<Record<CardKind, string>> = {
@@ -32,6 +43,8 @@ const PROFILE_OF: Readonly<Record<CardKind, string>> = {
 /** Refusals the load can legitimately meet; anything else a client saw is a violation. */
 const EXPECTED_REFUSALS: Readonly<Record<OpKind, readonly string[]>> = {
   createOrder: ['INVENTORY.INSUFFICIENT_STOCK', 'IDEMPOTENCY.IN_PROGRESS'],
+  // No key, so nothing for another request to hold.
+  createOrderKeyless: ['INVENTORY.INSUFFICIENT_STOCK'],
   pay: ['IDEMPOTENCY.IN_PROGRESS'],
   getPayment: [],
 };
@@ -39,9 +52,10 @@ const EXPECTED_REFUSALS: Readonly<Record<OpKind, readonly string[]>> = {
 /** Invariants that hold the client history against the database. */
 export const historyInvariants: Invariant[] = [
   {
-    name: 'each orders.create key made at most one order, and every order came from a client key',
+    name: 'each orders.create key made at most one order, and no order came from two keys',
     find: (ctx) => keyedWriteProblems(ctx, CREATE_ORDER),
   },
+  keylessOrdersInvariant,
   {
     name: 'each payments.pay key made at most one payment, for the order and card it was sent with',
     async find(ctx) {
@@ -53,7 +67,8 @@ export const historyInvariants: Invariant[] = [
     find: acknowledgedProblems,
   },
   {
-    name: 'every unknown outcome is settled by a same-key retry before the retries stop',
+    // Keyless creates are left out by design: with no key, a retry could place a second order.
+    name: 'every unknown outcome of a keyed call is settled by a same-key retry before the retries stop',
     find(ctx) {
       return Promise.resolve(unknownKeys(ctx.history).open.map((key) => JSON.stringify(key)));
     },
@@ -71,7 +86,8 @@ export const historyInvariants: Invariant[] = [
 
 /**
  * For one idempotent write: every stored key was sent by a client, every resource is the result
- * of exactly one completed key, and every answer a client got for a key names that resource.
+ * of exactly one completed key (or, where the key is optional, of none: `keyless-orders.ts`
+ * accounts for those), and every answer a client got for a key names that resource.
  */
 async function keyedWriteProblems(ctx: CheckContext, write: KeyedWrite): Promise<string[]> {
   const keys = await query<StoredKey>(
@@ -95,7 +111,7 @@ function storedKeyProblems(stored: StoredKey, sent: ReadonlyMap<string, Operatio
   ];
 }
 
-/** Each resource made by exactly one key; each key's resource exists. */
+/** Each resource made by exactly one key (at most one if the key is optional); each key's exists. */
 function resourceProblems(
   keys: readonly StoredKey[],
   existing: ReadonlySet<string>,
@@ -110,7 +126,7 @@ function resourceProblems(
     .map(([resourceId, named]) => `keys ${named.join()} name ${resourceId}, which does not exist`);
   const miscounted = [...existing]
     .map((id) => ({ id, count: keysOf.get(id)?.length ?? 0 }))
-    .filter(({ count }) => count !== 1)
+    .filter(({ count }) => count > 1 || (count === 0 && !write.keyOptional))
     .map(({ id, count }) => `${write.table} ${id} was made by ${count} keys`);
   return [...dangling, ...miscounted];
 }
@@ -167,14 +183,21 @@ async function acknowledgedProblems(ctx: CheckContext): Promise<string[]> {
   const paymentStatus = new Map(payments.map((p) => [p.id, p.status]));
   return ctx.history.operations.flatMap((o) => {
     if (o.result !== 'ok' || o.value === undefined) return [];
-    if (o.op === 'createOrder') {
-      return orderIds.has(o.value.id) ? [] : [`order ${o.value.id} is gone: ${JSON.stringify(o)}`];
+    switch (o.op) {
+      case 'createOrder':
+      case 'createOrderKeyless':
+        return orderIds.has(o.value.id)
+          ? []
+          : [`order ${o.value.id} is gone: ${JSON.stringify(o)}`];
+      case 'pay':
+      case 'getPayment': {
+        const now = paymentStatus.get(o.value.id);
+        const told = o.value.status;
+        const holds =
+          now !== undefined && (now === told || !['SUCCESS', 'FAILED_FINAL'].includes(told));
+        return holds ? [] : [`payment ${o.value.id} is ${now ?? 'gone'}: ${JSON.stringify(o)}`];
+      }
     }
-    const now = paymentStatus.get(o.value.id);
-    const told = o.value.status;
-    const holds =
-      now !== undefined && (now === told || !['SUCCESS', 'FAILED_FINAL'].includes(told));
-    return holds ? [] : [`payment ${o.value.id} is ${now ?? 'gone'}: ${JSON.stringify(o)}`];
   });
 }
 

@@ -1,8 +1,13 @@
 /** An idempotency key still held by a request that is running (or died): ask again later. */
 export const IN_PROGRESS = 'IDEMPOTENCY.IN_PROGRESS';
 
-/** What a client asked for. */
-export type OpKind = 'createOrder' | 'pay' | 'getPayment';
+/**
+ * What a client asked for. `createOrderKeyless` is `orders.create` sent without an idempotency
+ * key (the path the server's catalogue memory serves): kept apart from `createOrder` because
+ * nothing ties a repeat of it to the first call, so it is never retried and each one stands for
+ * at most one order of its own.
+ */
+export type OpKind = 'createOrder' | 'createOrderKeyless' | 'pay' | 'getPayment';
 
 /**
  * `unknown`: the client timed out, lost the connection or got a 5xx — the server may or may not
@@ -18,7 +23,7 @@ export interface Operation {
   /** The server instance the call went to. */
   readonly instance: number;
   readonly op: OpKind;
-  /** The idempotency key (createOrder, pay); null for reads. */
+  /** The idempotency key (createOrder, pay); null for reads and for `createOrderKeyless`. */
   readonly key: string | null;
   readonly input: {
     readonly sku?: string;
@@ -30,7 +35,7 @@ export interface Operation {
   readonly start: number;
   readonly end: number;
   readonly result: OpResult;
-  /** The order (createOrder) or payment (pay, getPayment) the server returned. */
+  /** The order (createOrder, createOrderKeyless) or payment (pay, getPayment) returned. */
   readonly value?: { readonly id: string; readonly status: string };
   /** The domain code of an `error`; the reason of an `unknown`. */
   readonly errorCode?: string;
@@ -126,7 +131,10 @@ export interface OpenKey {
   readonly lastAnswer: string;
 }
 
-/** Keys that had an unknown outcome, split by whether a later answer settled them. */
+/**
+ * Keys that had an unknown outcome, split by whether a later answer settled them. A keyless
+ * create has no key to retry with, so its unknown outcomes are never counted here.
+ */
 export function unknownKeys(history: History): { settled: number; open: OpenKey[] } {
   const withUnknown = [...history.byKey().values()].filter((ops) =>
     ops.some((o) => o.result === 'unknown'),
@@ -144,6 +152,11 @@ function describeOpenKey(operations: readonly Operation[]): OpenKey {
     firstUnknown: first?.errorCode ?? '',
     lastAnswer: `${last?.result ?? ''} ${last?.errorCode ?? ''}`.trim(),
   };
+}
+
+/** The orders.create calls sent without an idempotency key, in invocation order. */
+export function keylessCreates(history: History): Operation[] {
+  return history.operations.filter((o) => o.op === 'createOrderKeyless');
 }
 
 /** Counts of `items` by a label, e.g. `{ ok: 3, unknown: 1 }`. */

@@ -5,6 +5,8 @@ import type { History } from './history.js';
 export interface CheckContext {
   readonly databaseUrl: string;
   readonly history: History;
+  /** Each load client's user id, by the client name its operations carry. */
+  readonly userIds: ReadonlyMap<string, string>;
   /** The on-hand count the admin gave each SKU before the load (the only stock change). */
   readonly initialStock: ReadonlyMap<string, number>;
   /** The admin's `ledger.verify`. */

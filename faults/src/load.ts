@@ -6,6 +6,8 @@ import type { Fleet, ServerInstance } from './servers.js';
 
 /** A logged-in customer and the cards it pays with. */
 export interface Customer extends Caller {
+  /** Its user id: the checks match the orders it was told of, or may have made, to it. */
+  readonly userId: string;
   /** Its own approvable card: a card shared by more than 3 users is refused by fraud rules. */
   readonly approveCard: string;
   /** The kinds it picks from; the shared test cards go to at most 3 customers each. */
@@ -22,6 +24,8 @@ export interface LoadContext {
   readonly resolveBy: number;
   /** The share of `pay` calls made with a deadline too short to see the answer. */
   readonly shortTimeoutRate: number;
+  /** The share of orders placed without an idempotency key (never retried; see `checkout`). */
+  readonly keylessOrderRate: number;
 }
 
 const NORMAL_TIMEOUT_MS = 5_000;
@@ -40,8 +44,11 @@ export async function runCustomer(customer: Customer, ctx: LoadContext): Promise
 /**
  * orders.create (one line, a random SKU) then payments.pay (a random card of the customer's),
  * each retried with its key until the answer is definite, then `payments.get` until the payment
- * is final. `route` picks the instance of each call. Returns the payment's last known status, or
- * where and why the checkout stopped short (`createOrder: INVENTORY.INSUFFICIENT_STOCK`).
+ * is final. A share of the orders (`keylessOrderRate`) is placed without a key instead: a retry
+ * of one whose outcome is unknown could place a second order, so it is not retried, and the
+ * checkout ends there, unpaid. `route` picks the instance of each call. Returns the payment's
+ * last known status, or where and why the checkout stopped short
+ * (`createOrder: INVENTORY.INSUFFICIENT_STOCK`, `createOrderKeyless: unknown (timeout)`).
  */
 export async function checkout(
   customer: Customer,
@@ -49,21 +56,14 @@ export async function checkout(
   route: () => ServerInstance,
 ): Promise<string> {
   const sku = pick(ctx.skus);
-  const orderKey = `order-${randomUUID()}`;
-  const order = await untilDefinite(ctx, () =>
-    invoke(
-      ctx.history,
-      customer,
-      route(),
-      { op: 'createOrder', key: orderKey, input: { sku, timeoutMs: NORMAL_TIMEOUT_MS } },
-      (client, signal) =>
-        client.orders.create.mutate(
-          { items: [{ sku, quantity: 1 }], idempotencyKey: orderKey },
-          { signal },
-        ),
-    ),
-  );
-  if (order.result !== 'ok') return `createOrder: ${describe(order)}`;
+  const orderKey = Math.random() < ctx.keylessOrderRate ? undefined : `order-${randomUUID()}`;
+  const order =
+    orderKey === undefined
+      ? await createOrder(customer, ctx, route(), sku, undefined)
+      : await untilDefinite(ctx, () => createOrder(customer, ctx, route(), sku, orderKey));
+  if (order.result !== 'ok') {
+    return `${orderKey === undefined ? 'createOrderKeyless' : 'createOrder'}: ${describe(order)}`;
+  }
 
   const orderId = order.value.id;
   const card = pick(customer.kinds);
@@ -85,6 +85,30 @@ export async function checkout(
   if (payment.result !== 'ok') return `pay: ${describe(payment)}`;
   if (FINAL_STATUSES.has(payment.value.status)) return payment.value.status;
   return awaitFinal(customer, ctx, orderId, route);
+}
+
+/** One orders.create call for a unit of `sku`, with `key` as its idempotency key if there is one. */
+function createOrder(
+  customer: Customer,
+  ctx: LoadContext,
+  instance: ServerInstance,
+  sku: string,
+  key: string | undefined,
+) {
+  const input = { sku, timeoutMs: NORMAL_TIMEOUT_MS };
+  return invoke(
+    ctx.history,
+    customer,
+    instance,
+    key === undefined
+      ? { op: 'createOrderKeyless', key: null, input }
+      : { op: 'createOrder', key, input },
+    (client, signal) =>
+      client.orders.create.mutate(
+        { items: [{ sku, quantity: 1 }], ...(key === undefined ? {} : { idempotencyKey: key }) },
+        { signal },
+      ),
+  );
 }
 
 /** Polls `payments.get` until the payment is final or the run's resolution time is over. */

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countBy, unknownKeys, type History, type OpenKey } from './history.js';
+import type { KeylessFigures } from './keyless-orders.js';
 
 /** `faults/results/` (git-ignored): one JSON report per scenario, its history and server logs. */
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
@@ -37,6 +38,8 @@ export interface ScenarioReport {
   readonly killMoments: Readonly<Record<string, number>> | undefined;
   /** Payments by card kind, then final status. */
   readonly paymentsByCard: Record<string, Record<string, number>>;
+  /** orders.create calls sent without a key, and the orders no key made. */
+  readonly keylessOrders: KeylessFigures;
   readonly finalState: {
     readonly orders: Record<string, number>;
     readonly payments: Record<string, number>;
@@ -119,6 +122,8 @@ export function printSummary(report: ScenarioReport, file: string): void {
     `  payments by card: ${Object.entries(report.paymentsByCard)
       .map(([card, counts]) => `${card} ${formatCounts(counts)}`)
       .join('; ')}`,
+    `  keyless creates ${formatCounts(report.keylessOrders.creates)}; orders no key made ` +
+      `${formatCounts(report.keylessOrders.orders)} (${report.keylessOrders.toldToNobody} told to nobody)`,
     `  orders ${formatCounts(report.finalState.orders)}; ` +
       `payments ${formatCounts(report.finalState.payments)} ` +
       `(${report.finalState.redrivenPayments} finished by a re-drive; ` +

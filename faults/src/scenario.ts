@@ -1,8 +1,9 @@
 import { checkInvariants } from './checks.js';
 import { query } from './cluster.js';
 import type { Environment } from './environment.js';
-import { History, settlesKey, type CardKind } from './history.js';
+import { History, keylessCreates, settlesKey, type CardKind } from './history.js';
 import type { CheckContext } from './invariant.js';
+import { keylessFigures } from './keyless-orders.js';
 import { checkout, runCustomer, sleep, type LoadContext } from './load.js';
 import type { Nemesis } from './nemesis.js';
 import { printSummary, summarizeHistory, writeReport, type ScenarioReport } from './report.js';
@@ -15,6 +16,13 @@ export interface ScenarioSpec {
   /** The share of `pay` calls made with a 50 ms deadline (then retried with the same key). */
   readonly shortTimeoutRate: number;
 }
+
+/**
+ * The share of orders placed without an idempotency key. Only those take the server's catalogue
+ * memory (priced from memory, placed in one round trip), so without them no crash would ever
+ * meet that path; the rest keep the keyed retries, which most of the checks are about.
+ */
+const KEYLESS_ORDER_RATE = 0.3;
 
 /** After the load, how long an open outcome is still retried with its key. */
 const RESOLVE_MS = 5_000;
@@ -29,7 +37,9 @@ const CARD_COVERAGE =
   'the load paid with every card kind: approve, flaky (transient errors), decline';
 const TIMEOUT_COVERAGE =
   'a payments.pay call timed out at the client, and a retry with the same key settled it';
-const LOAD_COVERAGE = [CARD_COVERAGE, TIMEOUT_COVERAGE];
+const KEYLESS_COVERAGE =
+  'an orders.create without an idempotency key (the catalogue memory path) placed an order, and it was paid';
+const LOAD_COVERAGE = [CARD_COVERAGE, TIMEOUT_COVERAGE, KEYLESS_COVERAGE];
 
 /** The gateway token the server stores for each card kind's number. */
 const CARD_OF_TOKEN: Readonly<Record<string, CardKind>> = {
@@ -58,6 +68,7 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     until,
     resolveBy: until + RESOLVE_MS,
     shortTimeoutRate: spec.shortTimeoutRate,
+    keylessOrderRate: KEYLESS_ORDER_RATE,
   };
   const [nemesis] = await Promise.all([
     spec.nemesis({ cluster: env.cluster, fleet: env.fleet, history, until }),
@@ -84,6 +95,7 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     ...summarizeHistory(history),
     killMoments: hit?.killMoments,
     paymentsByCard,
+    keylessOrders: await keylessFigures(env.cluster.databaseUrl, history),
     finalState: await finalState(env.cluster.databaseUrl),
     coverage: [...LOAD_COVERAGE, ...(hit?.coverage ?? [])],
     invariants: [...nemesis.invariants, PROBE_INVARIANT, EXIT_INVARIANT, ...checked.invariants],
@@ -104,14 +116,15 @@ export function checkContext(env: Environment, history: History): CheckContext {
   return {
     databaseUrl: env.cluster.databaseUrl,
     history,
+    userIds: new Map([env.probe, ...env.customers].map((c) => [c.name, c.userId])),
     initialStock: env.initialStock,
     verifyLedger: () => env.admin.ledger.verify.query(),
   };
 }
 
 /**
- * One checkout per instance, pinned to it, with a card that must be approved: every call must
- * answer at once (no retry) and the payment must end SUCCESS.
+ * One checkout per instance, pinned to it, with a key and a card that must be approved: every
+ * call must answer at once (no retry) and the payment must end SUCCESS.
  */
 async function probeEveryInstance(env: Environment, history: History): Promise<string[]> {
   const violations: string[] = [];
@@ -124,6 +137,7 @@ async function probeEveryInstance(env: Environment, history: History): Promise<s
       until: Date.now(),
       resolveBy: Date.now() + 10_000,
       shortTimeoutRate: 0,
+      keylessOrderRate: 0,
     };
     const ended = await checkout(env.probe, ctx, () => instance);
     const failedCalls = history.operations.slice(before).filter((o) => o.result !== 'ok');
@@ -165,7 +179,19 @@ function loadShortfalls(
   return [
     ...(unpaid.length > 0 ? [`${CARD_COVERAGE}: no payment with ${unpaid.join(', ')}`] : []),
     ...(timedOutThenSettled ? [] : [`${TIMEOUT_COVERAGE}: none did`]),
+    ...keylessShortfalls(history),
   ];
+}
+
+function keylessShortfalls(history: History): string[] {
+  const placed = new Set(
+    keylessCreates(history).flatMap((o) => (o.result === 'ok' && o.value ? [o.value.id] : [])),
+  );
+  const paid = history.operations.some(
+    (o) => o.op === 'pay' && o.result === 'ok' && placed.has(o.input.orderId ?? ''),
+  );
+  if (paid) return [];
+  return [`${KEYLESS_COVERAGE}: ${placed.size} placed, none paid`];
 }
 
 async function waitForFinalPayments(databaseUrl: string, withinMs: number): Promise<void> {

@@ -1,4 +1,5 @@
-import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { defineEntity } from '@mikro-orm/core';
+import { UserSchema } from '../users/user.entity.js';
 
 export const IDEMPOTENCY_KEY_STATES = ['IN_PROGRESS', 'COMPLETED'] as const;
 export type IdempotencyKeyState = (typeof IDEMPOTENCY_KEY_STATES)[number];
@@ -8,15 +9,22 @@ export const IdempotencyKeySchema = defineEntity({
   name: 'IdempotencyKey',
   tableName: 'idempotency_keys',
   properties: (p) => ({
-    userId: p.uuid().primary(),
-    scope: p.string().primary(),
-    key: p.string().primary(),
-    requestHash: p.string(),
-    state: p.string().$type<IdempotencyKeyState>(),
+    userId: p
+      .manyToOne(UserSchema)
+      .mapToPk()
+      .joinColumn('user_id')
+      .updateRule('no action')
+      .primary(),
+    scope: p.text().primary(),
+    key: p.text().primary(),
+    requestHash: p.text(),
+    state: p.enum([...IDEMPOTENCY_KEY_STATES]),
     resourceId: p.uuid().nullable(),
     lockedAt: p.datetime().nullable(),
     createdAt: p.datetime(),
   }),
+  indexes: [{ name: 'idempotency_keys_created', properties: ['createdAt'] }],
+  checks: [
+    { name: 'idempotency_keys_key_length', expression: 'length(key) >= 1 and length(key) <= 255' },
+  ],
 });
-
-export type IdempotencyKeyEntity = InferEntity<typeof IdempotencyKeySchema>;

@@ -1,18 +1,24 @@
-import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { JOURNAL_ENTRY_KINDS, type Currency } from '@orders/core';
+import { defineEntity } from '@mikro-orm/core';
+import { PaymentSchema } from '../payments/payment.entity.js';
 
-/** `journal_entries`: append-only, unique by reference, balanced at commit (a DB trigger). */
+/** `journal_entries`: append-only, unique by reference, balanced at commit (both triggers). */
 export const JournalEntrySchema = defineEntity({
   name: 'JournalEntry',
   tableName: 'journal_entries',
   properties: (p) => ({
     id: p.uuid().primary(),
-    paymentId: p.uuid(),
-    kind: p.string(),
-    reference: p.string().unique(),
-    currency: p.string(),
+    paymentId: p
+      .manyToOne(PaymentSchema)
+      .mapToPk()
+      .joinColumn('payment_id')
+      .updateRule('no action'),
+    kind: p.enum([...JOURNAL_ENTRY_KINDS]),
+    reference: p.text().unique('journal_entries_reference_unique'),
+    currency: p.text().$type<Currency>(),
     createdAt: p.datetime(),
-    prevHash: p.string(),
-    hash: p.string(),
+    prevHash: p.text(),
+    hash: p.text(),
   }),
 });
 
@@ -21,13 +27,16 @@ export const PostingSchema = defineEntity({
   name: 'Posting',
   tableName: 'postings',
   properties: (p) => ({
-    id: p.bigint('number').primary().autoincrement(),
-    entryId: p.uuid(),
-    account: p.string(),
+    id: p.bigint('number').primary().generated('identity'),
+    entryId: p
+      .manyToOne(JournalEntrySchema)
+      .mapToPk()
+      .joinColumn('entry_id')
+      .updateRule('no action'),
+    account: p.text(),
     amountCents: p.bigint('number'),
-    currency: p.string(),
+    currency: p.text().$type<Currency>(),
   }),
+  indexes: [{ name: 'postings_entry', properties: ['entryId'] }],
+  checks: [{ name: 'postings_nonzero', expression: 'amount_cents <> 0' }],
 });
-
-export type JournalEntryEntity = InferEntity<typeof JournalEntrySchema>;
-export type PostingEntity = InferEntity<typeof PostingSchema>;

@@ -49,6 +49,46 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN §1: packages/db executes plans and decides nothing. From the core it takes types,
+    // ids, money, the Result constructors and the value lists the schema is built from — never a
+    // rule. (Its tests and fixtures may call core to build plans, as the use cases do.)
+    files: ['packages/db/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@orders/core',
+              allowTypeImports: true,
+              allowImportNames: [
+                'ok',
+                'err',
+                'asUserId',
+                'asOrderId',
+                'asPaymentId',
+                'asProductId',
+                'asSku',
+                'money',
+                'DEFAULT_CURRENCY',
+                'CURRENCIES',
+                'ORDER_STATUSES',
+                'PAYMENT_STATUSES',
+                'FAILURE_CODES',
+                'FRAUD_VERDICTS',
+                'STOCK_MOVEMENT_KINDS',
+                'JOURNAL_ENTRY_KINDS',
+              ],
+              message:
+                'packages/db decides nothing (DESIGN §1): from @orders/core it imports only types, ids, money, ok/err and value lists. A rule belongs in core, called by a use case in apps/server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', '**/testing/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -1,7 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { err, ok, type Result } from '@orders/core';
 import pg from 'pg';
-import { causeOfFailure } from './db-errors.js';
-import type { Orm } from './orm.js';
+import { causeOfFailure, isAbortedTransaction, isAssertionFailure } from './db-errors.js';
+import type { Statement } from './statement.js';
 
 export type Row = Record<string, unknown>;
 
@@ -12,68 +12,64 @@ export interface RunResult {
 }
 
 /**
- * A session the repositories run SQL on: a transaction's connection, or the pool (each statement
+ * A session the repositories read on: a transaction's connection, or the pool (each statement
  * then commits on its own). Placeholders are `?`, values are always bound, never spliced in.
  * `execute` resolves to the rows, or with `'run'` to a {@link RunResult}.
  *
- * In a transaction, statements are pipelined: those issued before awaiting any of them (e.g.
- * under one `Promise.all`) go to the server together and run one after another in the order
- * issued, in one round trip instead of one each.
+ * In a transaction, statements issued before awaiting any of them (e.g. under one `Promise.all`)
+ * go to the server together and run one after another in the order issued: one round trip.
  */
 export interface Sql {
   execute<T = Row[]>(sql: string, params?: readonly unknown[], method?: 'all' | 'run'): Promise<T>;
 }
 
-/** A transaction's session. */
-export interface TransactionSql extends Sql {
+/** A transaction's session: reads, and writes that may come back refused. */
+export interface Tx extends Sql {
   /**
-   * Sends COMMIT now, right behind the statements already issued, instead of after the work
-   * returns: one round trip fewer. Only for the work's last statements, when nothing remains to
-   * check once they answer — a statement that fails still rolls everything back (PostgreSQL ends
-   * a failed transaction's COMMIT as a ROLLBACK, reported here as an error). Await it with them.
+   * Sends the statements together (one round trip) and waits for them: `ok`, or the first
+   * guarded statement's refusal. After a refusal the transaction can only end: return the `err`.
    */
-  commit(): Promise<void>;
+  run<R>(statements: readonly Statement<R>[]): Promise<Result<undefined, R>>;
+  /**
+   * Sends the statements and COMMIT together, in one round trip, and ends the transaction: `ok`
+   * once committed, or the first guarded statement's refusal — PostgreSQL then ended the
+   * transaction with a ROLLBACK instead, so nothing of it remains. Return its result from the
+   * work; nothing can be sent after it.
+   */
+  commitWith<R>(statements: readonly Statement<R>[]): Promise<Result<undefined, R>>;
 }
 
-export interface TransactionOptions {
-  /** REPEATABLE READ READ ONLY: several reads that all see one committed state. */
-  readonly snapshot?: boolean;
+/** Connections of the pool, by state: in use, idle, and callers waiting for one. */
+export interface PoolStats {
+  readonly used: number;
+  readonly free: number;
+  readonly pending: number;
 }
 
 /**
- * The database as the use cases see it: statements and transactions on plain `pg` connections
- * borrowed from the ORM's pool. The ORM keeps the schema (entities, migrations) and the work that
- * profits from a unit of work; the hot paths are a few statements each, and a MikroORM
- * transaction costs about ten times the CPU of the same statements on a bare connection.
+ * The database as the use cases see it: statements and transactions on a `pg` pool this package
+ * owns. (The ORM has a pool of its own for the schema and the unit-of-work paths; see `orm.ts`.)
  */
 export interface Database extends Sql {
   /**
-   * Runs `work` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it
-   * throws. Errors come out as the ORM's typed exceptions (see `classifyDbError`).
+   * Runs `work` in one transaction on one connection. An `ok` from the work commits (unless the
+   * work committed already with `commitWith`), an `err` rolls back and is returned as is: a
+   * business refusal leaves nothing behind. A throw rolls back and rethrows the fault that caused
+   * it (see `causeOfFailure`).
    */
-  transaction<T>(
-    work: (tx: TransactionSql) => Promise<T>,
-    options?: TransactionOptions,
-  ): Promise<T>;
-  /** A fresh ORM EntityManager, for the work that uses entities (users). */
-  em(): EntityManager;
-}
-
-/** The `pg` client surface used here (the ORM's pool hands out `pg.Client`s). */
-interface PgClient {
-  /** pg's protocol connection; its socket is corked to send a batch of statements at once. */
-  readonly connection?: { readonly stream?: { cork(): void; uncork(): void } };
-  query(query: pg.Query): void;
-}
-
-type Answer = { rows: Row[]; rowCount: number | null; command: string };
-
-interface PoolOwner {
-  acquireConnection(): Promise<PgClient>;
-  releaseConnection(connection: PgClient): Promise<unknown>;
+  transaction<T, E>(work: (tx: Tx) => Promise<Result<T, E>>): Promise<Result<T, E>>;
+  /** Reads in one REPEATABLE READ READ ONLY transaction: all of them see one committed state. */
+  snapshot<T>(read: (tx: Sql) => Promise<T>): Promise<T>;
+  /** True when the database answers a trivial query (readiness). */
+  ping(): Promise<boolean>;
+  stats(): PoolStats;
+  close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
+  /** A `postgres://` URL: the real server, or the embedded one's socket. */
+  readonly url: string;
+  readonly poolMax?: number;
   /**
    * Prepare each statement once per connection (named statements): the server parses and plans
    * it once instead of on every call. Only where each connection has a session of its own (see
@@ -82,142 +78,227 @@ export interface DatabaseOptions {
   readonly prepareStatements?: boolean;
 }
 
+type Answer = { rows: Row[]; rowCount: number | null; command: string };
+
+// timestamptz, timestamp and date stay text: the mappers take epoch ms from them (`epoch`), and
+// pg's own Date parser costs more than that on every row.
+const TEXT_TYPES = new Set([1082, 1114, 1184]);
+const asText = (value: string): string => value;
+const defaultParser = pg.types.getTypeParser as (oid: number, format: 'text' | 'binary') => unknown;
+const types = {
+  getTypeParser: ((oid: number, format: 'text' | 'binary' = 'text'): unknown =>
+    TEXT_TYPES.has(oid)
+      ? asText
+      : defaultParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
 /**
  * Whether each connection gets a session of its own, as on PostgreSQL. The embedded database's
  * socket serves every connection from PGlite's one session, where a statement one connection
  * prepared would clash with the same name prepared by another.
  */
-export async function hasSessionPerConnection(orm: Orm): Promise<boolean> {
-  const rows = await orm.em
-    .getConnection()
-    .execute<{ version: string }[]>('select version() as version');
-  return !(rows[0]?.version ?? '').includes('PGlite');
+export async function hasSessionPerConnection(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string }>('select version() as version');
+    return !(rows[0]?.version ?? '').includes('PGlite');
+  } finally {
+    await client.end();
+  }
 }
 
-export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Database {
+export function createDatabase(options: DatabaseOptions): Database {
   const prepare = options.prepareStatements === true;
-  // The knex client behind the ORM owns the pool: one pool, one DB_POOL_MAX, one set of type
-  // parsers (timestamptz arrives as text, as through `em.execute`).
-  const pool = orm.em.getConnection().getKnex().client as PoolOwner;
-  const driver = orm.em.getDriver();
-  const translate = (error: unknown): unknown =>
-    error instanceof Error ? driver.convertException(error) : error;
+  // Pipeline mode: a statement issued while earlier ones are in flight is written at once, not
+  // after their answers; sequential use is unchanged.
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax ?? 10,
+    pipeline: true,
+    types,
+  });
+  // An idle connection the server ends (a restart, a terminated session) is dropped by the pool;
+  // without a listener its 'error' would crash the process.
+  pool.on('error', () => undefined);
 
-  const send = (client: PgClient, sql: string, params: readonly unknown[]): Promise<Answer> => {
+  const send = (client: pg.PoolClient, sql: string, params: readonly unknown[]) => {
     const text = positional(sql);
     const name = prepare && params.length > 0 ? statementName(text) : undefined;
-    holdWrites(client);
-    // A Query handed over as is: pg copies a plain config object property by property (a
-    // measurable share of the CPU of a statement), a Query it submits directly.
-    return new Promise((resolve, reject) => {
-      const query: pg.Query & { name?: string } = new pg.Query(
-        text,
-        params.map(toParameter),
-        (error: Error | undefined, result) => {
-          if (error) reject(error);
-          else resolve(result as Answer);
-        },
-      );
-      // Read when the query is submitted: set here, it makes the statement a named (prepared) one.
-      if (name !== undefined) query.name = name;
+    const values = params.map(toParameter);
+    return new Promise<Answer>((resolve, reject) => {
+      // A Query handed over as is: pg copies a plain config object property by property.
+      const config = name === undefined ? { text, values } : { text, values, name };
+      const query = new pg.Query(config, (error: Error | undefined, result: unknown) => {
+        if (error) reject(error);
+        else resolve(result as Answer);
+      });
       client.query(query);
     });
   };
 
-  /**
-   * Statements on one connection. `before` is a statement already sent ahead of them (BEGIN): a
-   * statement's answer is given only once that one has succeeded, so a transaction's work stops
-   * at its first await if BEGIN failed. `failures` collects a transaction's failed statements.
-   */
-  const sessionOn = (client: PgClient, before?: Promise<unknown>, failures?: unknown[]): Sql => ({
-    async execute<T>(sql: string, params: readonly unknown[] = [], method: 'all' | 'run' = 'all') {
-      let result: Answer;
-      try {
-        const answer = send(client, sql, params);
-        if (before !== undefined) await Promise.all([before, answer]);
-        result = await answer;
-      } catch (error) {
-        const failure = translate(error);
-        failures?.push(failure);
-        throw failure;
-      }
-      const answer: Row[] | RunResult =
-        method === 'run' ? { affectedRows: result.rowCount ?? 0, rows: result.rows } : result.rows;
-      return answer as T;
-    },
-  });
+  const answerOf = (result: Answer, method: 'all' | 'run'): Row[] | RunResult =>
+    method === 'run' ? { affectedRows: result.rowCount ?? 0, rows: result.rows } : result.rows;
 
-  /** COMMIT, refused when PostgreSQL ended the transaction as a ROLLBACK (a statement failed). */
-  async function commitOn(client: PgClient, begun: Promise<unknown>): Promise<void> {
-    let command: string;
+  async function withClient<T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
     try {
-      // Both awaited together: whichever fails first, the other's failure is not left unheard.
-      [, { command }] = await Promise.all([begun, send(client, 'commit', [])]);
+      return await use(client);
     } catch (error) {
-      throw translate(error);
-    }
-    if (command !== 'COMMIT') {
-      // A statement sent before COMMIT failed, and its caller is hearing of it through that
-      // statement's promise, perhaps via a few more promise steps (a repository turning an
-      // assertion into a domain signal). Those all run before the next turn of the event loop:
-      // the generic "rolled back" comes after, so the specific cause is what the work sees.
-      await new Promise((resolve) => setImmediate(resolve));
-      throw new Error(`the transaction ended with ${command}`);
+      // A connection that failed mid-transaction may be unusable: the pool replaces it.
+      if (mayHaveBrokenConnection(error)) broken = error;
+      throw error;
+    } finally {
+      client.release(broken);
     }
   }
 
-  async function withConnection<T>(use: (client: PgClient) => Promise<T>): Promise<T> {
-    const client = await pool.acquireConnection();
-    try {
-      return await use(client);
-    } finally {
-      await pool.releaseConnection(client);
+  function transactionOn(
+    client: pg.PoolClient,
+    beginSql: string,
+  ): {
+    tx: Tx;
+    end: (result: Result<unknown, unknown>) => Promise<void>;
+    abort: (error: unknown) => Promise<unknown>;
+  } {
+    // BEGIN is not awaited: it goes out in the same round trip as the work's first statements,
+    // which PostgreSQL runs after it. A statement's answer is given only once BEGIN succeeded.
+    const begun = send(client, beginSql, []);
+    begun.catch(() => undefined); // reported through the work's statements, or at the end
+    const failures: unknown[] = [];
+    let state: 'open' | 'refused' | 'committed' | 'rolled-back' = 'open';
+
+    const issue = (sql: string, params: readonly unknown[]) => {
+      if (state !== 'open') throw new Error(`a statement after the transaction ${state}`);
+      const answer = send(client, sql, params);
+      return Promise.all([begun, answer]).then(
+        ([, result]) => result,
+        (error: unknown) => {
+          failures.push(error);
+          throw error;
+        },
+      );
+    };
+
+    /** Sends `statements` (and COMMIT), waits for every answer, and finds the refusal if any. */
+    async function sendAll<R>(
+      statements: readonly Statement<R>[],
+      commit: boolean,
+    ): Promise<Result<undefined, R>> {
+      const sent = statements.map((s) => issue(s.sql, s.params));
+      const committed = commit ? issue('commit', []) : undefined;
+      const answers = await Promise.allSettled([...sent, ...(committed ? [committed] : [])]);
+      let refusal: { value: R } | undefined;
+      for (const [index, answer] of answers.entries()) {
+        if (answer.status === 'fulfilled') continue;
+        const guard = statements[index]?.refusal;
+        if (refusal === undefined && guard !== undefined && isAssertionFailure(answer.reason)) {
+          refusal = { value: guard };
+        } else if (!isAbortedTransaction(answer.reason)) {
+          throw answer.reason; // a fault or a bug, not a refusal: the work rolls back
+        }
+      }
+      if (refusal !== undefined) {
+        state = commit ? 'rolled-back' : 'refused';
+        return err(refusal.value);
+      }
+      if (committed !== undefined) {
+        const { command } = await committed;
+        if (command !== 'COMMIT') throw new Error(`the transaction ended with ${command}`);
+        state = 'committed';
+      }
+      return ok(undefined);
     }
+
+    const tx: Tx = {
+      async execute<T>(
+        sql: string,
+        params: readonly unknown[] = [],
+        method: 'all' | 'run' = 'all',
+      ) {
+        return answerOf(await issue(sql, params), method) as T;
+      },
+      run: (statements) => sendAll(statements, false),
+      commitWith: (statements) => sendAll(statements, true),
+    };
+
+    return {
+      tx,
+      async end(result) {
+        // A work's answer must agree with how its transaction went: ok only if it commits.
+        if (result.ok && (state === 'refused' || state === 'rolled-back')) {
+          throw new Error(`a work returned ok from a transaction that was ${state}`);
+        }
+        if (!result.ok && state === 'committed') {
+          throw new Error('a work returned err from a transaction it committed');
+        }
+        if (state === 'open' && result.ok) await sendAll([], true);
+        else if (state === 'open' || state === 'refused') await client.query('rollback');
+      },
+      async abort(error) {
+        if (state === 'open' || state === 'refused') {
+          // A broken connection cannot roll back; the server rolled back already.
+          await client.query('rollback').catch(() => undefined);
+        }
+        // Every statement sent before ROLLBACK has answered by now: the cause is among them.
+        return causeOfFailure(error, failures);
+      },
+    };
   }
 
   return {
-    execute<T>(sql: string, params?: readonly unknown[], method?: 'all' | 'run') {
-      return withConnection((client) => sessionOn(client).execute<T>(sql, params, method));
+    execute<T>(sql: string, params: readonly unknown[] = [], method: 'all' | 'run' = 'all') {
+      return withClient(async (client) => answerOf(await send(client, sql, params), method) as T);
     },
-    transaction(work, options = {}) {
-      return withConnection(async (client) => {
-        // BEGIN is not awaited: it goes out in the same round trip as the work's first
-        // statements, which PostgreSQL runs after it.
-        const begun = send(
-          client,
-          options.snapshot === true ? 'begin isolation level repeatable read read only' : 'begin',
-          [],
-        );
-        begun.catch(() => undefined); // reported through the work's statements, or below
-        const failures: unknown[] = [];
-        const session = sessionOn(client, begun, failures);
-        let committed: Promise<void> | undefined;
-        const commit = () => (committed ??= commitOn(client, begun));
-        const tx: TransactionSql = {
-          execute: (...args) => {
-            // After COMMIT it would run on its own, outside the transaction: a bug, refused.
-            if (committed !== undefined) throw new Error('a statement after COMMIT');
-            return session.execute(...args);
-          },
-          commit,
-        };
-        let result;
+    transaction(work) {
+      return withClient(async (client) => {
+        const { tx, end, abort } = transactionOn(client, 'begin');
         try {
-          result = await work(tx);
-          await begun;
-          await commit();
+          const result = await work(tx);
+          await end(result);
+          return result;
         } catch (error) {
-          // A broken connection cannot roll back; the pool discards it, and the server already
-          // rolled back. The caller's error is the one that matters.
-          await session.execute('rollback').catch(() => undefined);
-          // By now every statement sent before ROLLBACK has answered: the cause is among them.
-          throw causeOfFailure(error, failures);
+          throw await abort(error);
         }
-        return result;
       });
     },
-    em: () => orm.em.fork(),
+    snapshot(read) {
+      return withClient(async (client) => {
+        const { tx, end, abort } = transactionOn(
+          client,
+          'begin isolation level repeatable read read only',
+        );
+        try {
+          const value = await read(tx);
+          await end(ok(undefined));
+          return value;
+        } catch (error) {
+          throw await abort(error);
+        }
+      });
+    },
+    async ping() {
+      try {
+        await withClient((client) => send(client, 'select 1', []));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    stats: () => ({
+      used: pool.totalCount - pool.idleCount,
+      free: pool.idleCount,
+      pending: pool.waitingCount,
+    }),
+    close: () => pool.end(),
   };
+}
+
+/** Anything but an answer from the server (which carries a severity) may have left the
+ * connection mid-protocol or mid-transaction. */
+function mayHaveBrokenConnection(error: unknown): error is Error {
+  return error instanceof Error && !('severity' in error);
 }
 
 /**
@@ -226,30 +307,6 @@ export function createDatabase(orm: Orm, options: DatabaseOptions = {}): Databas
  */
 function toParameter(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
-}
-
-const corked = new WeakSet<PgClient>();
-
-/**
- * Statements issued in the same tick leave in one socket write: pg writes each statement's
- * messages as soon as it is issued (pipeline mode), and on loopback every write is a system call
- * that also wakes the server. The socket is corked on the first statement and uncorked once the
- * issuing code yields.
- */
-function holdWrites(client: PgClient): void {
-  const stream = client.connection?.stream;
-  if (stream === undefined || corked.has(client)) return;
-  corked.add(client);
-  stream.cork();
-  queueMicrotask(() => {
-    corked.delete(client);
-    try {
-      stream.uncork();
-    } catch {
-      // The socket died (the server ended the session): the write throws here, and pg fails
-      // every statement on the connection, which is where the callers hear of it.
-    }
-  });
 }
 
 const positionalCache = new Map<string, string>();

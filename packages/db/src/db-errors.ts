@@ -1,12 +1,3 @@
-import {
-  CheckConstraintViolationException,
-  ConnectionException,
-  DeadlockException,
-  ForeignKeyConstraintViolationException,
-  LockWaitTimeoutException,
-  UniqueConstraintViolationException,
-} from '@mikro-orm/core';
-
 /**
  * What a database error means to the code above, with the driver's details left behind (its
  * message carries SQL and values, which must never reach a client or a log line).
@@ -17,35 +8,54 @@ export type DbFault =
   | { readonly kind: 'foreign-key'; readonly constraint: string | undefined }
   | { readonly kind: 'transient'; readonly reason: 'deadlock' | 'serialization' | 'lock-timeout' }
   | { readonly kind: 'connection' }
-  /** An `orders_assert` in a statement failed (a lost lease, or a bug): see the message. */
+  /** An `orders_assert` in a statement failed (a guarded write refused, or a bug). */
   | { readonly kind: 'assertion' }
   | { readonly kind: 'other' };
 
-/** The one place driver errors are read. Anything unknown is `other` (a bug or an outage). */
+/**
+ * The one place driver errors are read, by SQLSTATE (PostgreSQL's own error codes, which pg and
+ * the ORM's exceptions both carry as `code`) and, for a lost connection, by the socket's error.
+ * Anything unknown is `other` (a bug or an outage).
+ */
 export function classifyDbError(error: unknown): DbFault {
+  if (typeof error !== 'object' || error === null) return { kind: 'other' };
+  const code = sqlStateOf(error);
+  if (code === undefined)
+    return isConnectionError(error, code) ? { kind: 'connection' } : { kind: 'other' };
   const constraint = constraintOf(error);
-  if (error instanceof UniqueConstraintViolationException) return { kind: 'unique', constraint };
-  if (error instanceof CheckConstraintViolationException) return { kind: 'check', constraint };
-  if (error instanceof ForeignKeyConstraintViolationException) {
-    return { kind: 'foreign-key', constraint };
+  switch (code) {
+    case '23505':
+      return { kind: 'unique', constraint };
+    case '23514':
+      return { kind: 'check', constraint };
+    case '23503':
+      return { kind: 'foreign-key', constraint };
+    case '40P01':
+      return { kind: 'transient', reason: 'deadlock' };
+    case '40001':
+      return { kind: 'transient', reason: 'serialization' };
+    case '55P03':
+      return { kind: 'transient', reason: 'lock-timeout' };
+    case ASSERTION_FAILED:
+      return { kind: 'assertion' };
+    default:
+      return isConnectionError(error, code) ? { kind: 'connection' } : { kind: 'other' };
   }
-  if (error instanceof DeadlockException) {
-    return {
-      kind: 'transient',
-      reason: sqlStateOf(error) === '40001' ? 'serialization' : 'deadlock',
-    };
-  }
-  if (error instanceof LockWaitTimeoutException)
-    return { kind: 'transient', reason: 'lock-timeout' };
-  if (error instanceof ConnectionException) return { kind: 'connection' };
-  if (typeof error === 'object' && error !== null && sqlStateOf(error) === ASSERTION_FAILED) {
-    return { kind: 'assertion' };
-  }
-  return { kind: 'other' };
 }
 
 /** The SQLSTATE `orders_assert` raises. */
 const ASSERTION_FAILED = 'OR001';
+
+/** Class 08 (connection exception), and the server shutting down or not yet accepting. */
+const CONNECTION_STATES = /^(08...|57P0[123])$/;
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+function isConnectionError(error: object, code: string | undefined): boolean {
+  if (code !== undefined && (CONNECTION_STATES.test(code) || SOCKET_ERRORS.has(code))) return true;
+  // pg reports a socket closed under it with a message and no code.
+  const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
+  return /^Connection terminated|connection error and is not queryable/.test(message);
+}
 
 /** True when a statement's `orders_assert` failed. */
 export function isAssertionFailure(error: unknown): boolean {
@@ -94,7 +104,8 @@ export function causeOfFailure(thrown: unknown, failures: readonly unknown[]): u
   return failures.find((failure) => !isAbortedTransaction(failure)) ?? thrown;
 }
 
-function isAbortedTransaction(error: unknown): boolean {
+/** PostgreSQL's refusal of a statement sent after a failed one in the same transaction. */
+export function isAbortedTransaction(error: unknown): boolean {
   return typeof error === 'object' && error !== null && sqlStateOf(error) === '25P02';
 }
 

@@ -1,17 +1,15 @@
+// The public entry of @orders/db: it executes plans (statements, guarded writes, transactions),
+// reads, migrates, launches the embedded database and classifies driver errors. It decides
+// nothing: every business rule is core's.
 export { startEmbeddedPostgres } from './embedded.js';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded.js';
-export { initOrm, migrate, pingDatabase } from './orm.js';
-export { createDatabase, hasSessionPerConnection, positional } from './database.js';
-export type {
-  Database,
-  DatabaseOptions,
-  Row,
-  RunResult,
-  Sql,
-  TransactionOptions,
-  TransactionSql,
-} from './database.js';
+export { initOrm, migrate } from './orm.js';
 export type { Orm, OrmOptions } from './orm.js';
+export type { EntityManager } from '@mikro-orm/postgresql';
+export { createDatabase, hasSessionPerConnection, positional } from './database.js';
+export type { Database, DatabaseOptions, PoolStats, Row, RunResult, Sql, Tx } from './database.js';
+export { guarded, statement } from './statement.js';
+export type { Statement } from './statement.js';
 export {
   classifyDbError,
   isAssertionFailure,
@@ -20,6 +18,7 @@ export {
   retryTransient,
 } from './db-errors.js';
 export type { DbFault, TransientRetryOptions } from './db-errors.js';
+// users and rate limits
 export { USER_ROLES } from './users/user.entity.js';
 export type { UserRole } from './users/user.entity.js';
 export type { UserCredentials, UserRecord } from './users/user.mapper.js';
@@ -27,73 +26,66 @@ export { createUserRepository } from './users/user.repository.js';
 export type { NewUser, UserRepository } from './users/user.repository.js';
 export { createRateLimitRepository } from './rate-limits/rate-limit.repository.js';
 export type { RateLimitRepository } from './rate-limits/rate-limit.repository.js';
-export type { EntityManager } from '@mikro-orm/postgresql';
-export { PaymentSchema, PaymentAttemptSchema } from './payments/payment.entity.js';
-export type { StoredPayment } from './payments/payment.mapper.js';
-export {
-  findPaymentByOrder,
-  appendAttempt,
-  insertPayment,
-  listAttempts,
-  lockPaymentWithAttempts,
-  readPaymentFacts,
-  savePaymentState,
-} from './payments/payment.repository.js';
-export type { ChainedAttempt, PaymentFacts } from './payments/payment.repository.js';
-export type { OrderHeader } from './orders/order.mapper.js';
-export { claimDuePayments, releaseLeases } from './payments/payment-lease.repository.js';
-export { JournalEntrySchema, PostingSchema } from './ledger/journal.entity.js';
-export {
-  insertJournalEntry,
-  listEntriesForPayment,
-  loadLedgerSnapshot,
-} from './ledger/ledger.repository.js';
-export type { StoredJournalEntry } from './ledger/ledger.repository.js';
-export { IdempotencyKeySchema } from './idempotency/idempotency-key.entity.js';
-// catalogue, inventory, orders, idempotency
-export { runInTransaction } from './transaction.js';
+// catalogue and stock
 export type { ProductRecord } from './catalogue/product.mapper.js';
 export {
+  adjustmentStatements,
   countProducts,
-  createProduct,
+  findCatalogueProduct,
   findProductBySku,
   findProductsBySkus,
-  listProducts,
+  listCatalogue,
   lockProduct,
+  upsertStatements,
 } from './catalogue/product.repository.js';
-export type { NewProduct, StockChangeBy } from './catalogue/product.repository.js';
+export type { ProductExists } from './catalogue/product.repository.js';
 export {
-  adjustProductStock,
-  MAX_ON_HAND,
-  upsertProduct,
-} from './catalogue/product-stock.repository.js';
-export type { StockChangeError } from './catalogue/product-stock.repository.js';
-export {
-  commitOrderStock,
-  findStockLines,
-  insufficientStock,
-  releaseOrderStock,
-  reserveOrderStock,
-  StockShortage,
-} from './inventory/stock.repository.js';
-export type { SettleStockInput, StockLine } from './inventory/stock.repository.js';
+  availableOf,
+  pricedAsRememberedStatement,
+  stockMoveStatements,
+} from './inventory/stock-moves.js';
+export type { MoveContext, Repriced, StockShortage } from './inventory/stock-moves.js';
 export { findStockDrift } from './inventory/stock-audit.js';
 export type { StockDrift } from './inventory/stock-audit.js';
+// orders
+export type { OrderHeader } from './orders/order.mapper.js';
 export {
+  cancellationStatements,
   findOrderById,
   findOrderForUser,
   findOrderHeader,
-  findOrderPaymentStatus,
-  insertOrder,
-  lockOrder,
+  findStockLines,
+  insertOrderStatement,
   lockOrderForPayment,
-  transitionOrderStatus,
+  lockOrderWithPayment,
+  orderTransitionStatement,
 } from './orders/order.repository.js';
+export type { PaymentRef } from './orders/order.repository.js';
 export { isOrderCursor, listOrdersForUser } from './orders/order-listing.js';
 export type { OrderPage } from './orders/order-listing.js';
-export { expireOrder, findExpiredPendingOrders } from './orders/order-expiry.repository.js';
+export { findExpiredPendingOrders } from './orders/expiry-candidates.js';
+// payments and the ledger
+export type { StoredPayment } from './payments/payment.mapper.js';
+export {
+  conclusionStatements,
+  findPaymentByOrder,
+  insertPaymentStatement,
+  listAttempts,
+  lockPaymentWithAttempts,
+  readPaymentFacts,
+  recordAttemptStatement,
+  savePaymentStateStatement,
+} from './payments/payment.repository.js';
+export type { ChainedAttempt, LeaseLost, PaymentFacts } from './payments/payment.repository.js';
+export { claimDuePayments, releaseLeases } from './payments/payment-lease.repository.js';
+export {
+  journalEntryStatement,
+  listEntriesForPayment,
+  loadStoredLedger,
+} from './ledger/ledger.repository.js';
+export type { StoredJournalEntry } from './ledger/ledger.repository.js';
+// idempotency
 export { claimIdempotencyKey, purgeIdempotencyKeys } from './idempotency/idempotency.repository.js';
 export type { ClaimResult, IdempotencyKeyRecord } from './idempotency/idempotency.repository.js';
 export { IDEMPOTENCY_KEY_STATES } from './idempotency/idempotency-key.entity.js';
 export type { IdempotencyKeyState } from './idempotency/idempotency-key.entity.js';
-export { inSnapshot } from './snapshot.js';

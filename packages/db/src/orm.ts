@@ -2,6 +2,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { entities } from './entities.js';
 import { migrationsList } from './migrations/index.js';
+import { PostgresNamingStrategy } from './postgres-naming-strategy.js';
 
 export type Orm = MikroORM;
 
@@ -12,12 +13,19 @@ export interface OrmOptions {
   readonly poolMax?: number;
 }
 
-/** Connects the ORM. It never syncs the schema from the entities: migrations own the schema. */
+/**
+ * Connects the ORM (DESIGN §1): it owns the schema — every table has a registered entity,
+ * migrations are committed, and `schema.test.ts` proves the two agree — and serves the paths
+ * where a unit of work reads simpler (users). It never syncs the schema from the entities. Its
+ * pool is small: the other paths run on the db package's own pool (`createDatabase`).
+ */
 export async function initOrm(options: OrmOptions): Promise<Orm> {
   return MikroORM.init({
     driver: PostgreSqlDriver,
     clientUrl: options.clientUrl,
     entities,
+    // Unnamed foreign keys and checks in the migrations carry PostgreSQL's names; see the class.
+    namingStrategy: PostgresNamingStrategy,
     extensions: [Migrator],
     migrations: {
       migrationsList,
@@ -26,10 +34,7 @@ export async function initOrm(options: OrmOptions): Promise<Orm> {
       snapshot: false,
       silent: true,
     },
-    pool: { min: 0, max: options.poolMax ?? 10 },
-    // pg's pipeline mode: a query issued while earlier ones are in flight is sent at once
-    // instead of after their answers (see `createDatabase`). Sequential use is unchanged.
-    driverOptions: { connection: { pipeline: true } },
+    pool: { min: 0, max: options.poolMax ?? 2 },
     // A request must fork its own EntityManager; the global one is never used for work.
     allowGlobalContext: false,
     forceUtcTimezone: true,
@@ -43,14 +48,4 @@ export async function initOrm(options: OrmOptions): Promise<Orm> {
 export async function migrate(orm: Orm): Promise<string[]> {
   const applied = await orm.migrator.up();
   return applied.map((m) => m.name);
-}
-
-/** True when the database answers a trivial query (readiness). */
-export async function pingDatabase(orm: Orm): Promise<boolean> {
-  try {
-    await orm.em.getConnection().execute('select 1');
-    return true;
-  } catch {
-    return false;
-  }
 }

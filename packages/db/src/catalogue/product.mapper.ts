@@ -6,7 +6,9 @@ import {
   type Currency,
   type ProductStock,
 } from '@orders/core';
+import type { InferEntity } from '@mikro-orm/core';
 import { epoch, type DbTime } from '../sql-values.js';
+import type { ProductSchema } from './product.entity.js';
 
 /** A product as the rest of the system sees it: a catalogue item with its stock. */
 export interface ProductRecord extends CatalogueItem, ProductStock {
@@ -25,6 +27,21 @@ interface ProductRow {
   reserved: number;
   created_at: DbTime;
   updated_at: DbTime;
+}
+
+/** A product entity, as the ORM's catalogue reads load it. */
+export function entityToProductRecord(entity: InferEntity<typeof ProductSchema>): ProductRecord {
+  return {
+    productId: asProductId(entity.id),
+    sku: asSku(entity.sku),
+    name: entity.name,
+    priceCents: entity.priceCents,
+    currency: entity.currency,
+    onHand: entity.onHand,
+    reserved: entity.reserved,
+    createdAt: entity.createdAt,
+    updatedAt: entity.updatedAt,
+  };
 }
 
 export function toProductRecord(row: ProductRow): ProductRecord {

@@ -1,26 +1,29 @@
-import { randomUUID } from 'node:crypto';
-import { DEFAULT_CURRENCY, type Currency } from '@orders/core';
+import type { Product, StockMove, UpsertPlan } from '@orders/core';
 import type { Sql } from '../database.js';
-import { recordAdjustment } from '../inventory/stock-movements.js';
-import { mapProductRows, type ProductRecord } from './product.mapper.js';
+import { guarded, statement, type Statement } from '../statement.js';
+import { movementStatement, type MoveContext } from '../inventory/stock-moves.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ProductSchema } from './product.entity.js';
+import { entityToProductRecord, mapProductRows, type ProductRecord } from './product.mapper.js';
 
-/** Who changed the stock, and when (written to `stock_movements`). */
-export interface StockChangeBy {
-  readonly actor: string;
-  readonly at: Date;
+/** A product the plan would create already exists: another admin created it meanwhile. */
+export interface ProductExists {
+  readonly kind: 'exists';
 }
 
-export interface NewProduct extends StockChangeBy {
-  readonly sku: string;
-  readonly name: string;
-  readonly priceCents: number;
-  readonly currency?: Currency;
-  readonly onHand: number;
+/** The whole catalogue in SKU order: a listing read, through the ORM. */
+export async function listCatalogue(em: EntityManager): Promise<ProductRecord[]> {
+  const products = await em.find(ProductSchema, {}, { orderBy: { sku: 'asc' } });
+  return products.map(entityToProductRecord);
 }
 
-/** The whole catalogue in SKU order. */
-export async function listProducts(db: Sql): Promise<ProductRecord[]> {
-  return mapProductRows(await db.execute('select * from products order by sku'));
+/** One product of the catalogue by SKU, or null: a listing read, through the ORM. */
+export async function findCatalogueProduct(
+  em: EntityManager,
+  sku: string,
+): Promise<ProductRecord | null> {
+  const product = await em.findOne(ProductSchema, { sku });
+  return product === null ? null : entityToProductRecord(product);
 }
 
 /** The product with this SKU, or null. */
@@ -45,35 +48,79 @@ export async function countProducts(db: Sql): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/**
- * Inserts a product and its opening stock movement; null when the SKU already exists (decided
- * by the unique constraint, so two concurrent creations cannot both insert).
- */
-export async function createProduct(db: Sql, product: NewProduct): Promise<ProductRecord | null> {
-  const rows = await db.execute(
-    `insert into products (id, sku, name, price_cents, currency, on_hand, reserved, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, 0, ?, ?)
-     on conflict (sku) do nothing
-     returning *`,
-    [
-      randomUUID(),
-      product.sku,
-      product.name,
-      product.priceCents,
-      product.currency ?? DEFAULT_CURRENCY,
-      product.onHand,
-      product.at,
-      product.at,
-    ],
-  );
-  const created = mapProductRows(rows)[0];
-  if (created === undefined) return null;
-  await recordAdjustment(db, created.productId, product.onHand, 'created', product);
-  return created;
-}
-
 /** The product with this SKU, locked until the transaction ends; null when there is none. */
 export async function lockProduct(db: Sql, sku: string): Promise<ProductRecord | null> {
   const rows = await db.execute('select * from products where sku = ? for update', [sku]);
   return mapProductRows(rows)[0] ?? null;
+}
+
+/**
+ * The statements of an admin's upsert (core's `decideUpsert`), decided on the row locked for it.
+ * A product to create is inserted unless its SKU exists — the unique key decides, so two admins
+ * creating it at once cannot both insert: the second is refused (`exists`) and decides again on
+ * the row the first created.
+ */
+export function upsertStatements(
+  plan: UpsertPlan,
+  context: MoveContext,
+): Statement<ProductExists>[] {
+  const moves = plan.move === null ? [] : [movementStatement(plan.move, context)];
+  if (plan.kind === 'create') return [insertProductStatement(plan.product, context.at), ...moves];
+  return [
+    statement(
+      `with changed as (
+         update products
+            set on_hand = ?, name = coalesce(?, name), price_cents = coalesce(?, price_cents),
+                updated_at = ?
+          where id = ? returning 1)
+       select orders_assert((select count(*) from changed) = 1, ?)`,
+      [
+        plan.onHand,
+        plan.name ?? null,
+        plan.priceCents ?? null,
+        context.at,
+        plan.productId,
+        `product ${plan.productId} vanished under its lock`,
+      ],
+    ),
+    ...moves,
+  ];
+}
+
+/** An admin's adjustment (core's `decideAdjustment`), applied to the row locked for it. */
+export function adjustmentStatements(
+  plan: { readonly productId: string; readonly onHand: number; readonly move: StockMove },
+  context: MoveContext,
+): Statement[] {
+  return [
+    statement('update products set on_hand = ?, updated_at = ? where id = ?', [
+      plan.onHand,
+      context.at,
+      plan.productId,
+    ]),
+    movementStatement(plan.move, context),
+  ];
+}
+
+function insertProductStatement(product: Product, at: Date): Statement<ProductExists> {
+  return guarded(
+    `with created as (
+       insert into products (id, sku, name, price_cents, currency, on_hand, reserved, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, 0, ?, ?)
+       on conflict (sku) do nothing
+       returning 1)
+     select orders_assert((select count(*) from created) = 1, ?)`,
+    [
+      product.productId,
+      product.sku,
+      product.name,
+      product.priceCents,
+      product.currency,
+      product.onHand,
+      at,
+      at,
+      `product ${product.sku} exists`,
+    ],
+    { kind: 'exists' },
+  );
 }

@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
   asPaymentId,
-  attemptChainRecord,
-  journalChainRecord,
   type ChainLink,
   type Currency,
   type JournalEntry,
   type JournalEntryKind,
   type JournalEntryRecord,
-  type LedgerSnapshot,
-  type PaymentChain,
+  type StoredLedger,
 } from '@orders/core';
 import type { Database, Sql } from '../database.js';
-import { inSnapshot } from '../snapshot.js';
 import { statementForRows, valuesPlaceholders } from '../sql-values.js';
+import { statement, type Statement } from '../statement.js';
 import {
   toPaymentAttempt,
   toStoredPayment,
@@ -41,24 +38,20 @@ interface EntryRow {
 }
 
 /**
- * Posts a balanced entry (only core's `buildJournalEntry` makes a `JournalEntry`) with its
- * postings. The unique reference makes posting idempotent; a DB trigger re-checks the balance
- * at commit.
+ * A balanced entry (only core's `buildJournalEntry` makes a `JournalEntry`) with its postings, in
+ * one statement: the entry, then its postings in the entry's order (their ids follow it, and the
+ * chain hash covers them in id order). The unique reference makes posting idempotent; a DB
+ * trigger re-checks the balance at commit.
  */
-export async function insertJournalEntry(
-  db: Sql,
+export function journalEntryStatement(
   entry: JournalEntry,
   link: Pick<ChainLink, 'prevHash' | 'hash'>,
   at: Date,
-): Promise<string> {
-  const id = randomUUID();
-  const currency = entry.postings[0]?.currency ?? 'USD';
-  if (entry.postings.length === 0)
-    throw new Error(`journal entry ${entry.reference} has no postings`);
-  // One statement: the entry, then its postings in the entry's order (their ids follow it, and
-  // the chain hash covers them in id order).
-  await db.execute(insertEntrySql(entry.postings.length), [
-    id,
+): Statement {
+  const currency = entry.postings[0]?.currency;
+  if (currency === undefined) throw new Error(`journal entry ${entry.reference} has no postings`);
+  return statement(insertEntrySql(entry.postings.length), [
+    randomUUID(),
     entry.paymentId,
     entry.kind,
     entry.reference,
@@ -68,7 +61,6 @@ export async function insertJournalEntry(
     link.hash,
     ...entry.postings.flatMap((p, n) => [n, p.account, p.amountCents, p.currency]),
   ]);
-  return id;
 }
 
 const insertEntrySql = statementForRows(
@@ -99,48 +91,32 @@ export async function listEntriesForPayment(
 }
 
 /**
- * Everything `verifyLedger` needs, read in one repeatable-read snapshot (payments settling
- * meanwhile cannot produce a half-written picture): every
- * payment, every entry with its postings, and each payment's chain in append order (its attempts
- * by number, then its entries in posting order — entries only ever follow the last attempt).
+ * The ledger as stored, for `verifyLedger` (through core's `assembleLedgerSnapshot`), read in one
+ * repeatable-read snapshot so payments settling meanwhile cannot produce a half-written picture:
+ * every payment, every attempt in number order, every entry with its postings in posting order.
  */
-export function loadLedgerSnapshot(db: Database): Promise<LedgerSnapshot> {
-  return inSnapshot(db, readSnapshot);
-}
-
-async function readSnapshot(db: Sql): Promise<LedgerSnapshot> {
-  const payments = (await db.execute<PaymentRow[]>('select * from payments order by id')).map(
-    toStoredPayment,
-  );
-  const entries = (
-    await db.execute<EntryRow[]>(
-      `${ENTRY_SELECT} group by e.id order by e.payment_id, e.created_at, e.id`,
-    )
-  ).map(toStoredEntry);
-  const attempts = await db.execute<(AttemptRow & { payment_id: string })[]>(
-    'select * from payment_attempts order by payment_id, attempt_no',
-  );
-
-  const chains = new Map<string, ChainLink[]>();
-  const linksOf = (paymentId: string): ChainLink[] => {
-    let links = chains.get(paymentId);
-    if (!links) chains.set(paymentId, (links = []));
-    return links;
-  };
-  for (const row of attempts) {
-    const paymentId = asPaymentId(row.payment_id);
-    const record = attemptChainRecord(paymentId, toPaymentAttempt(row));
-    linksOf(row.payment_id).push({ record, prevHash: row.prev_hash, hash: row.hash });
-  }
-  for (const entry of entries) {
-    const record = journalChainRecord(entry);
-    linksOf(entry.paymentId).push({ record, prevHash: entry.prevHash, hash: entry.hash });
-  }
-  const paymentChains: PaymentChain[] = [...chains].map(([paymentId, links]) => ({
-    paymentId: asPaymentId(paymentId),
-    links,
-  }));
-  return { payments, entries, chains: paymentChains };
+export function loadStoredLedger(db: Database): Promise<StoredLedger> {
+  return db.snapshot(async (tx) => {
+    const payments = (await tx.execute<PaymentRow[]>('select * from payments order by id')).map(
+      toStoredPayment,
+    );
+    const entries = (
+      await tx.execute<EntryRow[]>(
+        `${ENTRY_SELECT} group by e.id order by e.payment_id, e.created_at, e.id`,
+      )
+    ).map(toStoredEntry);
+    const attempts = (
+      await tx.execute<(AttemptRow & { payment_id: string })[]>(
+        'select * from payment_attempts order by payment_id, attempt_no',
+      )
+    ).map((row) => ({
+      paymentId: asPaymentId(row.payment_id),
+      attempt: toPaymentAttempt(row),
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    }));
+    return { payments, entries, attempts };
+  });
 }
 
 function toStoredEntry(row: EntryRow): StoredJournalEntry {

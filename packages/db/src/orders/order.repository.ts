@@ -1,53 +1,56 @@
 import {
   asPaymentId,
-  canTransitionOrder,
+  type CancellationPlan,
   type Order,
-  type OrderStatus,
+  type OrderTransition,
   type PaymentId,
   type PaymentStatus,
+  type StockLine,
 } from '@orders/core';
 import type { Sql } from '../database.js';
 import { statementForRows, valuesPlaceholders } from '../sql-values.js';
-import type { StockLine } from '../inventory/stock.repository.js';
+import { statement, type Statement } from '../statement.js';
+import { stockMoveStatements, type StockShortage } from '../inventory/stock-moves.js';
 import { mapOrderRows, toOrderHeader, type OrderHeader } from './order.mapper.js';
 
+/** An order's payment, as far as deciding about the order goes. */
+export interface PaymentRef {
+  readonly id: PaymentId;
+  readonly status: PaymentStatus;
+}
+
 /**
- * Writes a new PENDING order (as core's `placeOrder` decided it), its lines in the client's order,
- * and the first event of its audit trail (null → PENDING, 'created', `user:<id>`), in one
- * statement (the foreign keys are checked at its end). The caller reserves the stock in the same
- * transaction.
+ * A new order (as core's `placeOrder` decided it), its lines in the client's order and the first
+ * event of its audit trail (null → PENDING, 'created', `user:<id>`), in one statement; the foreign
+ * keys are checked at its end. Its reservations go in the same transaction.
  */
-export async function insertOrder(db: Sql, order: Order): Promise<void> {
+export function insertOrderStatement(order: Order): Statement {
   if (order.status !== 'PENDING') throw new Error(`a new order is PENDING, not ${order.status}`);
   const createdAt = new Date(order.createdAt);
-  await db.execute(
-    insertOrderSql(order.lines.length),
-    [
+  return statement(insertOrderSql(order.lines.length), [
+    order.id,
+    order.userId,
+    order.status,
+    order.total.currency,
+    order.total.amountCents,
+    createdAt,
+    new Date(order.expiresAt),
+    createdAt,
+    ...order.lines.flatMap((line, index) => [
       order.id,
-      order.userId,
-      order.status,
-      order.total.currency,
-      order.total.amountCents,
-      createdAt,
-      new Date(order.expiresAt),
-      createdAt,
-      ...order.lines.flatMap((line, index) => [
-        order.id,
-        index + 1,
-        line.productId,
-        line.sku,
-        line.name,
-        line.quantity,
-        line.unitPriceCents,
-        line.lineTotalCents,
-      ]),
-      order.id,
-      order.status,
-      `user:${order.userId}`,
-      createdAt,
-    ],
-    'run',
-  );
+      index + 1,
+      line.productId,
+      line.sku,
+      line.name,
+      line.quantity,
+      line.unitPriceCents,
+      line.lineTotalCents,
+    ]),
+    order.id,
+    order.status,
+    `user:${order.userId}`,
+    createdAt,
+  ]);
 }
 
 const insertOrderSql = statementForRows(
@@ -85,19 +88,34 @@ export async function findOrderForUser(
 }
 
 /**
- * The order with its lines, its row locked (`for update`) until the transaction ends: whoever
- * changes an order's status, or inserts its payment, takes this lock first, so those changes
- * happen one at a time. Lock the order before its products (the lock order everywhere).
+ * The order with its lines and its payment (if any), its row locked (`for update`) until the
+ * transaction ends: whoever changes an order's status, or inserts its payment, takes this lock
+ * first, so those changes happen one at a time. Lock the order before its products (the lock
+ * order everywhere).
  */
-export async function lockOrder(db: Sql, orderId: string): Promise<Order | null> {
-  const rows = await db.execute('select * from orders where id = ? for update', [orderId]);
-  return (await mapOrderRows(db, rows))[0] ?? null;
+export async function lockOrderWithPayment(
+  db: Sql,
+  orderId: string,
+): Promise<{ order: Order; payment: PaymentRef | null } | null> {
+  const rows = await db.execute<(Record<string, unknown> & { payment: PaymentRef | null })[]>(
+    `select o.*, (select json_build_object('id', p.id, 'status', p.status)
+                    from payments p where p.order_id = o.id) as payment
+       from orders o where o.id = ? for update of o`,
+    [orderId],
+  );
+  const [order] = await mapOrderRows(db, rows);
+  const payment = rows[0]?.payment ?? null;
+  if (order === undefined) return null;
+  return {
+    order,
+    payment: payment === null ? null : { id: asPaymentId(payment.id), status: payment.status },
+  };
 }
 
 /**
- * The order's row, locked like {@link lockOrder}, with its stock lines (product, SKU, quantity)
- * rather than its full lines: what creating its payment, and later settling it, need. One
- * statement.
+ * The order's row, locked like {@link lockOrderWithPayment}, with its stock lines (product, SKU,
+ * quantity) rather than its full lines: what creating its payment, and later settling it, need.
+ * One statement.
  */
 export async function lockOrderForPayment(
   db: Sql,
@@ -120,26 +138,22 @@ export async function findOrderHeader(db: Sql, orderId: string): Promise<OrderHe
   return rows[0] === undefined ? null : toOrderHeader(rows[0]);
 }
 
+/** The lines of an order, as settling its stock needs them. */
+export function findStockLines(db: Sql, orderId: string): Promise<StockLine[]> {
+  return db.execute<StockLine[]>(
+    'select product_id as "productId", sku, quantity from order_lines where order_id = ?',
+    [orderId],
+  );
+}
+
 /**
- * Moves the order `from → to` and appends the event, in one statement. Callers hold the order's
- * lock and know it is in `from`, so an order found elsewhere is a bug: the statement fails
- * (`orders_assert`) and with it the transaction, even with a COMMIT sent right behind it. A move
- * the state machine does not allow is a caller bug and throws before anything is sent.
+ * A planned transition (core decided it) and its audit event, in one statement. The order is
+ * locked by its caller, or only ever moved by the payment that holds it, so an order found in any
+ * state but `from` is a bug: the statement fails (`orders_assert`), and with it the transaction.
  */
-export async function transitionOrderStatus(
-  db: Sql,
-  input: {
-    orderId: string;
-    from: OrderStatus;
-    to: OrderStatus;
-    reason: string;
-    actor: string;
-    at: Date;
-  },
-): Promise<void> {
-  const { orderId, from, to, reason, actor, at } = input;
-  if (!canTransitionOrder(from, to)) throw new Error(`illegal order transition ${from} → ${to}`);
-  await db.execute(
+export function orderTransitionStatement(transition: OrderTransition, at: Date): Statement {
+  const { orderId, from, to, reason, actor } = transition;
+  return statement(
     `with moved as (
        update orders set status = ?, updated_at = ? where id = ? and status = ? returning id),
      event as (
@@ -150,15 +164,16 @@ export async function transitionOrderStatus(
   );
 }
 
-/** The order's payment, if it has one (at most one: `payments_one_per_order`). */
-export async function findOrderPaymentStatus(
-  db: Sql,
-  orderId: string,
-): Promise<{ paymentId: PaymentId; status: PaymentStatus } | null> {
-  const rows = await db.execute<{ id: string; status: PaymentStatus }[]>(
-    'select id, status from payments where order_id = ?',
-    [orderId],
-  );
-  const row = rows[0];
-  return row ? { paymentId: asPaymentId(row.id), status: row.status } : null;
+/**
+ * A cancellation's writes (core's `decideCancellation` or `decideExpiry`): the order's move and
+ * the release of each line. The order is locked by the caller and holds its reservations, so a
+ * refused release means the books are wrong: callers treat it as a bug.
+ */
+export function cancellationStatements(
+  plan: CancellationPlan,
+  at: Date,
+): Statement<StockShortage>[] {
+  const { transition } = plan;
+  const context = { orderId: transition.orderId, actor: transition.actor, at };
+  return [orderTransitionStatement(transition, at), ...stockMoveStatements(plan.release, context)];
 }

@@ -1,11 +1,17 @@
 import {
   asPaymentId,
   type ChainLink,
+  type Payment,
+  type PaymentConclusion,
   type PaymentAttempt,
   type PaymentId,
   type PaymentStatus,
 } from '@orders/core';
 import type { Sql } from '../database.js';
+import { guarded, statement, type Statement } from '../statement.js';
+import { stockMoveStatements, type StockShortage } from '../inventory/stock-moves.js';
+import { journalEntryStatement } from '../ledger/ledger.repository.js';
+import { orderTransitionStatement } from '../orders/order.repository.js';
 import {
   toPaymentAttempt,
   toStoredPayment,
@@ -27,12 +33,12 @@ const PAYMENT_COLUMNS = `id, order_id, user_id, status, amount_cents, currency, 
   next_attempt_at, lease_owner, lease_until, chain_head, created_at`;
 
 /**
- * Inserts the payment of an order. The unique constraint on `order_id`, not a prior read, keeps
- * it to one: a second is refused with a unique violation (`payments_one_per_order`), which fails
- * the caller's transaction — two racing payers cannot both create one.
+ * The payment of an order. The unique constraint on `order_id`, not a prior read, keeps it to
+ * one: a second is refused with a unique violation (`payments_one_per_order`), which fails the
+ * transaction — two racing payers cannot both create one.
  */
-export async function insertPayment(db: Sql, payment: StoredPayment): Promise<void> {
-  await db.execute(
+export function insertPaymentStatement(payment: StoredPayment): Statement {
+  return statement(
     `insert into payments (${PAYMENT_COLUMNS}, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)`,
     [
@@ -188,9 +194,9 @@ function stateParams(payment: StoredPayment, at: Date): unknown[] {
   ];
 }
 
-/** Writes the payment's mutable state: status, failure, schedule, lease and chain head. */
-export async function savePaymentState(db: Sql, payment: StoredPayment, at: Date): Promise<void> {
-  await db.execute(UPDATE_STATE, stateParams(payment, at));
+/** The payment's mutable state — status, failure, schedule, lease and chain head — written. */
+export function savePaymentStateStatement(payment: StoredPayment, at: Date): Statement {
+  return statement(UPDATE_STATE, stateParams(payment, at));
 }
 
 export async function listAttempts(db: Sql, paymentId: string): Promise<ChainedAttempt[]> {
@@ -206,26 +212,27 @@ function toChained(row: AttemptRow): ChainedAttempt {
   return { attempt: toPaymentAttempt(row), prevHash: row.prev_hash, hash: row.hash };
 }
 
+/** The payment is no longer as its driver left it: another driver has it now. */
+export interface LeaseLost {
+  readonly kind: 'lease-lost';
+}
+
 /**
- * Records an attempt and the payment's state after it (status, schedule, lease, chain head past
- * the attempt) in one statement — if the payment is still as its driver left it: PROCESSING,
- * leased to `leaseOwner`, its chain ending where the attempt's link starts. A compare-and-set: for
- * a driver that lost its lease, or whose attempt another driver recorded, the statement fails
- * (`orders_assert`; see `isAssertionFailure`) and with it the transaction, even with a COMMIT sent
- * behind it. (payment, attempt number) is unique besides.
+ * An attempt row and the payment's state after it (status, schedule, lease, chain head past the
+ * attempt), in one statement — if the payment is still as its driver left it: PROCESSING, leased
+ * to `leaseOwner`, its chain ending where the attempt's link starts. A compare-and-set: for a
+ * driver that lost its lease, or whose attempt another driver recorded, it is refused
+ * (`lease-lost`) and nothing is written. (payment, attempt number) is unique besides.
  */
-export async function appendAttempt(
-  db: Sql,
-  input: {
-    attempt: PaymentAttempt;
-    link: Pick<ChainLink, 'prevHash' | 'hash'>;
-    payment: StoredPayment;
-    leaseOwner: string;
-    at: Date;
-  },
-): Promise<void> {
+export function recordAttemptStatement(input: {
+  attempt: PaymentAttempt;
+  link: Pick<ChainLink, 'prevHash' | 'hash'>;
+  payment: StoredPayment;
+  leaseOwner: string;
+  at: Date;
+}): Statement<LeaseLost> {
   const { attempt, link, payment } = input;
-  await db.execute(
+  return guarded(
     `with moved as (
        ${UPDATE_STATE} and status = 'PROCESSING' and lease_owner = ? and chain_head = ?
         returning id),
@@ -248,9 +255,29 @@ export async function appendAttempt(
       link.hash,
       `payment ${payment.id} is no longer PROCESSING under ${input.leaseOwner} at its chain head`,
     ],
+    { kind: 'lease-lost' },
   );
 }
 
 function toDate(epochMs: number | null): Date | null {
   return epochMs === null ? null : new Date(epochMs);
+}
+
+/**
+ * A final payment's conclusion (core's `concludePayment`): the order's move, its stock committed
+ * or released, and the capture entry when there is one. The order holds its reservations until
+ * its payment settles, so a refused stock move means the books are wrong: callers treat it as a
+ * bug.
+ */
+export function conclusionStatements(
+  conclusion: Omit<PaymentConclusion<Payment>, 'payment'>,
+  at: Date,
+): Statement<StockShortage>[] {
+  const { transition, capture } = conclusion;
+  const context = { orderId: transition.orderId, actor: transition.actor, at };
+  return [
+    orderTransitionStatement(transition, at),
+    ...stockMoveStatements(conclusion.stock, context),
+    ...(capture === null ? [] : [journalEntryStatement(capture.entry, capture.link, at)]),
+  ];
 }

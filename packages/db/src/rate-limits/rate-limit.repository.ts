@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RunResult, Sql } from '../database.js';
 
 /**
  * Fixed-window counters kept in the database, so every server instance sees the same count.
@@ -12,8 +12,7 @@ export interface RateLimitRepository {
   prune(windowMs: number, now: Date): Promise<number>;
 }
 
-export function createRateLimitRepository(em: EntityManager): RateLimitRepository {
-  const connection = em.getConnection();
+export function createRateLimitRepository(connection: Sql): RateLimitRepository {
   return {
     async hit(key, windowMs, now) {
       const rows = await connection.execute<{ hits: number }[]>(
@@ -34,7 +33,7 @@ export function createRateLimitRepository(em: EntityManager): RateLimitRepositor
     },
 
     async prune(windowMs, now) {
-      const result = await connection.execute<{ affectedRows: number }>(
+      const result = await connection.execute<RunResult>(
         `delete from rate_limits where window_started_at <= ?::timestamptz - ? * interval '1 millisecond'`,
         [now, windowMs],
         'run',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../embedded.js';
-import { createDatabase, type Database } from '../database.js';
+import { createDatabase, hasSessionPerConnection, type Database } from '../database.js';
 import { initOrm, migrate, type Orm } from '../orm.js';
 
 /** A database of its own for one test file; `dispose` removes every trace of it. */
@@ -42,13 +42,16 @@ export async function createMigratedTestDatabase(): Promise<
   TestDatabase & { orm: Orm; database: Database }
 > {
   const db = await createTestDatabase();
-  const orm = await initOrm({ clientUrl: db.url, poolMax: 4 });
+  const orm = await initOrm({ clientUrl: db.url, poolMax: 2 });
   await migrate(orm);
+  const prepareStatements = await hasSessionPerConnection(db.url);
+  const database = createDatabase({ url: db.url, poolMax: 4, prepareStatements });
   return {
     ...db,
     orm,
-    database: createDatabase(orm),
+    database,
     async dispose() {
+      await database.close();
       await orm.close(true);
       await db.dispose();
     },

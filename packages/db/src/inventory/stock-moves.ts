@@ -1,0 +1,121 @@
+import type { CatalogueItem, StockMove } from '@orders/core';
+import type { Sql } from '../database.js';
+import { guarded, statement, type Statement } from '../statement.js';
+
+/** A line's stock move that the database refused: the stock is not there. */
+export interface StockShortage {
+  readonly kind: 'short';
+  readonly move: StockMove;
+}
+
+/** A remembered product whose name, price or currency has changed since. */
+export interface Repriced {
+  readonly kind: 'repriced';
+}
+
+/** Who moved the stock, when, and for which order (null for an admin's change). */
+export interface MoveContext {
+  readonly orderId: string | null;
+  readonly actor: string;
+  readonly at: Date;
+}
+
+const MOVEMENT_COLUMNS =
+  'product_id, kind, on_hand_delta, reserved_delta, order_id, reason, actor, at';
+
+function movementValues(move: StockMove, context: MoveContext): unknown[] {
+  const { productId, kind, onHandDelta, reservedDelta, reason } = move;
+  return [
+    productId,
+    kind,
+    onHandDelta,
+    reservedDelta,
+    context.orderId,
+    reason,
+    context.actor,
+    context.at,
+  ];
+}
+
+/**
+ * Applies a planned move to its product — `on_hand += Δ, reserved += Δ` — only while the result is
+ * a valid level (on hand a count, reserved between 0 and on hand: the DESIGN §2 rule, enforced
+ * here under concurrency), and appends its movement row, in one statement. At READ COMMITTED the
+ * condition is re-checked after waiting for a concurrent writer of the row, so two orders can
+ * never both take the last unit. Refused: `{ kind: 'short', move }`, and nothing is written.
+ */
+const MOVE = `with moved as (
+     update products set on_hand = on_hand + ?, reserved = reserved + ?
+      where id = ? and on_hand + ? >= reserved + ? and reserved + ? >= 0 and on_hand + ? >= 0
+      returning id),
+   movement as (
+     insert into stock_movements (${MOVEMENT_COLUMNS})
+     select ?, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
+   select orders_assert((select count(*) from movement) = 1, ?)`;
+
+export function stockMoveStatements(
+  moves: readonly StockMove[],
+  context: MoveContext,
+): Statement<StockShortage>[] {
+  return moves.map((move) => {
+    const on = move.onHandDelta;
+    const res = move.reservedDelta;
+    return guarded(
+      MOVE,
+      [
+        on,
+        res,
+        move.productId,
+        on,
+        res,
+        res,
+        on,
+        ...movementValues(move, context),
+        `${move.kind} of ${Math.abs(res || on)} ${move.sku} refused`,
+      ],
+      { kind: 'short', move },
+    );
+  });
+}
+
+/** An admin's change, recorded after the product row was updated under its lock. */
+export function movementStatement(move: StockMove, context: MoveContext): Statement {
+  return statement(
+    `insert into stock_movements (${MOVEMENT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    movementValues(move, context),
+  );
+}
+
+/**
+ * Holds only while every product still has the name, price and currency an order was priced with
+ * from memory (`CatalogueMemory`): sent ahead of the order's writes, it refuses them all when one
+ * changed, as `{ kind: 'repriced' }`.
+ */
+export function pricedAsRememberedStatement(items: readonly CatalogueItem[]): Statement<Repriced> {
+  return guarded(
+    `select orders_assert(
+       (select count(*) from products p
+          join unnest(?::uuid[], ?::bigint[], ?::text[], ?::text[]) as r(id, price_cents, name, currency)
+            on p.id = r.id and p.price_cents = r.price_cents and p.name = r.name
+               and p.currency = r.currency) = ?,
+       ?)`,
+    [
+      items.map((i) => i.productId),
+      items.map((i) => i.priceCents),
+      items.map((i) => i.name),
+      items.map((i) => i.currency),
+      items.length,
+      'a remembered product changed',
+    ],
+    { kind: 'repriced' },
+  );
+}
+
+/** What is available of a product now (for the INSUFFICIENT_STOCK answer). */
+export async function availableOf(db: Sql, productId: string): Promise<number> {
+  const rows = await db.execute<{ available: number }[]>(
+    'select on_hand - reserved as available from products where id = ?',
+    [productId],
+  );
+  return rows[0]?.available ?? 0;
+}

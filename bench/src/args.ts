@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { THIS_ROOT } from './server-builds.js';
 
 export interface BenchArgs {
   /** Virtual users: concurrent checkout loops. */
@@ -20,6 +22,12 @@ export interface BenchArgs {
   readonly out: string | undefined;
   /** With `--url`: that server's admin (ADMIN_EMAIL / ADMIN_PASSWORD). */
   readonly admin: { readonly email: string; readonly password: string } | undefined;
+  /**
+   * `--against <path>`: the root of another, built checkout of this repository (absolute; a
+   * relative path is taken from this checkout's root, since pnpm runs the bench in `bench/`).
+   * The bench then measures this build's server beside that one's instead of beside raw SQL.
+   */
+  readonly against: string | undefined;
 }
 
 /** The admin of an external server; required with `--url`. */
@@ -30,7 +38,7 @@ export function adminOf(args: BenchArgs): { email: string; password: string } {
 
 /**
  * `pnpm bench -- --users 32 --duration 20 --skus 1000 [--rounds 4] [--warmup 3] [--url U]
- * [--out F]`
+ * [--out F] [--against PATH]`
  */
 export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BenchArgs {
   const { values } = parseArgs({
@@ -43,8 +51,12 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       warmup: { type: 'string', default: '3' },
       url: { type: 'string' },
       out: { type: 'string' },
+      against: { type: 'string' },
     },
   });
+  if (values.against !== undefined && values.url !== undefined) {
+    throw new Error("--against starts both builds' servers itself: it cannot be used with --url");
+  }
   const databaseUrl = env.DATABASE_URL;
   if (databaseUrl === undefined || databaseUrl === '') {
     throw new Error(
@@ -65,6 +77,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
       env.ADMIN_EMAIL && env.ADMIN_PASSWORD
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }
         : undefined,
+    against: values.against === undefined ? undefined : resolve(THIS_ROOT, values.against),
   };
 }
 

@@ -12,16 +12,28 @@ export async function createBenchDatabase(
   serverUrl: string,
   label: string,
 ): Promise<BenchDatabase> {
-  const name = `orders_bench_${label}_${randomBytes(4).toString('hex')}`;
-  await admin(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const orm = await initOrm({ clientUrl: url.toString(), poolMax: 1 });
+  const database = await createEmptyBenchDatabase(serverUrl, label);
+  const orm = await initOrm({ clientUrl: database.url, poolMax: 1 });
   try {
     await migrate(orm);
   } finally {
     await orm.close(true);
   }
+  return database;
+}
+
+/**
+ * A fresh database without tables: the server started on it applies its own build's migrations
+ * (another build's schema may differ from this checkout's).
+ */
+export async function createEmptyBenchDatabase(
+  serverUrl: string,
+  label: string,
+): Promise<BenchDatabase> {
+  const name = `orders_bench_${label}_${randomBytes(4).toString('hex')}`;
+  await admin(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
   return {
     url: url.toString(),
     drop: () => admin(serverUrl, `drop database if exists ${name} with (force)`),

@@ -1,5 +1,5 @@
-import { verifyLedger } from '@orders/core';
-import { createDatabase, findStockDrift, initOrm, loadLedgerSnapshot } from '@orders/db';
+import { assembleLedgerSnapshot, verifyLedger } from '@orders/core';
+import { createDatabase, findStockDrift, loadStoredLedger } from '@orders/db';
 
 export interface InvariantReport {
   readonly ok: boolean;
@@ -16,16 +16,15 @@ export interface InvariantReport {
  * (balances, global sum, captures, hash chains) finds nothing.
  */
 export async function checkInvariants(databaseUrl: string): Promise<InvariantReport> {
-  const orm = await initOrm({ clientUrl: databaseUrl, poolMax: 2 });
+  const db = createDatabase({ url: databaseUrl, poolMax: 2 });
   try {
-    const db = createDatabase(orm);
     const [counts] = await db.execute<{ confirmed: string; success: string; captures: string }[]>(
       `select (select count(*) from orders where status = 'CONFIRMED') as confirmed,
               (select count(*) from payments where status = 'SUCCESS') as success,
               (select count(*) from journal_entries where kind = 'CAPTURE') as captures`,
     );
     const drift = await findStockDrift(db);
-    const ledger = verifyLedger(await loadLedgerSnapshot(db));
+    const ledger = verifyLedger(assembleLedgerSnapshot(await loadStoredLedger(db)));
     const confirmedOrders = Number(counts?.confirmed ?? 0);
     const successfulPayments = Number(counts?.success ?? 0);
     const captures = Number(counts?.captures ?? 0);
@@ -42,6 +41,12 @@ export async function checkInvariants(databaseUrl: string): Promise<InvariantRep
       ledgerProblems: ledger.problems.slice(0, 5).map((p) => `${p.code}: ${p.detail}`),
     };
   } finally {
-    await orm.close(true);
+    await db.close();
   }
+}
+
+/** `clean (confirmed …, success …, captures …, stock drift …)`, or `BROKEN (…, ledger: …)`. */
+export function describeInvariants(r: InvariantReport): string {
+  const ledger = r.ledgerProblems.length ? `, ledger: ${r.ledgerProblems.join('; ')}` : '';
+  return `${r.ok ? 'clean' : 'BROKEN'} (confirmed ${r.confirmedOrders}, success ${r.successfulPayments}, captures ${r.captures}, stock drift ${r.stockDrift}${ledger})`;
 }

@@ -1,17 +1,24 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { adminOf, parseBenchArgs } from './args.js';
+import { adminOf, parseBenchArgs, type BenchArgs } from './args.js';
+import { compareBuilds } from './build-comparison.js';
 import { createBenchDatabase } from './databases.js';
-import { checkInvariants } from './invariants.js';
+import { checkInvariants, describeInvariants, type InvariantReport } from './invariants.js';
+import { describeMachine, writeReportFile } from './report-file.js';
 import { startBenchServer } from './server-process.js';
 import { prepareSqlCheckouts } from './sql-reference.js';
-import { combine, summarize, type RunResult } from './stats.js';
+import {
+  checkoutsPerSecond,
+  combine,
+  ratioOf,
+  summarize,
+  type LatencySummary,
+  type RunResult,
+} from './stats.js';
 import { prepareServer, runServerCheckouts } from './trpc-workload.js';
 
 /**
  * `pnpm bench`: checkouts per second through the real server (HTTP, tRPC client, engine,
- * PostgreSQL), beside the same logical work as plain SQL, in one run on one machine.
+ * PostgreSQL), beside the same logical work as plain SQL, in one run on one machine; with
+ * `--against <path>`, beside another build's server instead.
  */
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), process.env);
@@ -22,7 +29,12 @@ async function main(): Promise<void> {
   log(
     'bench: USER_VELOCITY raised to 1,000,000 payments/min (FRAUD_USER_VELOCITY_MAX): every user pays constantly',
   );
+  if (args.against === undefined) await benchServerAgainstSql(args, log);
+  else await compareBuilds(args, args.against, log);
+}
 
+/** The server beside the raw-SQL reference, each on its own fresh database. */
+async function benchServerAgainstSql(args: BenchArgs, log: (line: string) => void): Promise<void> {
   const serverDb = await createBenchDatabase(args.databaseUrl, 'server');
   const sqlDb = await createBenchDatabase(args.databaseUrl, 'sql');
   try {
@@ -55,14 +67,9 @@ async function main(): Promise<void> {
     const sqlRun = combine(sqlRuns);
     const invariants = args.url === undefined ? await checkInvariants(serverDb.url) : null;
 
-    const perSecond = (r: RunResult) => Math.round((r.checkouts / r.seconds) * 10) / 10;
     const report = {
       at: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        memGiB: Math.round(totalmem() / 2 ** 30),
-      },
+      machine: describeMachine(),
       node: process.version,
       args: {
         users: args.users,
@@ -72,27 +79,21 @@ async function main(): Promise<void> {
         warmup: args.warmup,
       },
       server: {
-        checkoutsPerSecond: perSecond(serverRun),
+        checkoutsPerSecond: checkoutsPerSecond(serverRun),
         errors: serverRun.errors,
         latencyMs: summarize(serverRun.latencies),
         peakRssMiB,
         errorSamples: serverRun.errorSamples,
       },
       sql: {
-        checkoutsPerSecond: perSecond(sqlRun),
+        checkoutsPerSecond: checkoutsPerSecond(sqlRun),
         errors: sqlRun.errors,
         latencyMs: summarize(sqlRun.latencies),
       },
-      ratio: Math.round((perSecond(serverRun) / Math.max(perSecond(sqlRun), 0.1)) * 1000) / 1000,
+      ratio: ratioOf(checkoutsPerSecond(serverRun), checkoutsPerSecond(sqlRun)),
       invariants,
     };
-    const out =
-      args.out ??
-      fileURLToPath(
-        new URL(`../results/bench-${report.at.replace(/[:.]/g, '-')}.json`, import.meta.url),
-      );
-    await mkdir(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
-    await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+    const out = await writeReportFile(report, args.out, 'bench');
     printReport(report);
     log(`bench: written to ${out}`);
     if (serverRun.errors > 0 || (invariants !== null && !invariants.ok)) process.exitCode = 1;
@@ -106,16 +107,16 @@ function printReport(r: {
   server: {
     checkoutsPerSecond: number;
     errors: number;
-    latencyMs: ReturnType<typeof summarize>;
+    latencyMs: LatencySummary;
     peakRssMiB: number | null;
   };
-  sql: { checkoutsPerSecond: number; errors: number; latencyMs: ReturnType<typeof summarize> };
+  sql: { checkoutsPerSecond: number; errors: number; latencyMs: LatencySummary };
   ratio: number;
-  invariants: Awaited<ReturnType<typeof checkInvariants>> | null;
+  invariants: InvariantReport | null;
 }): void {
   const row = (
     name: string,
-    s: { checkoutsPerSecond: number; errors: number; latencyMs: ReturnType<typeof summarize> },
+    s: { checkoutsPerSecond: number; errors: number; latencyMs: LatencySummary },
   ) =>
     `${name.padEnd(8)} ${String(s.checkoutsPerSecond).padStart(9)} ${String(s.latencyMs.p50).padStart(7)} ${String(s.latencyMs.p95).padStart(7)} ${String(s.latencyMs.p99).padStart(7)} ${String(s.errors).padStart(7)}`;
   const lines = [
@@ -125,7 +126,7 @@ function printReport(r: {
     `ratio (server / raw SQL): ${r.ratio}`,
     `server peak RSS: ${r.server.peakRssMiB ?? 'n/a'} MiB`,
     r.invariants
-      ? `invariants: ${r.invariants.ok ? 'clean' : 'BROKEN'} (confirmed ${r.invariants.confirmedOrders}, success ${r.invariants.successfulPayments}, captures ${r.invariants.captures}, stock drift ${r.invariants.stockDrift}${r.invariants.ledgerProblems.length ? `, ledger: ${r.invariants.ledgerProblems.join('; ')}` : ''})`
+      ? `invariants: ${describeInvariants(r.invariants)}`
       : 'invariants: not checked (external --url)',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

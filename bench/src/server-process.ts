@@ -2,9 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-
-const SERVER_MAIN = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
+import { serverMainIn, THIS_ROOT } from './server-builds.js';
 
 export interface BenchServer {
   readonly url: string;
@@ -14,17 +12,25 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+export interface BenchServerOptions {
+  /** The entry to run; this checkout's `apps/server/dist/main.js` by default. */
+  readonly serverMain?: string;
+  /** Variables added to (or overriding) the bench's server environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /**
- * The built server (`apps/server/dist`) as its own process, in production mode, on `databaseUrl`.
- * The USER_VELOCITY fraud threshold is raised: every virtual user pays many times a minute.
+ * The built server (`apps/server/dist`) as its own process, in production mode, on `databaseUrl`:
+ * this checkout's unless `serverMain` names another build's. The USER_VELOCITY fraud threshold is
+ * raised: every virtual user pays many times a minute.
  */
 export async function startBenchServer(
   databaseUrl: string,
-  env: Record<string, string> = {},
+  { serverMain = serverMainIn(THIS_ROOT), env = {} }: BenchServerOptions = {},
 ): Promise<BenchServer> {
   const port = await freePort();
   const admin = { email: 'bench-admin@example.com', password: randomBytes(12).toString('hex') };
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+  const child = spawn(process.execPath, [serverMain], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

@@ -75,3 +75,13 @@ export function combine(runs: readonly RunResult[]): RunResult {
     errorSamples: runs.flatMap((r) => r.errorSamples).slice(0, 5),
   };
 }
+
+/** Measured checkouts per second, to one decimal. */
+export function checkoutsPerSecond(run: RunResult): number {
+  return Math.round((run.checkouts / run.seconds) * 10) / 10;
+}
+
+/** `numerator / denominator` of two rates, to three decimals (a zero denominator counts as 0.1). */
+export function ratioOf(numerator: number, denominator: number): number {
+  return Math.round((numerator / Math.max(denominator, 0.1)) * 1000) / 1000;
+}

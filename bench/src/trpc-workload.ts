@@ -5,7 +5,8 @@ import { cardNumberFor } from './cards.js';
 import { createHttpFetch } from './http-fetch.js';
 import { runLoad, type RunResult } from './stats.js';
 
-type Client = ReturnType<typeof clientFor>;
+/** A tRPC client of the server under measurement, logged in as one virtual user (or none). */
+export type BenchClient = ReturnType<typeof clientFor>;
 
 /** One pool of kept-alive connections for every virtual user (a socket each, at most). */
 const fetch = createHttpFetch(256);
@@ -29,7 +30,7 @@ export async function prepareServer(
   url: string,
   admin: { email: string; password: string },
   input: { users: number; skus: number },
-): Promise<Client[]> {
+): Promise<BenchClient[]> {
   const adminSession = await clientFor(url).auth.login.mutate(admin);
   const adminClient = clientFor(url, adminSession.accessToken);
   for (let i = 0; i < input.skus; i += 50) {
@@ -58,7 +59,7 @@ export async function prepareServer(
 
 /** The checkout through the real server: `orders.create` (one random SKU) then `payments.pay`. */
 export function runServerCheckouts(
-  clients: readonly Client[],
+  clients: readonly BenchClient[],
   input: { skus: number; warmup: number; duration: number },
 ): Promise<RunResult> {
   return runLoad(clients.length, input.warmup, input.duration, async (user) => {

@@ -3,8 +3,8 @@ import {
   hasSessionPerConnection,
   initOrm,
   migrate,
-  pingDatabase,
   startEmbeddedPostgres,
+  type Database,
   type EmbeddedPostgres,
   type Orm,
 } from '@orders/db';
@@ -21,7 +21,7 @@ import { paymentSettingsFrom, type PaymentSettings } from './payments/payment-se
 import { appRouter } from './router.js';
 import { createContextFactory, type AppServices } from './trpc/context.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
-import { createCatalogueMemory } from './use-cases/catalogue-memory.js';
+import { createCatalogueMemory } from './fast-paths/catalogue-memory.js';
 import { startPaymentWorker, type PaymentWorker } from './worker/payment-worker.js';
 
 export interface RunningApp {
@@ -51,6 +51,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const now = options.now ?? (() => new Date());
   let embedded: EmbeddedPostgres | undefined;
   let orm: Orm | undefined;
+  let db: Database | undefined;
   try {
     let clientUrl = config.databaseUrl;
     if (clientUrl === undefined) {
@@ -58,7 +59,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       clientUrl = embedded.url;
       logger.info({ dataDir: config.dataDir }, 'embedded database started');
     }
-    orm = await initOrm({ clientUrl, poolMax: config.dbPoolMax });
+    // Two pools: the ORM's, small (migrations, users), and the db package's (everything else).
+    orm = await initOrm({ clientUrl, poolMax: Math.max(2, Math.ceil(config.dbPoolMax / 4)) });
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (config.admin) await bootstrapAdmin({ em: orm.em.fork(), now: now() }, config.admin);
@@ -66,9 +68,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const secret = await resolveJwtSecret(config);
     const settings = { ...paymentSettingsFrom(config.payments), ...options.payments };
     const random = options.random ?? Math.random;
-    const metrics = createAppMetrics(orm);
+    const prepareStatements = await hasSessionPerConnection(clientUrl);
+    db = createDatabase({ url: clientUrl, poolMax: config.dbPoolMax, prepareStatements });
+    const metrics = createAppMetrics(db);
     const counters = metrics.domain;
-    const db = createDatabase(orm, { prepareStatements: await hasSessionPerConnection(orm) });
     const engine = createPaymentEngine({ db, settings, logger, now, random, metrics: counters });
     const services: AppServices = {
       config,
@@ -78,21 +81,23 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger,
       now,
       payments: { engine, settings, fingerprint: createCardFingerprinter(secret) },
-      catalogue: createCatalogueMemory(),
+      catalogue: config.fastPaths.catalogueMemory ? createCatalogueMemory() : null,
       metrics,
     };
     const server = createHttpServer({
       router: appRouter,
       createContext: createContextFactory(services),
-      isReady: () => pingDatabase(services.orm),
+      isReady: () => services.db.ping(),
       logger,
       metrics,
+      trpcFastPath: config.fastPaths.trpc,
     });
     const url = await listen(server, config.port, config.host);
     const worker = startPaymentWorker({ db, engine, settings, logger, now, metrics: counters });
 
     let closing: Promise<void> | undefined;
     const startedOrm = orm;
+    const startedDb = db;
     const startedEmbedded = embedded;
     return {
       url,
@@ -102,6 +107,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         closing ??= (async () => {
           // Stopping the engine ends the waits of in-flight `pay` calls, so closing is prompt.
           await Promise.all([closeServer(server), worker.stop().then(() => engine.stop())]);
+          await startedDb.close();
           await startedOrm.close(true);
           await startedEmbedded?.stop();
         })();
@@ -109,6 +115,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       },
     };
   } catch (error) {
+    await db?.close();
     await orm?.close(true);
     await embedded?.stop();
     throw error;

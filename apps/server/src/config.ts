@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** A switch: `true` (the default) or `false`. */
+const onOff = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .default('true')
+  .transform((value) => value === 'true');
+
 /**
  * The whole configuration, parsed once at start-up. This is the only module that reads
  * `process.env`; everything else receives these values.
@@ -36,6 +42,9 @@ const envSchema = z
     PAYMENT_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
     FRAUD_USER_VELOCITY_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5),
+    // The fast paths, each a named shortcut that can be switched off (DESIGN §1).
+    CATALOGUE_MEMORY: onOff,
+    TRPC_FAST_PATH: onOff,
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) {
@@ -77,6 +86,13 @@ export interface Config {
   readonly dbPoolMax: number;
   /** How long an unpaid PENDING order keeps its stock before it expires (ms). */
   readonly orderTtlMs: number;
+  /** The fast paths: each a shortcut that gives the same answers, and can be switched off. */
+  readonly fastPaths: {
+    /** `orders.create` prices remembered products without reading them (`CATALOGUE_MEMORY`). */
+    readonly catalogueMemory: boolean;
+    /** Single tRPC calls answered on Node's request/response (`TRPC_FAST_PATH`). */
+    readonly trpc: boolean;
+  };
   readonly payments: {
     /** How long `payments.pay` waits for a final state (ms). */
     readonly payWaitMs: number;
@@ -120,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     dbPoolMax: e.DB_POOL_MAX,
     orderTtlMs: e.ORDER_TTL,
+    fastPaths: { catalogueMemory: e.CATALOGUE_MEMORY, trpc: e.TRPC_FAST_PATH },
     payments: {
       payWaitMs: e.PAY_WAIT,
       simFailureRate: e.PAYMENT_SIM_FAILURE_RATE,

@@ -9,7 +9,7 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { countProducts, createProduct } from '@orders/db';
+import { countProducts } from '@orders/db';
 import { z } from 'zod';
 import type { AppServices } from './trpc/context.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
+import { upsertInventory } from './use-cases/upsert-inventory.js';
 
 const DEMO_ADMIN_FILE = 'demo-admin.json';
 const DEMO_ADMIN_EMAIL = 'admin@orders.local';
@@ -60,18 +61,17 @@ const DEMO_CATALOGUE = [
 
 /**
  * Development only: fills an empty catalogue so there is something to order. Returns how many
- * products it created. Two instances starting together cannot duplicate a product: each insert
- * gives way on the SKU's unique constraint.
+ * products it created, each as an admin's `inventory.upsert` would (the use case). Two instances
+ * starting together cannot duplicate a product: the SKU's unique key lets one insert it.
  */
 export async function seedCatalogue(services: AppServices): Promise<number> {
   if (services.config.env !== 'development') return 0;
-  const at = services.now();
-  return services.db.transaction(async (tx) => {
-    if ((await countProducts(tx)) > 0) return 0;
-    let created = 0;
-    for (const product of DEMO_CATALOGUE) {
-      if (await createProduct(tx, { ...product, actor: 'system', at })) created++;
-    }
-    return created;
-  });
+  if ((await countProducts(services.db)) > 0) return 0;
+  const deps = { db: services.db, now: services.now() };
+  let created = 0;
+  for (const product of DEMO_CATALOGUE) {
+    const seeded = await upsertInventory(deps, { ...product, actor: 'system' });
+    if (seeded.ok) created++;
+  }
+  return created;
 }

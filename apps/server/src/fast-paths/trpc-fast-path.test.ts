@@ -6,13 +6,13 @@ import { appRouter } from '../router.js';
 import { logInAdmin, signUpCustomer } from '../testing/test-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { createContextFactory } from '../trpc/context.js';
-import { closeServer, listen } from './listen.js';
-import { createProcedureHooks } from './request-record.js';
-import { MAX_BODY_BYTES } from './server.js';
-import { createTrpcCallHandler } from './trpc-call.js';
+import { closeServer, listen } from '../http/listen.js';
+import { createProcedureHooks } from '../http/request-record.js';
+import { MAX_BODY_BYTES } from '../http/server.js';
+import { createTrpcFastPath } from './trpc-fast-path.js';
 
 /**
- * The same requests to `createTrpcCallHandler` (falling back to tRPC's adapter) and to tRPC's
+ * The same requests to `createTrpcFastPath` (falling back to tRPC's adapter) and to tRPC's
  * standalone adapter alone, on the same services and database: the answers must agree in status,
  * content type and body (generated ids and instants masked), and the calls it claims must not
  * have reached the adapter.
@@ -47,7 +47,7 @@ beforeAll(async () => {
     reference(req, res);
   };
   fast = createServer(
-    createTrpcCallHandler({ router: appRouter, hooks, maxBodySize: MAX_BODY_BYTES, fallback }),
+    createTrpcFastPath({ router: appRouter, hooks, maxBodySize: MAX_BODY_BYTES, fallback }),
   );
   fastUrl = await listen(fast, 0, '127.0.0.1');
   const admin = await logInAdmin(server.url);

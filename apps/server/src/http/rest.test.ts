@@ -28,7 +28,7 @@ beforeAll(async () => {
   buyer = await restSignUp(server.url, 'rest-buyer@example.com');
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Logger } from 'pino';
+import { createTrpcFastPath } from '../fast-paths/trpc-fast-path.js';
 import type { AppMetrics } from '../metrics/app-metrics.js';
 import type { AppRouter } from '../router.js';
 import type { Context } from '../trpc/context.js';
@@ -9,7 +10,6 @@ import { buildOpenApiDocument } from './openapi.js';
 import { closeRequestRecord, openRequestRecord } from './request-log.js';
 import { createProcedureHooks, type RequestRecord } from './request-record.js';
 import { createRestHandler } from './rest.js';
-import { createTrpcCallHandler } from './trpc-call.js';
 
 /** Request bodies above this are refused (413) before they are parsed, on both transports. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,6 +21,8 @@ export interface HttpServerOptions {
   readonly isReady: () => Promise<boolean>;
   readonly logger: Logger;
   readonly metrics: AppMetrics;
+  /** Answer single tRPC calls on Node's request/response (`TRPC_FAST_PATH`); else all go through tRPC's adapter. */
+  readonly trpcFastPath: boolean;
 }
 
 /**
@@ -46,13 +48,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
     onError: hooks.onError,
     responseMeta: hooks.responseMeta,
   });
-  // Single JSON calls skip the adapter's Fetch API round trip; the rest go through it.
-  const trpc = createTrpcCallHandler({
-    router,
-    hooks,
-    maxBodySize: MAX_BODY_BYTES,
-    fallback: trpcAdapter,
-  });
+  // The fast path answers single JSON calls without the adapter's Fetch API round trip and hands
+  // the rest to it; switched off, every call goes through the adapter.
+  const trpc = options.trpcFastPath
+    ? createTrpcFastPath({ router, hooks, maxBodySize: MAX_BODY_BYTES, fallback: trpcAdapter })
+    : trpcAdapter;
   const rest = createRestHandler({ router, hooks, maxBodySize: MAX_BODY_BYTES });
   const openApiJson = JSON.stringify(buildOpenApiDocument(router));
   const docs = createDocsHandler();

@@ -1,15 +1,17 @@
-import type { Orm } from '@orders/db';
+import type { Database } from '@orders/db';
 import { describe, expect, it } from 'vitest';
 import { metricValue } from '../testing/metrics-text.js';
 import { createAppMetrics } from './app-metrics.js';
 
-// An ORM whose connection has no knex pool (closed, or another driver): the gauge reads 0.
-const ormWithoutPool = { em: { getConnection: () => ({}) } } as unknown as Orm;
+// A database whose pool has no connections yet: the gauge reads 0.
+const idleDatabase = {
+  stats: () => ({ used: 0, free: 0, pending: 0 }),
+} as unknown as Database;
 
 describe('createAppMetrics', () => {
   it('gives each app instance its own registry: two in one process count apart', async () => {
-    const first = createAppMetrics(ormWithoutPool);
-    const second = createAppMetrics(ormWithoutPool);
+    const first = createAppMetrics(idleDatabase);
+    const second = createAppMetrics(idleDatabase);
     const request = {
       transport: 'rest',
       procedure: 'orders.get',
@@ -24,8 +26,8 @@ describe('createAppMetrics', () => {
     expect(metricValue(await second.registry.metrics(), 'worker_claimed_payments_total')).toBe(0);
   });
 
-  it('reports process metrics and reads the pool gauge as 0 without a pool', async () => {
-    const text = await createAppMetrics(ormWithoutPool).registry.metrics();
+  it('reports process metrics and reads the pool gauge as 0 with no connections', async () => {
+    const text = await createAppMetrics(idleDatabase).registry.metrics();
     expect(text).toContain('process_resident_memory_bytes');
     expect(metricValue(text, 'db_pool_connections', { state: 'used' })).toBe(0);
   });

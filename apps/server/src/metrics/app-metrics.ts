@@ -1,4 +1,4 @@
-import type { Orm } from '@orders/db';
+import type { Database } from '@orders/db';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { registerDbPoolMetrics } from './db-pool-metrics.js';
 import { createDomainMetrics, type DomainMetrics } from './domain-metrics.js';
@@ -15,10 +15,10 @@ export interface AppMetrics {
  * A fresh registry per app instance (never prom-client's global one), so two servers in one
  * process — as in the tests — keep separate counts. Adds Node's process metrics and the DB pool.
  */
-export function createAppMetrics(orm: Orm): AppMetrics {
+export function createAppMetrics(db: Database): AppMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  registerDbPoolMetrics(registry, orm);
+  registerDbPoolMetrics(registry, db);
   return {
     registry,
     http: createHttpMetrics(registry),

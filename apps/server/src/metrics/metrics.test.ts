@@ -1,5 +1,5 @@
 import { asOrderId, asPaymentId, asUserId, GENESIS_HASH, money, TEST_CARDS } from '@orders/core';
-import { insertPayment } from '@orders/db';
+import { insertPaymentStatement } from '@orders/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pay, placeOrderFor } from '../testing/payment-fixtures.js';
 import { metricValue, scrapeMetrics } from '../testing/metrics-text.js';
@@ -37,7 +37,7 @@ beforeAll(async () => {
   admin = await logInAdmin(server.url);
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 
@@ -139,7 +139,7 @@ describe('GET /metrics', () => {
     const order = await placeOrderFor(admin, client, { sku: nextSku(), quantity: 1 });
     const paymentId = crypto.randomUUID();
     // A payment whose driver died: its lease ran out a second ago.
-    await insertPayment(server.services.db, {
+    const payment = insertPaymentStatement({
       id: asPaymentId(paymentId),
       orderId: asOrderId(order.id),
       userId: asUserId(userId),
@@ -156,9 +156,10 @@ describe('GET /metrics', () => {
       leaseOwner: 'engine-gone',
       leaseUntil: Date.now() - 1_000,
     });
+    await server.services.db.execute(payment.sql, payment.params);
     const moved = await deltas([['worker_claimed_payments_total']], async () => {
       await server.worker.tick();
-      await server.services.payments.engine.settle(paymentId, 10_000);
+      await server.services.payments.engine.awaitOutcome(paymentId, 10_000);
     });
     expect(moved).toEqual([1]);
     expect((await client.payments.get.query({ orderId: order.id })).status).toBe('SUCCESS');

@@ -2,12 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { releaseLeases, retryTransient, type Database } from '@orders/db';
 import type { Logger } from 'pino';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
-import {
-  recordAttempt,
-  startAttempt,
-  type SettledPayment,
-  type StartResult,
-} from './payment-steps.js';
+import { recordAttempt, type SettledPayment } from '../use-cases/record-attempt.js';
+import { startAttempt, type StartedAttempt } from '../use-cases/start-attempt.js';
+import { callGateway } from './gateway.js';
 import type { PaymentSettings } from './payment-settings.js';
 
 /** Drives payments through their attempts; one per server instance. */
@@ -16,22 +13,19 @@ export interface PaymentEngine {
   readonly owner: string;
   /**
    * Drives the payment until it is final, this instance loses it, or the engine stops. Pass
-   * `started` for a payment whose attempt this instance has just committed as started (a new
-   * payment): the drive goes straight to the gateway. Resolves to the settled payment when this
-   * drive settled it; never rejects (a failed drive is logged, and its lease runs out for a worker).
+   * `started` for a payment whose first attempt was committed as started with it (a new
+   * payment): the drive goes straight to the gateway. Never rejects: a failed drive is logged,
+   * and its lease runs out for a worker to pick it up.
    */
-  drive(paymentId: string, started?: StartedAttempt): Promise<SettledPayment | undefined>;
+  drive(paymentId: string, started?: StartedAttempt): void;
   /**
-   * Waits for a local drive of the payment (if any) to finish, at most `ms`; the settled payment
-   * if that drive settled it in time.
+   * Waits for this instance's drive of the payment (if any) to end, at most `ms`: the payment as
+   * the transaction that settled it committed it, or undefined (not settled here in time).
    */
-  settle(paymentId: string, ms: number): Promise<SettledPayment | undefined>;
+  awaitOutcome(paymentId: string, ms: number): Promise<SettledPayment | undefined>;
   /** Stops driving; leases are handed back so another instance continues at once. */
   stop(): Promise<void>;
 }
-
-/** An attempt committed as started (PROCESSING, leased to this engine), not yet made. */
-export type StartedAttempt = Extract<StartResult, { kind: 'attempt' }>;
 
 export interface PaymentEngineDeps {
   readonly db: Database;
@@ -43,33 +37,42 @@ export interface PaymentEngineDeps {
 }
 
 /**
- * The imperative shell around the core's payment decisions. Each attempt is two transactions —
- * start (→ PROCESSING, lease renewed) and record (attempt row + decision, and on a final state
- * the order, stock and journal) — with the gateway call between them, outside any transaction.
- * Every step checks the lease, so a driver that lost its payment to another instance stops.
+ * The payment engine (DESIGN §2 Payments), one loop per payment: start the attempt (a
+ * transaction: → PROCESSING, lease renewed), call the gateway (outside any transaction), record
+ * the answer (a transaction: core's `settleAttempt`, written by compare-and-set on the lease),
+ * then wait for the retry or stop at a final state. Each step is a use case; the engine only
+ * sequences them and sleeps.
  */
 export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
   const owner = `engine-${randomUUID()}`;
+  const { settings } = deps;
+  const steps = {
+    ...deps,
+    owner,
+    leaseMs: settings.leaseMs,
+    policy: settings.retryPolicy,
+  };
   const active = new Map<string, Promise<SettledPayment | undefined>>();
-  const stopController = new AbortController();
+  const stopping = new AbortController();
 
   async function run(
     paymentId: string,
     first: StartedAttempt | undefined,
   ): Promise<SettledPayment | undefined> {
-    const context = { ...deps, owner };
-    let begun: StartResult | undefined = first;
-    while (!stopController.signal.aborted) {
-      const started = begun ?? (await retryTransient(() => startAttempt(context, paymentId)));
-      begun = undefined;
+    let next: StartedAttempt | undefined = first;
+    while (!stopping.signal.aborted) {
+      const started = next ?? (await retryTransient(() => startAttempt(steps, paymentId)));
+      next = undefined;
       if (started.kind === 'stop') return undefined;
       if (started.kind === 'wait') {
-        await sleep(started.untilMs - deps.now().getTime(), stopController.signal);
+        await sleep(started.untilMs - deps.now().getTime(), stopping.signal);
         continue;
       }
-      const recorded = await retryTransient(() => recordAttempt(context, started));
-      if (recorded.kind === 'stop') return recorded.settled;
-      await sleep(recorded.retryAtMs - deps.now().getTime(), stopController.signal);
+      const answer = callGateway(started.payment, started.attemptNo, settings.noise);
+      const recorded = await retryTransient(() => recordAttempt(steps, started, answer));
+      if (recorded.kind === 'lost') return undefined;
+      if (recorded.kind === 'final') return recorded.settled;
+      await sleep(recorded.retryAtMs - deps.now().getTime(), stopping.signal);
     }
     return undefined;
   }
@@ -77,8 +80,7 @@ export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
   return {
     owner,
     drive(paymentId, started) {
-      const running = active.get(paymentId);
-      if (running) return running;
+      if (active.has(paymentId)) return;
       const drive = run(paymentId, started)
         .catch((error: unknown) => {
           // The lease runs out and a worker picks the payment up again.
@@ -87,9 +89,8 @@ export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
         })
         .finally(() => active.delete(paymentId));
       active.set(paymentId, drive);
-      return drive;
     },
-    async settle(paymentId, ms) {
+    async awaitOutcome(paymentId, ms) {
       const running = active.get(paymentId);
       if (!running) return undefined;
       let timer: NodeJS.Timeout | undefined;
@@ -99,28 +100,28 @@ export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
       try {
         return await Promise.race([running, waited]);
       } finally {
-        clearTimeout(timer); // the timer goes with the wait, not 10 s later
+        clearTimeout(timer); // the timer goes with the wait, not PAY_WAIT later
       }
     },
     async stop() {
-      stopController.abort();
+      stopping.abort();
       await Promise.allSettled(active.values());
       await releaseLeases(deps.db, owner);
     },
   };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) {
+    if (ms <= 0 || signal.aborted) {
       resolve();
       return;
     }
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    signal.addEventListener('abort', done, { once: true });
     function done(): void {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      signal.removeEventListener('abort', done);
       resolve();
     }
   });

@@ -30,7 +30,7 @@ export const authRouter = router({
     .input(signUpInput)
     .output(userOutput)
     .mutation(async ({ ctx, input }) => {
-      const user = unwrap(await signUp({ em: ctx.db.em(), now: ctx.services.now() }, input));
+      const user = unwrap(await signUp({ em: ctx.em(), now: ctx.services.now() }, input));
       return presentUser(user);
     }),
 
@@ -47,7 +47,12 @@ export const authRouter = router({
     .input(logInInput)
     .output(sessionOutput)
     .mutation(async ({ ctx, input }) => {
-      const deps = { em: ctx.db.em(), tokens: ctx.services.tokens, now: ctx.services.now() };
+      const deps = {
+        em: ctx.em(),
+        db: ctx.db,
+        tokens: ctx.services.tokens,
+        now: ctx.services.now(),
+      };
       const session = unwrap(await logIn(deps, { ...input, clientIp: ctx.clientIp }));
       return {
         accessToken: session.accessToken,
@@ -60,7 +65,5 @@ export const authRouter = router({
   me: authedProcedure
     .meta({ openapi: { method: 'GET', path: '/api/me', tags, summary: 'The caller' } })
     .output(userOutput)
-    .query(async ({ ctx }) =>
-      presentUser(unwrap(await getMe({ em: ctx.db.em() }, ctx.user.userId))),
-    ),
+    .query(async ({ ctx }) => presentUser(unwrap(await getMe({ em: ctx.em() }, ctx.user.userId)))),
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   customer = (await signUpCustomer(server.url, 'shopper@example.com')).client;
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 
@@ -31,7 +31,7 @@ interface MovementRow {
 }
 
 async function movementsOf(sku: string) {
-  return server.services.orm.em.fork().execute<MovementRow[]>(
+  return server.services.db.execute<MovementRow[]>(
     `select m.kind, m.on_hand_delta, m.reserved_delta, m.reason, m.actor
        from stock_movements m join products p on p.id = m.product_id
       where p.sku = ? order by m.id`,
@@ -149,7 +149,7 @@ describe('inventory.adjust', () => {
       onHand: 4,
     });
     await customer.orders.create.mutate({ items: [{ sku: 'HAT-01', quantity: 4 }] });
-    const before = await countRows(server.services.orm, 'stock_movements');
+    const before = await countRows(server.services.db, 'stock_movements');
     const error = await failure(
       admin.inventory.adjust.mutate({ sku: 'HAT-01', delta: -1, reason: 'lost' }),
     );
@@ -158,7 +158,7 @@ describe('inventory.adjust', () => {
       domainCode: 'INVENTORY.BELOW_RESERVED',
       details: { requestedOnHand: 3 },
     });
-    expect(await countRows(server.services.orm, 'stock_movements')).toBe(before);
+    expect(await countRows(server.services.db, 'stock_movements')).toBe(before);
   });
 
   it('answers NOT_FOUND for an unknown SKU', async () => {

@@ -47,7 +47,7 @@ export const inventoryRouter = router({
     .mutation(async ({ ctx, input }) => {
       const deps = { db: ctx.db, now: ctx.services.now() };
       return presentProduct(
-        unwrap(await upsertInventory(deps, { ...input, adminId: ctx.user.userId })),
+        unwrap(await upsertInventory(deps, { ...input, actor: `user:${ctx.user.userId}` })),
       );
     }),
 
@@ -65,7 +65,7 @@ export const inventoryRouter = router({
     .mutation(async ({ ctx, input }) => {
       const deps = { db: ctx.db, now: ctx.services.now() };
       return presentProduct(
-        unwrap(await adjustInventory(deps, { ...input, adminId: ctx.user.userId })),
+        unwrap(await adjustInventory(deps, { ...input, actor: `user:${ctx.user.userId}` })),
       );
     }),
 });

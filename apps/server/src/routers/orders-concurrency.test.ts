@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (!onRealServer) return;
-  await expectStockConsistent(first.services.orm);
+  await expectStockConsistent(first.services.db);
   await second.close();
   await first.close();
 });
@@ -67,7 +67,7 @@ const client = (i: number) => {
 };
 
 async function pendingOrdersWith(sku: string): Promise<number> {
-  const rows = await first.services.orm.em.fork().execute<{ n: number }[]>(
+  const rows = await first.services.db.execute<{ n: number }[]>(
     `select count(distinct o.id)::int as n from orders o join order_lines l on l.order_id = o.id
       where o.status = 'PENDING' and l.sku = ?`,
     [sku],
@@ -104,7 +104,7 @@ describe('orders under contention, on two server instances', () => {
         reserved: 50,
         available: 0,
       });
-      await expectStockConsistent(first.services.orm);
+      await expectStockConsistent(first.services.db);
     },
   );
 
@@ -114,7 +114,7 @@ describe('orders under contention, on two server instances', () => {
       for (const sku of ['PAIR-A', 'PAIR-B']) {
         await admin.inventory.upsert.mutate({ sku, name: sku, priceCents: 500, onHand: 50 });
       }
-      const movementsBefore = await countRows(first.services.orm, 'stock_movements');
+      const movementsBefore = await countRows(first.services.db, 'stock_movements');
       const outcomes = await race(
         Array.from({ length: 200 }, (_, i) => () => {
           const items = [
@@ -132,8 +132,8 @@ describe('orders under contention, on two server instances', () => {
         });
       }
       // Two RESERVE movements per order that got through, none for the others.
-      expect(await countRows(first.services.orm, 'stock_movements')).toBe(movementsBefore + 100);
-      await expectStockConsistent(first.services.orm);
+      expect(await countRows(first.services.db, 'stock_movements')).toBe(movementsBefore + 100);
+      await expectStockConsistent(first.services.db);
     },
   );
 });

@@ -1,4 +1,3 @@
-import { expireOrder } from '@orders/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStockConsistent, insertPaymentInFlight } from '../testing/stock-invariant.js';
 import {
@@ -9,6 +8,7 @@ import {
   type TestClient,
 } from '../testing/test-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { expireOrders } from '../use-cases/expire-orders.js';
 
 let server: TestServer;
 let customer: { client: TestClient; userId: string };
@@ -26,7 +26,7 @@ beforeAll(async () => {
   customer = await signUpCustomer(server.url, 'lifecycle@example.com');
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 
@@ -121,7 +121,7 @@ describe('orders.cancel', () => {
 
   it('refuses to cancel an order whose payment is under way', async () => {
     const created = await order('PAYING-01', 1);
-    await insertPaymentInFlight(server.services.orm, {
+    await insertPaymentInFlight(server.services.db, {
       id: created.id,
       userId: customer.userId,
       amountCents: created.totalCents,
@@ -138,12 +138,10 @@ describe('orders.cancel', () => {
   it('writes the cancellation to the order’s audit trail', async () => {
     const created = await order('CANCEL-01');
     await customer.client.orders.cancel.mutate({ id: created.id });
-    const events = await server.services.orm.em
-      .fork()
-      .execute(
-        'select from_status, to_status, reason, actor from order_events where order_id = ? order by id',
-        [created.id],
-      );
+    const events = await server.services.db.execute(
+      'select from_status, to_status, reason, actor from order_events where order_id = ? order by id',
+      [created.id],
+    );
     expect(events).toEqual([
       {
         from_status: null,
@@ -166,8 +164,8 @@ describe('order expiry', () => {
     const before = await reservedOf('EXPIRE-01');
     const created = await order('EXPIRE-01', 5);
     const due = new Date(created.expiresAt);
-    const expired = await server.services.db.transaction((tx) => expireOrder(tx, created.id, due));
-    expect(expired).toBe(true);
+    const expired = await expireOrders({ db: server.services.db, now: due }, 100);
+    expect(expired).toBeGreaterThanOrEqual(1);
     expect((await customer.client.orders.get.query({ id: created.id })).status).toBe('CANCELLED');
     expect(await reservedOf('EXPIRE-01')).toBe(before);
     const error = await failure(customer.client.orders.cancel.mutate({ id: created.id }));

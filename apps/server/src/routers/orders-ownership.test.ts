@@ -28,7 +28,7 @@ beforeAll(async () => {
   alicesOrder = await alice.orders.create.mutate({ items: [{ sku: 'OWN-01', quantity: 3 }] });
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 

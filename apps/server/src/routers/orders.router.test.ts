@@ -26,7 +26,7 @@ beforeAll(async () => {
   stock = (sku) => createTestClient(server.url).products.get.query({ sku });
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 
@@ -92,7 +92,7 @@ describe('orders.create', () => {
   });
 
   it('refuses the whole order when one line is short, names the SKU, and writes nothing', async () => {
-    const rows = await countOrderRows(server.services.orm);
+    const rows = await countOrderRows(server.services.db);
     const tea = await stock('TEA-01');
     const error = await failure(
       customer.client.orders.create.mutate({
@@ -107,7 +107,7 @@ describe('orders.create', () => {
       domainCode: 'INVENTORY.INSUFFICIENT_STOCK',
       details: { sku: 'RARE-01', requested: 3, available: 2 },
     });
-    expect(await countOrderRows(server.services.orm)).toEqual(rows);
+    expect(await countOrderRows(server.services.db)).toEqual(rows);
     expect(await stock('TEA-01')).toEqual(tea);
     expect(await stock('RARE-01')).toMatchObject({ reserved: 0 });
   });
@@ -129,7 +129,7 @@ describe('orders.create', () => {
   });
 
   it('refuses an unknown SKU (ORDER.UNKNOWN_SKU) and writes nothing', async () => {
-    const rows = await countOrderRows(server.services.orm);
+    const rows = await countOrderRows(server.services.db);
     const error = await failure(
       customer.client.orders.create.mutate({
         items: [
@@ -143,7 +143,7 @@ describe('orders.create', () => {
       domainCode: 'ORDER.UNKNOWN_SKU',
       details: { sku: 'NOPE-01' },
     });
-    expect(await countOrderRows(server.services.orm)).toEqual(rows);
+    expect(await countOrderRows(server.services.db)).toEqual(rows);
   });
 
   it.each([

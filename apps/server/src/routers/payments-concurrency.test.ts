@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const report = await admin.ledger.verify.query();
   expect(report.problems).toEqual([]);
-  await expectStockConsistent(first.services.orm);
+  await expectStockConsistent(first.services.db);
   await second.close();
   await first.close();
 });

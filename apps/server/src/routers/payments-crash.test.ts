@@ -68,6 +68,6 @@ describe('a server killed between attempts', () => {
       reserved: 0,
     });
     expect((await admin.ledger.verify.query()).problems).toEqual([]);
-    await expectStockConsistent(survivor.services.orm);
+    await expectStockConsistent(survivor.services.db);
   }, 60_000);
 });

@@ -27,7 +27,7 @@ afterAll(async () => {
   const report = await admin.ledger.verify.query();
   expect(report.problems).toEqual([]);
   expect(report.ok).toBe(true);
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 

@@ -1,5 +1,5 @@
 import { asOrderId, asPaymentId, asUserId, GENESIS_HASH, money } from '@orders/core';
-import { createDatabase, findStockDrift, insertPayment, type Orm } from '@orders/db';
+import { findStockDrift, insertPaymentStatement, type Database } from '@orders/db';
 import { expect } from 'vitest';
 
 /**
@@ -7,24 +7,22 @@ import { expect } from 'vitest';
  * `on_hand`/`reserved` equal the sums of its `stock_movements` deltas, and `reserved` equals the
  * quantity its PENDING orders hold. Fails the test with the products that drifted.
  */
-export async function expectStockConsistent(orm: Orm): Promise<void> {
-  expect(await findStockDrift(createDatabase(orm))).toEqual([]);
+export async function expectStockConsistent(db: Database): Promise<void> {
+  expect(await findStockDrift(db)).toEqual([]);
 }
 
 /** Rows in a table, to show that a refused request wrote nothing. */
-export async function countRows(orm: Orm, table: string): Promise<number> {
+export async function countRows(db: Database, table: string): Promise<number> {
   if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  const rows = await createDatabase(orm).execute<{ n: number }[]>(
-    `select count(*)::int as n from ${table}`,
-  );
+  const rows = await db.execute<{ n: number }[]>(`select count(*)::int as n from ${table}`);
   return rows[0]?.n ?? 0;
 }
 
 /** Rows of the tables an order writes: orders, lines, events, stock movements. */
-export async function countOrderRows(orm: Orm): Promise<Record<string, number>> {
+export async function countOrderRows(db: Database): Promise<Record<string, number>> {
   const tables = ['orders', 'order_lines', 'order_events', 'stock_movements'];
   return Object.fromEntries(
-    await Promise.all(tables.map(async (table) => [table, await countRows(orm, table)] as const)),
+    await Promise.all(tables.map(async (table) => [table, await countRows(db, table)] as const)),
   );
 }
 
@@ -39,10 +37,10 @@ export function testDatabaseKind(): 'embedded' | 'server' {
  * far into the future, so no payment worker picks it up and drives it.
  */
 export async function insertPaymentInFlight(
-  orm: Orm,
+  db: Database,
   order: { id: string; userId: string; amountCents: number },
 ): Promise<void> {
-  await insertPayment(createDatabase(orm), {
+  const statement = insertPaymentStatement({
     id: asPaymentId(crypto.randomUUID()),
     orderId: asOrderId(order.id),
     userId: asUserId(order.userId),
@@ -59,4 +57,5 @@ export async function insertPaymentInFlight(
     leaseOwner: 'test',
     leaseUntil: Date.parse('2999-01-01T00:00:00Z'),
   });
+  await db.execute(statement.sql, statement.params);
 }

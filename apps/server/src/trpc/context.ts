@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Database, Orm } from '@orders/db';
+import type { Database, EntityManager, Orm } from '@orders/db';
 import type { Logger } from 'pino';
 import type { TokenService, TokenSubject } from '../auth/jwt.js';
 import type { Config } from '../config.js';
@@ -7,13 +7,14 @@ import type { AppMetrics } from '../metrics/app-metrics.js';
 import type { CardFingerprinter } from '../payments/card-fingerprint.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
-import type { CatalogueMemory } from '../use-cases/catalogue-memory.js';
+import type { CatalogueMemory } from '../fast-paths/catalogue-memory.js';
 
 /** Long-lived things a request may use; built once by the composition root. */
 export interface AppServices {
   readonly config: Config;
+  /** The ORM: the schema's owner, and the unit of work of the user paths. */
   readonly orm: Orm;
-  /** Statements and transactions on plain connections of the ORM's pool (the hot paths). */
+  /** Statements and transactions on the db package's own pool (every other path). */
   readonly db: Database;
   readonly tokens: TokenService;
   readonly logger: Logger;
@@ -22,8 +23,8 @@ export interface AppServices {
     readonly settings: PaymentSettings;
     readonly fingerprint: CardFingerprinter;
   };
-  /** Products this instance has read, to price orders without reading them again. */
-  readonly catalogue: CatalogueMemory;
+  /** The catalogue memory fast path; null when `CATALOGUE_MEMORY=false`. */
+  readonly catalogue: CatalogueMemory | null;
   /** The clock; tests pass a fixed one. */
   readonly now: () => Date;
   /** This instance's Prometheus registry and the counters the use cases increment. */
@@ -39,8 +40,10 @@ export type Caller =
 /** Everything a procedure sees. Tests build it directly with `createContextInner`. */
 export interface Context {
   readonly services: AppServices;
-  /** SQL and transactions; `db.em()` forks an EntityManager for the work that uses entities. */
+  /** SQL and transactions. */
   readonly db: Database;
+  /** A fresh EntityManager (a fork of the ORM's) for the work that uses entities. */
+  em(): EntityManager;
   readonly caller: Caller;
   readonly clientIp: string;
   /** The `Idempotency-Key` request header, for procedures that accept the key that way. */
@@ -56,6 +59,7 @@ export function createContextInner(opts: {
   return {
     services: opts.services,
     db: opts.services.db,
+    em: () => opts.services.orm.em.fork(),
     caller: opts.caller ?? { kind: 'anonymous' },
     clientIp: opts.clientIp ?? 'local',
     idempotencyKeyHeader: opts.idempotencyKeyHeader,

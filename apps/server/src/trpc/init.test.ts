@@ -31,17 +31,17 @@ beforeAll(async () => {
   ).token;
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 
 /** What every write leaves behind, to show that a refused one left nothing. */
 async function written() {
-  const { orm } = server.services;
+  const { db } = server.services;
   return {
-    ...(await countOrderRows(orm)),
-    payments: await countRows(orm, 'payments'),
-    idempotency_keys: await countRows(orm, 'idempotency_keys'),
+    ...(await countOrderRows(db)),
+    payments: await countRows(db, 'payments'),
+    idempotency_keys: await countRows(db, 'idempotency_keys'),
   };
 }
 

@@ -1,29 +1,39 @@
-import type { DomainError, Result } from '@orders/core';
+import { asSku, decideAdjustment, ok, type DomainError, type Result } from '@orders/core';
 import {
-  adjustProductStock,
+  adjustmentStatements,
+  lockProduct,
   retryTransient,
-  runInTransaction,
   type Database,
   type ProductRecord,
 } from '@orders/db';
+import { readBack } from './upsert-inventory.js';
 
 export interface AdjustInventoryInput {
-  readonly adminId: string;
+  /** Who changes it, as the stock movement records it: `user:<adminId>`. */
+  readonly actor: string;
   readonly sku: string;
   /** Non-zero; the result never goes below what is reserved. */
   readonly delta: number;
   readonly reason: string;
 }
 
-/** Admin: changes a product's on-hand count by `delta`, with the stock movement. */
+/**
+ * `inventory.adjust` (admin): one transaction locks the product — so no reservation slips between
+ * the check and the write — core decides (`decideAdjustment`: a count, never below what is
+ * reserved) and the new count goes out with its movement and COMMIT.
+ */
 export async function adjustInventory(
   deps: { db: Database; now: Date },
   input: AdjustInventoryInput,
 ): Promise<Result<ProductRecord, DomainError>> {
-  const { adminId, sku, delta, reason } = input;
-  return retryTransient(() =>
-    runInTransaction(deps.db, (tx) =>
-      adjustProductStock(tx, { sku, delta, reason, actor: `user:${adminId}`, at: deps.now }),
-    ),
+  const sku = asSku(input.sku);
+  const context = { orderId: null, actor: input.actor, at: deps.now };
+  const written = await retryTransient(() =>
+    deps.db.transaction(async (tx) => {
+      const plan = decideAdjustment(await lockProduct(tx, sku), { ...input, sku });
+      if (!plan.ok) return plan;
+      return tx.commitWith(adjustmentStatements(plan.value, context));
+    }),
   );
+  return written.ok ? ok(await readBack(deps.db, sku)) : written;
 }

@@ -2,9 +2,10 @@ import {
   assessFraud,
   asOrderId,
   asPaymentId,
-  beginAttempt,
+  decideIdempotency,
+  decidePayment,
+  domainError,
   err,
-  initiatePayment,
   ok,
   type CardProfile,
   type CardSummary,
@@ -12,18 +13,20 @@ import {
   type Result,
 } from '@orders/core';
 import {
-  insertPayment,
+  claimIdempotencyKey,
+  conclusionStatements,
+  insertPaymentStatement,
   lockOrderForPayment,
   readPaymentFacts,
   retryTransient,
-  runInTransaction,
   type Database,
-  type Sql,
   type StoredPayment,
 } from '@orders/db';
-import type { StartedAttempt } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
-import { settlePayment } from '../payments/settle-payment.js';
+import type { StartedAttempt } from './start-attempt.js';
+
+/** `payments.pay`'s idempotency scope. */
+export const PAY_SCOPE = 'payments.pay';
 
 export interface CreatePaymentInput {
   readonly paymentId: string;
@@ -34,45 +37,48 @@ export interface CreatePaymentInput {
   readonly card: CardSummary;
   readonly cardFingerprint: string;
   readonly gatewayToken: CardProfile;
+  /** The key claimed for this request, COMPLETED with the payment it creates. */
+  readonly idempotency: { readonly key: string; readonly requestHash: string };
   /** The engine that will drive the payment holds its lease from the start. */
   readonly leaseOwner: string;
-  /**
-   * Runs first inside the creating transaction (the idempotency key is claimed there): `ok`
-   * goes on, `err` ends the transaction with that answer.
-   */
-  readonly claim: (tx: Sql) => Promise<Result<void, CreateRefusal>>;
 }
 
-/** Why no payment was created: a business refusal, or the key already names one. */
-export type CreateRefusal =
-  | { readonly kind: 'refused'; readonly error: DomainError }
-  | { readonly kind: 'replay'; readonly paymentId: string | null };
-
-/** What was created: a payment at its first attempt, or one the fraud rules ended at once. */
-export type Created =
-  StartedAttempt | { readonly kind: 'rejected'; readonly payment: StoredPayment };
+/** What creating the payment came to. */
+export type Creation =
+  /** The key was used before for this request: that request's payment (if it made one). */
+  | { readonly kind: 'replay'; readonly paymentId: string | null }
+  /** Fraud rejected it: FAILED_FINAL, the order FAILED, its stock released. */
+  | { readonly kind: 'rejected'; readonly payment: StoredPayment }
+  /** Created PROCESSING its first attempt, leased to `leaseOwner`. */
+  | StartedAttempt;
 
 /**
- * One transaction: the idempotency key is claimed; the order (locked, so two payers of one order
- * queue here) must be the caller's and payable; the fraud rules score the payment; the core
- * creates it. A fraud rejection is FAILED_FINAL at once, which also fails the order and releases
- * its stock. Otherwise the payment is written already PROCESSING its first attempt, leased to
- * `leaseOwner`: the gateway call follows this commit, with no transaction of its own to start it.
+ * One transaction, two round trips: [BEGIN, the key's claim, the order's lock, the fraud facts
+ * read under that lock], then [the payment — and for a fraud rejection its conclusion — COMMIT].
+ * The order must be the caller's and payable, the fraud rules score the payment, and core decides
+ * it (`decidePayment`): a rejection is concluded at once, anything else is written already
+ * PROCESSING its first attempt, so the gateway call follows this commit directly. A refusal rolls
+ * everything back, the key included.
  */
 export function createPayment(
   deps: { db: Database; settings: PaymentSettings; now: () => Date },
   input: CreatePaymentInput,
-): Promise<Result<Created, CreateRefusal>> {
-  // A refusal rolls the transaction back: nothing of the request remains, not even its key.
+): Promise<Result<Creation, DomainError>> {
   return retryTransient(() =>
-    runInTransaction(deps.db, async (tx): Promise<Result<Created, CreateRefusal>> => {
+    deps.db.transaction(async (tx): Promise<Result<Creation, DomainError>> => {
       const now = deps.now();
       const { fraud: rules } = deps.settings;
-      // One round trip: the key's claim, the order's lock, then the facts read under that lock
-      // (at READ COMMITTED the facts statement sees what the lock's previous holder committed).
-      const [claimed, locked, facts] = await Promise.all([
-        input.claim(tx),
+      const [claim, locked, facts] = await Promise.all([
+        claimIdempotencyKey(tx, {
+          userId: input.userId,
+          scope: PAY_SCOPE,
+          key: input.idempotency.key,
+          requestHash: input.idempotency.requestHash,
+          resourceId: input.paymentId,
+          at: now,
+        }),
         lockOrderForPayment(tx, input.orderId),
+        // At READ COMMITTED this statement sees what the order lock's previous holder committed.
         readPaymentFacts(tx, {
           orderId: input.orderId,
           userId: input.userId,
@@ -85,15 +91,20 @@ export function createPayment(
           cardCap: rules.cardShared.maxUsers,
         }),
       ]);
-      if (!claimed.ok) return claimed;
-      const refuse = (error: DomainError) => err<CreateRefusal>({ kind: 'refused', error });
-      if (!locked || locked.order.userId !== input.userId) {
-        return refuse({ code: 'ORDER.NOT_FOUND', orderId: asOrderId(input.orderId) });
+      if (!claim.claimed) {
+        const { record } = claim;
+        const replay = decideIdempotency(
+          { key: input.idempotency.key, ...record },
+          input.idempotency.requestHash,
+        );
+        return replay.ok ? ok({ kind: 'replay', paymentId: record.resourceId }) : replay;
       }
-      const { order, lines } = locked;
+      if (!locked || locked.order.userId !== input.userId) {
+        return err(domainError('ORDER.NOT_FOUND', { orderId: asOrderId(input.orderId) }));
+      }
       const fraud = assessFraud(
         {
-          amountCents: order.total.amountCents,
+          amountCents: locked.order.total.amountCents,
           cardNumber: input.cardNumber,
           // Both counts include the payment being assessed.
           recentPaymentsByUser: facts.paymentsByUser + 1,
@@ -102,45 +113,48 @@ export function createPayment(
         },
         rules,
       );
-      const initiated = initiatePayment({
+      const decided = decidePayment({
         id: asPaymentId(input.paymentId),
-        order,
+        order: locked.order,
         existingPayment: facts.existingPayment,
         card: input.card,
         fraud,
         now: now.getTime(),
+        lines: locked.lines,
       });
-      if (!initiated.ok) return refuse(initiated.error);
+      if (!decided.ok) return decided;
+      const stored = { cardFingerprint: input.cardFingerprint, gatewayToken: input.gatewayToken };
 
-      const created = initiated.value;
-      const stored = {
-        ...created,
-        cardFingerprint: input.cardFingerprint,
-        gatewayToken: input.gatewayToken,
-      };
-      if (created.status === 'FAILED_FINAL') {
-        const payment = { ...stored, leaseOwner: null, leaseUntil: null };
-        const save = (final: StoredPayment) => insertPayment(tx, final);
-        return ok({
-          kind: 'rejected',
-          payment: await settlePayment(tx, payment, now, { save, lines }),
-        });
+      if (decided.value.kind === 'rejected') {
+        const { payment: rejected, ...conclusion } = decided.value.conclusion;
+        const payment: StoredPayment = {
+          ...rejected,
+          ...stored,
+          leaseOwner: null,
+          leaseUntil: null,
+        };
+        const written = await tx.commitWith([
+          insertPaymentStatement(payment),
+          ...conclusionStatements(conclusion, now),
+        ]);
+        // The locked order holds its reservations: a refused release is a bug.
+        if (!written.ok) throw new Error(`order ${input.orderId} did not hold its reservations`);
+        return ok({ kind: 'rejected', payment });
       }
-      const begun = beginAttempt(stored, []);
-      if (!begun.ok) throw new Error(`a new payment cannot start: ${begun.error.code}`);
       const payment: StoredPayment = {
-        ...begun.value.payment,
+        ...decided.value.payment,
+        ...stored,
         leaseOwner: input.leaseOwner,
         leaseUntil: now.getTime() + deps.settings.leaseMs,
       };
-      // Nothing is left to check once the payment is in: COMMIT goes out with it.
-      await Promise.all([insertPayment(tx, payment), tx.commit()]);
+      const written = await tx.commitWith([insertPaymentStatement(payment)]);
+      if (!written.ok) throw new Error('inserting a payment has no refusals');
       return ok({
         kind: 'attempt',
         payment,
-        attemptNo: begun.value.attemptNo,
+        attemptNo: decided.value.attemptNo,
         attempts: [],
-        lines,
+        lines: locked.lines,
       });
     }),
   );

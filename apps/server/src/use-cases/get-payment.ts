@@ -10,7 +10,6 @@ import {
 import {
   findOrderHeader,
   findPaymentByOrder,
-  inSnapshot,
   listAttempts,
   type Database,
   type Sql,
@@ -32,7 +31,7 @@ export function getPaymentView(
   db: Database,
   query: { orderId: string; userId: string; isAdmin?: boolean },
 ): Promise<PaymentView | null> {
-  return inSnapshot(db, (snapshot) => readPaymentView(snapshot, query));
+  return db.snapshot((snapshot) => readPaymentView(snapshot, query));
 }
 
 /** {@link getPaymentView} inside a caller's snapshot. */

@@ -1,12 +1,12 @@
 import { asSku, domainError, err, ok, type DomainError, type Result } from '@orders/core';
-import { findProductBySku, type Database, type ProductRecord } from '@orders/db';
+import { findCatalogueProduct, type EntityManager, type ProductRecord } from '@orders/db';
 
 /** One product by SKU, or INVENTORY.PRODUCT_NOT_FOUND. */
 export async function getProduct(
-  deps: { db: Database },
+  deps: { em: () => EntityManager },
   sku: string,
 ): Promise<Result<ProductRecord, DomainError>> {
-  const product = await findProductBySku(deps.db, sku);
+  const product = await findCatalogueProduct(deps.em(), sku);
   return product
     ? ok(product)
     : err(domainError('INVENTORY.PRODUCT_NOT_FOUND', { sku: asSku(sku) }));

@@ -1,7 +1,6 @@
 import { asOrderId, err, ok, type DomainError, type Result } from '@orders/core';
 import {
   findOrderById,
-  inSnapshot,
   listEntriesForPayment,
   type Database,
   type Sql,
@@ -21,7 +20,7 @@ export function ledgerForOrder(
   query: { orderId: string; userId: string; isAdmin: boolean },
 ): Promise<Result<OrderLedger, DomainError>> {
   // One snapshot: the payment and its capture entry are seen together or not at all.
-  return inSnapshot(db, (snapshot) => readOrderLedger(snapshot, query));
+  return db.snapshot((snapshot) => readOrderLedger(snapshot, query));
 }
 
 async function readOrderLedger(

@@ -2,6 +2,7 @@ import { err, ok, type DomainError, type Result } from '@orders/core';
 import {
   createRateLimitRepository,
   createUserRepository,
+  type Database,
   type EntityManager,
   type UserRecord,
 } from '@orders/db';
@@ -31,11 +32,11 @@ export interface Session {
  * count. Unknown email and wrong password give the same error after the same work.
  */
 export async function logIn(
-  deps: { em: EntityManager; tokens: TokenService; now: Date },
+  deps: { em: EntityManager; db: Database; tokens: TokenService; now: Date },
   input: LogInInput,
 ): Promise<Result<Session, DomainError>> {
   const email = normalizeEmail(input.email);
-  const limits = createRateLimitRepository(deps.em);
+  const limits = createRateLimitRepository(deps.db);
   const limitKey = `login:${email}:${input.clientIp}`;
   const hits = await limits.hit(limitKey, LOGIN_LIMIT.windowMs, deps.now);
   if (hits > LOGIN_LIMIT.attempts) {

@@ -4,6 +4,7 @@ import {
   asSku,
   asUserId,
   decideIdempotency,
+  domainError,
   err,
   ok,
   placeOrder,
@@ -16,19 +17,21 @@ import {
   type Result,
 } from '@orders/core';
 import {
+  availableOf,
   claimIdempotencyKey,
   findOrderForUser,
   findProductsBySkus,
-  insertOrder,
-  insufficientStock,
-  reserveOrderStock,
+  insertOrderStatement,
+  pricedAsRememberedStatement,
   retryTransient,
-  runInTransaction,
-  StockShortage,
+  stockMoveStatements,
   type Database,
-  type Sql,
+  type IdempotencyKeyRecord,
+  type Repriced,
+  type StockShortage,
+  type Tx,
 } from '@orders/db';
-import type { CatalogueMemory } from './catalogue-memory.js';
+import type { CatalogueMemory } from '../fast-paths/catalogue-memory.js';
 
 /** The idempotency scope of `orders.create` keys. */
 export const PLACE_ORDER_SCOPE = 'orders.create';
@@ -44,129 +47,156 @@ export interface PlaceOrderDeps {
   readonly db: Database;
   readonly now: Date;
   readonly orderTtlMs: number;
-  /** Products this instance has read; an order of only those is priced without reading them. */
-  readonly catalogue: CatalogueMemory;
+  /** The catalogue memory fast path; null when switched off (`CATALOGUE_MEMORY=false`). */
+  readonly catalogue: CatalogueMemory | null;
+}
+
+interface Placing {
+  readonly orderId: OrderId;
+  readonly userId: string;
+  readonly lines: readonly OrderLineRequest[];
+  readonly skus: readonly string[];
+}
+
+interface Claim {
+  readonly userId: string;
+  readonly scope: string;
+  readonly key: string;
+  readonly requestHash: string;
 }
 
 /**
- * Places a PENDING order for the caller: core prices the lines from the catalogue and decides;
- * then ONE transaction inserts the order, its lines and its first event and reserves the stock.
- * Any refusal (unknown SKU, insufficient stock, a reused key) rolls it all back. With an
- * idempotency key, the key is claimed (as completed) in that same transaction: a repeat of the
- * request returns the order it created, a different request under the key is KEY_REUSED.
- * Without a key, an order of products this instance remembers (`deps.catalogue`) is priced from
- * memory; if that transaction refuses, the order is placed again from a fresh read, which decides.
+ * `orders.create`: core prices the lines from the catalogue and plans the reservations; ONE
+ * transaction inserts the order, its lines and its first event and reserves every line, each
+ * reservation a conditional UPDATE the database refuses when the stock is short
+ * (INVENTORY.INSUFFICIENT_STOCK, and nothing is written, not even the key). With an idempotency
+ * key, the key is claimed (as completed) in that same transaction: a repeat of the request gets
+ * the order it created, a different request under the key is KEY_REUSED.
+ *
+ * Without a key, an order of products this instance remembers is first tried from memory
+ * (`placeFromMemory`); a product that changed since sends it through the catalogue as usual.
  */
 export async function placeOrderForUser(
   deps: PlaceOrderDeps,
   request: PlaceOrderRequest,
 ): Promise<Result<Order, DomainError>> {
-  const lines: OrderLineRequest[] = request.items.map((item) => ({
-    sku: asSku(item.sku),
-    quantity: item.quantity,
-  }));
-  const { userId, idempotencyKey } = request;
+  const lines = request.items.map((item) => ({ sku: asSku(item.sku), quantity: item.quantity }));
+  const placing: Placing = {
+    orderId: asOrderId(randomUUID()),
+    userId: request.userId,
+    lines,
+    skus: [...new Set(lines.map((l) => l.sku))],
+  };
+  const { idempotencyKey } = request;
   const claim =
     idempotencyKey === undefined
       ? undefined
       : {
-          userId,
+          userId: request.userId,
           scope: PLACE_ORDER_SCOPE,
           key: idempotencyKey,
           requestHash: requestFingerprint(PLACE_ORDER_SCOPE, lines),
         };
 
-  const orderId = asOrderId(randomUUID());
-  const skus = [...new Set(lines.map((l) => l.sku))];
-  const input = { claim, lines, orderId, userId, skus };
-
-  // An order of remembered products goes out in one round trip; not with a key, whose claim
-  // must answer before anything is written.
-  const remembered = claim === undefined ? deps.catalogue.recall(skus) : undefined;
+  // A key's claim must answer before anything is written, so keyed orders read the catalogue.
+  const remembered = claim === undefined ? deps.catalogue?.recall(placing.skus) : undefined;
   if (remembered !== undefined) {
-    const placed = await retryTransient(() => placeIn(deps, { ...input, remembered })).catch(
-      (error: unknown) => {
-        if (error instanceof StockShortage) return undefined;
-        throw error;
-      },
-    );
-    if (placed?.ok === true) return placed;
-    // Refused: short, or priced from a product that has changed since. A fresh read decides.
-    deps.catalogue.forget(skus);
+    const placed = await retryTransient(() => placeFromMemory(deps, placing, remembered));
+    if (placed !== 'repriced') return placed;
+    deps.catalogue?.forget(placing.skus);
   }
-  try {
-    return await retryTransient(() => placeIn(deps, input));
-  } catch (error) {
-    // The transaction rolled back; what is available now goes in the answer.
-    if (error instanceof StockShortage) return err(await insufficientStock(deps.db, error));
-    throw error;
-  }
+  const placed = await retryTransient(() => placeFromCatalogue(deps, placing, claim));
+  if (placed.ok || !isShortage(placed.error)) return placed as Result<Order, DomainError>;
+  return err(await insufficient(deps, placed.error));
+}
+
+function isShortage(error: DomainError | StockShortage): error is StockShortage {
+  return 'kind' in error;
 }
 
 /**
- * The transaction, in two round trips: [BEGIN, key, catalogue], then [order, reservations, COMMIT];
- * in one, [BEGIN, order, reservations, COMMIT], when priced from `remembered` products. A short
- * line (or a remembered product that has changed) fails its reservation's statement, so COMMIT
- * rolls everything back; the promise then rejects with a StockShortage.
+ * The catalogue memory's fast path, one round trip: [BEGIN, prices still as remembered, order,
+ * reservations, COMMIT]. `repriced` when a remembered product changed since (the caller then
+ * places the order from a fresh read); a short line is answered here, the prices having held.
  */
-function placeIn(
+async function placeFromMemory(
   deps: PlaceOrderDeps,
-  input: {
-    claim: { userId: string; scope: string; key: string; requestHash: string } | undefined;
-    lines: readonly OrderLineRequest[];
-    orderId: OrderId;
-    userId: string;
-    skus: readonly string[];
-    remembered?: readonly CatalogueItem[];
-  },
-): Promise<Result<Order, DomainError>> {
-  const { claim, lines, orderId, userId, remembered } = input;
-  return runInTransaction(deps.db, async (tx): Promise<Result<Order, DomainError>> => {
-    let catalogue = remembered;
-    if (catalogue === undefined) {
-      // One round trip: the key's claim (stored COMPLETED with the order's id, so it commits
-      // with the order or not at all) and the catalogue read.
-      const [claimed, read] = await Promise.all([
-        claim && claimIdempotencyKey(tx, { ...claim, resourceId: orderId, at: deps.now }),
-        findProductsBySkus(tx, input.skus),
-      ]);
-      if (claim !== undefined && claimed?.claimed === false) {
-        return replay(tx, claim, claimed.record);
-      }
-      deps.catalogue.remember(read);
-      catalogue = read;
-    }
-    const decided = placeOrder({
-      id: orderId,
-      userId: asUserId(userId),
-      lines,
-      catalogue,
-      now: deps.now.getTime(),
-      ttlMs: deps.orderTtlMs,
-    });
-    if (!decided.ok) return decided;
-    const order = decided.value;
-    const actor = `user:${userId}`;
-    // The order's rows, its reservations and COMMIT go out together.
-    await Promise.all([
-      insertOrder(tx, order),
-      reserveOrderStock(tx, {
-        orderId: order.id,
-        lines: order.lines,
-        actor,
-        at: deps.now,
-        pricedFrom: remembered,
-      }),
-      tx.commit(),
+  placing: Placing,
+  remembered: readonly CatalogueItem[],
+): Promise<Result<Order, DomainError> | 'repriced'> {
+  const decided = decide(deps, placing, remembered);
+  // A refusal priced from memory might be stale: the catalogue decides it.
+  if (!decided.ok) return 'repriced';
+  const { order, reservations } = decided.value;
+  const context = { orderId: order.id, actor: `user:${placing.userId}`, at: deps.now };
+  const written = await deps.db.transaction((tx) =>
+    tx.commitWith<Repriced | StockShortage>([
+      pricedAsRememberedStatement(remembered),
+      insertOrderStatement(order),
+      ...stockMoveStatements(reservations, context),
+    ]),
+  );
+  if (written.ok) return ok(order);
+  if (written.error.kind === 'repriced') return 'repriced';
+  return err(await insufficient(deps, written.error));
+}
+
+/**
+ * The order priced from the catalogue as read in its transaction, two round trips: [BEGIN, the
+ * key's claim, the catalogue], then [order, reservations, COMMIT].
+ */
+function placeFromCatalogue(
+  deps: PlaceOrderDeps,
+  placing: Placing,
+  claim: Claim | undefined,
+): Promise<Result<Order, DomainError | StockShortage>> {
+  return deps.db.transaction(async (tx): Promise<Result<Order, DomainError | StockShortage>> => {
+    // The key is stored COMPLETED with the order's id: it commits with the order or not at all.
+    const [claimed, catalogue] = await Promise.all([
+      claim && claimIdempotencyKey(tx, { ...claim, resourceId: placing.orderId, at: deps.now }),
+      findProductsBySkus(tx, placing.skus),
     ]);
-    return ok(order);
+    if (claim !== undefined && claimed?.claimed === false) {
+      return replay(tx, claim, claimed.record);
+    }
+    deps.catalogue?.remember(catalogue);
+    const decided = decide(deps, placing, catalogue);
+    if (!decided.ok) return decided;
+    const { order, reservations } = decided.value;
+    const context = { orderId: order.id, actor: `user:${placing.userId}`, at: deps.now };
+    const written = await tx.commitWith([
+      insertOrderStatement(order),
+      ...stockMoveStatements(reservations, context),
+    ]);
+    return written.ok ? ok(order) : written;
+  });
+}
+
+function decide(deps: PlaceOrderDeps, placing: Placing, catalogue: readonly CatalogueItem[]) {
+  return placeOrder({
+    id: placing.orderId,
+    userId: asUserId(placing.userId),
+    lines: placing.lines,
+    catalogue,
+    now: deps.now.getTime(),
+    ttlMs: deps.orderTtlMs,
+  });
+}
+
+/** The refusal of a short line, with what is available now (read once it has rolled back). */
+async function insufficient(deps: PlaceOrderDeps, shortage: StockShortage): Promise<DomainError> {
+  const { move } = shortage;
+  return domainError('INVENTORY.INSUFFICIENT_STOCK', {
+    sku: move.sku,
+    requested: move.reservedDelta,
+    available: await availableOf(deps.db, move.productId),
   });
 }
 
 async function replay(
-  tx: Sql,
-  claim: { userId: string; key: string; requestHash: string },
-  record: { requestHash: string; state: 'IN_PROGRESS' | 'COMPLETED'; resourceId: string | null },
+  tx: Tx,
+  claim: Claim,
+  record: IdempotencyKeyRecord,
 ): Promise<Result<Order, DomainError>> {
   const decision = decideIdempotency({ key: claim.key, ...record }, claim.requestHash);
   if (!decision.ok) return decision;

@@ -1,14 +1,27 @@
-import type { DomainError, Result } from '@orders/core';
+import { randomUUID } from 'node:crypto';
 import {
+  asProductId,
+  asSku,
+  decideUpsert,
+  err,
+  ok,
+  type DomainError,
+  type ProductChangeError,
+  type Result,
+} from '@orders/core';
+import {
+  findProductBySku,
+  lockProduct,
   retryTransient,
-  runInTransaction,
-  upsertProduct,
+  upsertStatements,
   type Database,
+  type ProductExists,
   type ProductRecord,
 } from '@orders/db';
 
 export interface UpsertInventoryInput {
-  readonly adminId: string;
+  /** Who changes it, as the stock movement records it: `user:<adminId>`, or `system`. */
+  readonly actor: string;
   readonly sku: string;
   readonly name?: string | undefined;
   readonly priceCents?: number | undefined;
@@ -16,18 +29,39 @@ export interface UpsertInventoryInput {
 }
 
 /**
- * Admin: creates a product (name and price required) or sets its on-hand count — never below
- * what is reserved — and optionally its name and price, with the stock movement, in one
- * transaction.
+ * `inventory.upsert` (admin): one transaction locks the product, core decides (`decideUpsert`:
+ * create it — name and price required — or set its count, never below what is reserved, and its
+ * name and price when given) and the plan goes out with COMMIT, its stock movement included. Two
+ * admins creating one SKU at once: the unique key lets one insert; the other decides again on
+ * the row it created.
  */
 export async function upsertInventory(
   deps: { db: Database; now: Date },
   input: UpsertInventoryInput,
 ): Promise<Result<ProductRecord, DomainError>> {
-  const { adminId, ...change } = input;
-  return retryTransient(() =>
-    runInTransaction(deps.db, (tx) =>
-      upsertProduct(tx, { ...change, actor: `user:${adminId}`, at: deps.now }),
-    ),
-  );
+  const sku = asSku(input.sku);
+  const context = { orderId: null, actor: input.actor, at: deps.now };
+  for (;;) {
+    const written = await retryTransient(() =>
+      deps.db.transaction<undefined, ProductChangeError | ProductExists>(async (tx) => {
+        const plan = decideUpsert(
+          await lockProduct(tx, sku),
+          { ...input, sku },
+          asProductId(randomUUID()),
+        );
+        if (!plan.ok) return plan;
+        return tx.commitWith(upsertStatements(plan.value, context));
+      }),
+    );
+    if (written.ok) return ok(await readBack(deps.db, sku));
+    if ('code' in written.error) return err(written.error);
+    // `exists`: created by another admin between the lock's read and the insert. Decide again.
+  }
+}
+
+/** The product as the committed change left it. */
+export async function readBack(db: Database, sku: string): Promise<ProductRecord> {
+  const product = await findProductBySku(db, sku);
+  if (product === null) throw new Error(`product ${sku} vanished after its change`);
+  return product;
 }

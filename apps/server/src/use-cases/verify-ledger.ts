@@ -1,7 +1,7 @@
-import { verifyLedger, type LedgerReport } from '@orders/core';
-import { loadLedgerSnapshot, type Database } from '@orders/db';
+import { assembleLedgerSnapshot, verifyLedger, type LedgerReport } from '@orders/core';
+import { loadStoredLedger, type Database } from '@orders/db';
 
 /** `ledger.verify`: the core's checks over one consistent snapshot of the whole ledger. */
 export async function verifyStoredLedger(db: Database): Promise<LedgerReport> {
-  return verifyLedger(await loadLedgerSnapshot(db));
+  return verifyLedger(assembleLedgerSnapshot(await loadStoredLedger(db)));
 }

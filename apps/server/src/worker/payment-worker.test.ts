@@ -15,7 +15,7 @@ beforeAll(async () => {
   buyer = (await signUpCustomer(server.url, 'expiring@example.com')).client;
 });
 afterAll(async () => {
-  await expectStockConsistent(server.services.orm);
+  await expectStockConsistent(server.services.db);
   await server.close();
 });
 

@@ -2,8 +2,6 @@ import { IDEMPOTENCY_RETENTION_MS } from '@orders/core';
 import {
   claimDuePayments,
   createRateLimitRepository,
-  expireOrder,
-  findExpiredPendingOrders,
   purgeIdempotencyKeys,
   retryTransient,
   type Database,
@@ -12,6 +10,7 @@ import type { Logger } from 'pino';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
+import { expireOrders as expireDueOrders } from '../use-cases/expire-orders.js';
 import { LOGIN_LIMIT } from '../use-cases/log-in.js';
 
 export interface PaymentWorker {
@@ -46,32 +45,22 @@ export function startPaymentWorker(deps: {
 
   async function claimPayments(): Promise<void> {
     const now = deps.now();
+    // One statement, a transaction of its own: the claim commits (or not) as a whole.
     const ids = await retryTransient(() =>
-      deps.db.transaction((tx) =>
-        claimDuePayments(tx, {
-          owner: deps.engine.owner,
-          now,
-          leaseUntil: new Date(now.getTime() + deps.settings.leaseMs),
-          limit: CLAIM_BATCH,
-        }),
-      ),
+      claimDuePayments(deps.db, {
+        owner: deps.engine.owner,
+        now,
+        leaseUntil: new Date(now.getTime() + deps.settings.leaseMs),
+        limit: CLAIM_BATCH,
+      }),
     );
     if (ids.length > 0) deps.logger.info({ claimed: ids.length }, 'worker claimed payments');
     deps.metrics.paymentsClaimed(ids.length);
-    for (const id of ids) void deps.engine.drive(id);
+    for (const id of ids) deps.engine.drive(id);
   }
 
   async function expireOrders(): Promise<void> {
-    const now = deps.now();
-    const expired = await retryTransient(() =>
-      deps.db.transaction(async (tx) => {
-        const ids = await findExpiredPendingOrders(tx, now, EXPIRE_BATCH);
-        // An order paid or cancelled meanwhile is skipped (false): count what did expire.
-        let count = 0;
-        for (const id of ids) if (await expireOrder(tx, id, now)) count++;
-        return count;
-      }),
-    );
+    const expired = await expireDueOrders({ db: deps.db, now: deps.now() }, EXPIRE_BATCH);
     if (expired > 0) deps.logger.info({ expired }, 'worker expired orders');
     deps.metrics.ordersCancelled('expired', expired);
   }
@@ -83,7 +72,7 @@ export function startPaymentWorker(deps: {
     lastHousekeeping = now.getTime();
     const before = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
     const keys = await purgeIdempotencyKeys(deps.db, before, PURGE_BATCH);
-    const windows = await createRateLimitRepository(deps.db.em()).prune(LOGIN_LIMIT.windowMs, now);
+    const windows = await createRateLimitRepository(deps.db).prune(LOGIN_LIMIT.windowMs, now);
     if (keys + windows > 0) deps.logger.info({ keys, windows }, 'worker purged expired records');
   }
 

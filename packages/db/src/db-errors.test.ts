@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CheckConstraintViolationException,
-  DeadlockException,
-  ForeignKeyConstraintViolationException,
-  UniqueConstraintViolationException,
-} from '@mikro-orm/core';
+import { ok } from '@orders/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase } from './database.js';
 import {
   causeOfFailure,
   classifyDbError,
+  isAssertionFailure,
   isUniqueViolation,
   isUnknownUserReference,
   retryTransient,
@@ -17,54 +14,117 @@ import {
 import { claimIdempotencyKey } from './idempotency/idempotency.repository.js';
 import { createMigratedTestDatabase } from './testing/test-db.js';
 
-/** A driver error as MikroORM wraps it: the pg error's fields copied onto the exception. */
-function driverError<T>(Kind: new (previous: Error) => T, fields: Record<string, string>): T {
-  return new Kind(Object.assign(new Error('select secret from somewhere'), fields));
+/** An error as pg reports one from the server: SQLSTATE and details as fields, SQL in the message. */
+function pgError(code: string, fields: Record<string, string> = {}): Error {
+  return Object.assign(new Error('select secret from somewhere'), {
+    code,
+    severity: 'ERROR',
+    ...fields,
+  });
 }
 
-const deadlock = () => driverError(DeadlockException, { code: '40P01' });
-const serialization = () => driverError(DeadlockException, { code: '40001' });
+const deadlock = () => pgError('40P01');
+const serialization = () => pgError('40001');
 
 describe('classifyDbError', () => {
   it('names the constraint of a unique or check violation, and nothing of the SQL', () => {
-    const unique = driverError(UniqueConstraintViolationException, {
-      constraint: 'users_email_unique',
-    });
+    const unique = pgError('23505', { constraint: 'users_email_unique' });
     expect(classifyDbError(unique)).toEqual({ kind: 'unique', constraint: 'users_email_unique' });
     expect(isUniqueViolation(unique, 'users_email_unique')).toBe(true);
     expect(isUniqueViolation(unique, 'other')).toBe(false);
-    const check = driverError(CheckConstraintViolationException, {
-      constraint: 'products_reserved_within_on_hand',
-    });
+    const check = pgError('23514', { constraint: 'products_reserved_within_on_hand' });
     expect(classifyDbError(check)).toEqual({
       kind: 'check',
       constraint: 'products_reserved_within_on_hand',
     });
   });
 
-  it('tells a deadlock from a serialization failure, both transient', () => {
+  it('names the constraint of a foreign-key violation, and leaves it undefined when pg gave none', () => {
+    expect(classifyDbError(pgError('23503', { constraint: 'orders_user_id_fkey' }))).toEqual({
+      kind: 'foreign-key',
+      constraint: 'orders_user_id_fkey',
+    });
+    expect(classifyDbError(pgError('23505'))).toEqual({ kind: 'unique', constraint: undefined });
+  });
+
+  it('tells a deadlock, a serialization failure and a lock timeout apart, all transient', () => {
     expect(classifyDbError(deadlock())).toEqual({ kind: 'transient', reason: 'deadlock' });
     expect(classifyDbError(serialization())).toEqual({
       kind: 'transient',
       reason: 'serialization',
     });
+    expect(classifyDbError(pgError('55P03'))).toEqual({
+      kind: 'transient',
+      reason: 'lock-timeout',
+    });
+  });
+
+  it('recognises a failed orders_assert (SQLSTATE OR001) as an assertion', () => {
+    expect(classifyDbError(pgError('OR001'))).toEqual({ kind: 'assertion' });
+    expect(isAssertionFailure(pgError('OR001'))).toBe(true);
+    expect(isAssertionFailure(pgError('23514'))).toBe(false);
+  });
+
+  it('recognises a lost connection: by SQLSTATE, by socket error, and by pg’s message without a code', () => {
+    const connection = { kind: 'connection' };
+    expect(classifyDbError(pgError('08006'))).toEqual(connection); // connection failure
+    expect(classifyDbError(pgError('08003'))).toEqual(connection); // connection does not exist
+    expect(classifyDbError(Object.assign(pgError('57P01'), { severity: 'FATAL' }))).toEqual(
+      connection, // terminating connection due to administrator command
+    );
+    expect(classifyDbError(pgError('57P03'))).toEqual(connection); // cannot connect now
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+      errno: -111,
+      syscall: 'connect',
+    });
+    expect(classifyDbError(refused)).toEqual(connection);
+    expect(
+      classifyDbError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })),
+    ).toEqual(connection);
+    expect(classifyDbError(new Error('Connection terminated unexpectedly'))).toEqual(connection);
+    expect(
+      classifyDbError(new Error('Client has encountered a connection error and is not queryable')),
+    ).toEqual(connection);
+  });
+
+  it('trusts the SQLSTATE over a message that mentions a connection', () => {
+    const unique = Object.assign(pgError('23505', { constraint: 'x' }), {
+      message: 'Connection terminated unexpectedly',
+    });
+    expect(classifyDbError(unique)).toEqual({ kind: 'unique', constraint: 'x' });
+    expect(classifyDbError(pgError('57P04'))).toEqual({ kind: 'other' }); // database dropped
+    expect(classifyDbError(new Error('the connection string is invalid'))).toEqual({
+      kind: 'other',
+    });
   });
 
   it('calls anything else other', () => {
     expect(classifyDbError(new TypeError('bug'))).toEqual({ kind: 'other' });
+    expect(classifyDbError(pgError('22003'))).toEqual({ kind: 'other' });
     expect(classifyDbError('not even an error')).toEqual({ kind: 'other' });
+    expect(classifyDbError(null)).toEqual({ kind: 'other' });
+  });
+});
+
+describe('a connection pg could not make', () => {
+  it('is classified as connection, from the socket error pg reports', async () => {
+    const nowhere = createDatabase({ url: 'postgres://postgres@127.0.0.1:1/none', poolMax: 1 });
+    try {
+      const error = await nowhere.execute('select 1').catch((reason: unknown) => reason);
+      expect(classifyDbError(error)).toEqual({ kind: 'connection' });
+    } finally {
+      await nowhere.close();
+    }
   });
 });
 
 describe('isUnknownUserReference', () => {
   it('is true only for a foreign-key violation onto users', () => {
-    const fk = (constraint: string) =>
-      driverError(ForeignKeyConstraintViolationException, { constraint });
+    const fk = (constraint: string) => pgError('23503', { constraint });
     expect(isUnknownUserReference(fk('orders_user_id_fkey'))).toBe(true);
     expect(isUnknownUserReference(fk('order_lines_product_id_fkey'))).toBe(false);
-    const unique = driverError(UniqueConstraintViolationException, {
-      constraint: 'orders_user_id_fkey',
-    });
+    const unique = pgError('23505', { constraint: 'orders_user_id_fkey' });
     expect(isUnknownUserReference(unique)).toBe(false);
     expect(isUnknownUserReference(new TypeError('bug'))).toBe(false);
   });
@@ -89,8 +149,8 @@ describe('isUnknownUserReference', () => {
     it('reports the failed statement, not "transaction aborted", when statements sent together fail', async () => {
       for (let i = 0; i < 20; i++) {
         const failed: unknown = await db.database
-          .transaction((tx) =>
-            Promise.all([
+          .transaction(async (tx) => {
+            await Promise.all([
               claimIdempotencyKey(tx, {
                 userId: randomUUID(),
                 scope: 'orders.create',
@@ -101,8 +161,9 @@ describe('isUnknownUserReference', () => {
               }),
               tx.execute('select 1'),
               tx.execute('select 2'),
-            ]),
-          )
+            ]);
+            return ok(undefined);
+          })
           .then(
             () => undefined,
             (reason: unknown) => reason,
@@ -134,11 +195,8 @@ describe('isUnknownUserReference', () => {
 });
 
 describe('causeOfFailure', () => {
-  const aborted = () => driverError(DeadlockException, { code: '25P02' });
-  const cause = driverError(ForeignKeyConstraintViolationException, {
-    code: '23503',
-    constraint: 'orders_user_id_fkey',
-  });
+  const aborted = () => pgError('25P02');
+  const cause = pgError('23503', { constraint: 'orders_user_id_fkey' });
 
   it('names the statement that failed in place of a later "transaction aborted"', () => {
     expect(causeOfFailure(aborted(), [aborted(), cause, aborted()])).toBe(cause);
@@ -167,16 +225,18 @@ describe('retryTransient', () => {
   });
 
   it('gives up after the bounded number of tries, with the last error', async () => {
-    let calls = 0;
+    const thrown: Error[] = [];
     const failing = retryTransient(
       () => {
-        calls++;
-        return Promise.reject(serialization());
+        const error = serialization();
+        thrown.push(error);
+        return Promise.reject(error);
       },
       { ...noSleep, attempts: 4 },
     );
-    await expect(failing).rejects.toBeInstanceOf(DeadlockException);
-    expect(calls).toBe(4);
+    const error = await failing.catch((reason: unknown) => reason);
+    expect(thrown).toHaveLength(4);
+    expect(error).toBe(thrown[3]);
   });
 
   it('never retries an error that is not transient', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './testing/test-db.js';
-import { initOrm, migrate, pingDatabase, type Orm } from './orm.js';
+import { initOrm, migrate, type Orm } from './orm.js';
 
 describe('initOrm and migrate', () => {
   let db: TestDatabase;
@@ -19,10 +19,6 @@ describe('initOrm and migrate', () => {
     const first = await migrate(orm);
     expect(first).toContain('Migration20261125000000_users');
     expect(await migrate(orm)).toEqual([]);
-  });
-
-  it('answers the readiness ping', async () => {
-    expect(await pingDatabase(orm)).toBe(true);
   });
 
   it('refuses an email that is not normalised, through a CHECK constraint', async () => {

@@ -40,13 +40,15 @@ function movementValues(move: StockMove, context: MoveContext): unknown[] {
 /**
  * Applies a planned move to its product — `on_hand += Δ, reserved += Δ` — only while the result is
  * a valid level (on hand a count, reserved between 0 and on hand: the DESIGN §2 rule, enforced
- * here under concurrency), and appends its movement row, in one statement. At READ COMMITTED the
+ * here under concurrency; compared in bigint, so a move near the column's top is refused, not an
+ * overflow), and appends its movement row, in one statement. At READ COMMITTED the
  * condition is re-checked after waiting for a concurrent writer of the row, so two orders can
  * never both take the last unit. Refused: `{ kind: 'short', move }`, and nothing is written.
  */
 const MOVE = `with moved as (
      update products set on_hand = on_hand + ?, reserved = reserved + ?
-      where id = ? and on_hand + ? >= reserved + ? and reserved + ? >= 0 and on_hand + ? >= 0
+      where id = ? and on_hand::bigint + ? >= reserved::bigint + ?
+        and reserved::bigint + ? >= 0 and on_hand::bigint + ? >= 0
       returning id),
    movement as (
      insert into stock_movements (${MOVEMENT_COLUMNS})

@@ -1,158 +1,112 @@
-import { randomUUID } from 'node:crypto';
+import { ok, planOrderTransition, planStockMoves, type Order } from '@orders/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findStockDrift } from '../inventory/stock-audit.js';
+import { stockMoveStatements } from '../inventory/stock-moves.js';
 import {
   insertTestProducts,
   insertTestUser,
   placeTestOrder,
-  stockOf,
+  startTestPayment,
 } from '../testing/order-fixtures.js';
 import { createMigratedTestDatabase } from '../testing/test-db.js';
-import { expireOrder, findExpiredPendingOrders } from './order-expiry.repository.js';
-import { findOrderById } from './order.repository.js';
+import { findExpiredPendingOrders } from './expiry-candidates.js';
+import { orderTransitionStatement } from './order.repository.js';
 
 type Db = Awaited<ReturnType<typeof createMigratedTestDatabase>>;
 let db: Db;
 beforeAll(async () => {
   db = await createMigratedTestDatabase();
+  await insertTestProducts(db.database, [{ sku: 'EXP-A', onHand: 1000 }]);
 });
 afterAll(async () => {
   expect(await findStockDrift(db.database)).toEqual([]);
   await db.dispose();
 });
 
+// Two transactions open at once need a real server: PGlite runs one at a time.
+const onServer = Boolean(process.env.TEST_DATABASE_URL);
+
 const created = new Date('2026-02-01T00:00:00Z');
 const ttlMs = 60_000;
 const due = new Date(created.getTime() + ttlMs);
-const sweep = (now: Date, limit = 100) =>
-  db.database.transaction((em) => findExpiredPendingOrders(em, now, limit));
+const later = (ms: number) => new Date(due.getTime() + ms);
 
-/**
- * A PROCESSING payment row for the order. The payments table belongs to the payment code and may
- * grow columns, so every other required column gets a neutral value by its type.
- */
-async function insertPayment(orderId: string, userId: string): Promise<void> {
-  const known: Record<string, unknown> = {
-    id: randomUUID(),
-    order_id: orderId,
-    user_id: userId,
-    status: 'PROCESSING',
-    amount_cents: 100,
-    currency: 'USD',
-    card_last4: '4242',
-    fraud_verdict: 'ALLOW',
-  };
-  const columns = await db.database.execute<{ column_name: string; data_type: string }[]>(
-    `select column_name, data_type from information_schema.columns
-      where table_name = 'payments' and is_nullable = 'NO' and column_default is null`,
+/** The candidates a sweep at `now` gets, in a transaction of its own. */
+async function sweep(now: Date, limit = 100): Promise<string[]> {
+  const found = await db.database.transaction(async (tx) =>
+    ok(await findExpiredPendingOrders(tx, now, limit)),
   );
-  const byType = (type: string): unknown =>
-    type === 'jsonb'
-      ? '[]'
-      : type.startsWith('timestamp')
-        ? new Date()
-        : /int|numeric/.test(type)
-          ? 0
-          : 'x';
-  const values = columns.map((c) =>
-    c.column_name in known ? known[c.column_name] : byType(c.data_type),
-  );
-  await db.database.execute(
-    `insert into payments (${columns.map((c) => c.column_name).join(', ')})
-     values (${columns.map(() => '?').join(', ')})`,
-    values,
-  );
+  if (!found.ok) throw new Error('unreachable');
+  return found.value;
+}
+
+/** An order of one unit placed at `at`, expiring `ttlMs` later. */
+async function placeAt(at: Date): Promise<Order> {
+  const user = await insertTestUser(db.orm);
+  return placeTestOrder(db.database, user, [{ sku: 'EXP-A', quantity: 1 }], { now: at, ttlMs });
 }
 
 describe('findExpiredPendingOrders', () => {
-  it('finds PENDING orders at or past their expiry that have no payment, and nothing else', async () => {
-    await insertTestProducts(db.orm, [{ sku: 'EXP-A', onHand: 100 }]);
-    const user = await insertTestUser(db.orm);
-    const place = (now = created) =>
-      placeTestOrder(db.orm, user, [{ sku: 'EXP-A', quantity: 1 }], { now, ttlMs });
-    const expired = await place();
-    const notYet = await place(new Date(created.getTime() + 1));
-    const paying = await place();
-    await insertPayment(paying.id, user);
+  it('selects PENDING orders at or past their expiry, and none that is not yet due', async () => {
+    const expired = await placeAt(created);
+    const notYet = await placeAt(new Date(created.getTime() + 1));
 
     const found = await sweep(due);
     expect(found).toContain(expired.id);
     expect(found).not.toContain(notYet.id);
-    expect(found).not.toContain(paying.id);
     expect(await sweep(new Date(due.getTime() - 1))).not.toContain(expired.id);
-    expect(await sweep(due, 1)).toHaveLength(1);
+    expect(await sweep(later(1))).toEqual(expect.arrayContaining([expired.id, notYet.id]));
   });
-});
 
-describe('expireOrder', () => {
-  it('cancels a due order as the system, with an event, and releases its stock', async () => {
-    await insertTestProducts(db.orm, [{ sku: 'EXP-B', onHand: 10 }]);
-    const order = await placeTestOrder(
-      db.orm,
-      await insertTestUser(db.orm),
-      [{ sku: 'EXP-B', quantity: 4 }],
-      { now: created, ttlMs },
+  it('never selects an order that has a payment, however long past its expiry', async () => {
+    const paying = await placeAt(created);
+    // The payment started while the order was still payable; the engine settles it.
+    await startTestPayment(db.database, paying, { now: created });
+    expect(await sweep(later(86_400_000))).not.toContain(paying.id);
+  });
+
+  it('stops selecting an order once it has left PENDING', async () => {
+    const order = await placeAt(created);
+    expect(await sweep(due)).toContain(order.id);
+    const planned = planOrderTransition(order, 'CANCELLED', { reason: 'expired', actor: 'system' });
+    if (!planned.ok) throw new Error(planned.error.code);
+    const release = planStockMoves('RELEASE', order.lines, 'expired');
+    const cancelled = await db.database.transaction((tx) =>
+      tx.commitWith([
+        orderTransitionStatement(planned.value.transition, due),
+        ...stockMoveStatements(release, { orderId: order.id, actor: 'system', at: due }),
+      ]),
     );
-    expect(await stockOf(db.orm, 'EXP-B')).toEqual({ onHand: 10, reserved: 4 });
-
-    expect(await db.database.transaction((em) => expireOrder(em, order.id, due))).toBe(true);
-    expect((await findOrderById(db.database, order.id))?.status).toBe('CANCELLED');
-    expect(await stockOf(db.orm, 'EXP-B')).toEqual({ onHand: 10, reserved: 0 });
-    const events = await db.orm.em
-      .fork()
-      .execute(
-        'select from_status, to_status, reason, actor from order_events where order_id = ? order by id',
-        [order.id],
-      );
-    expect(events.at(-1)).toEqual({
-      from_status: 'PENDING',
-      to_status: 'CANCELLED',
-      reason: 'expired',
-      actor: 'system',
-    });
-
-    // A second sweep finds nothing to do.
-    expect(await db.database.transaction((em) => expireOrder(em, order.id, due))).toBe(false);
+    expect(cancelled).toEqual(ok(undefined));
+    expect(await sweep(due)).not.toContain(order.id);
   });
 
-  it('leaves alone an order that is not due, one with a payment, and one that does not exist', async () => {
-    await insertTestProducts(db.orm, [{ sku: 'EXP-C', onHand: 10 }]);
-    const user = await insertTestUser(db.orm);
-    const order = await placeTestOrder(db.orm, user, [{ sku: 'EXP-C', quantity: 1 }], {
-      now: created,
-      ttlMs,
-    });
-    const expire = (id: string, at: Date) =>
-      db.database.transaction((em) => expireOrder(em, id, at));
-    expect(await expire(order.id, new Date(due.getTime() - 1))).toBe(false);
-    await insertPayment(order.id, user);
-    expect(await expire(order.id, due)).toBe(false);
-    expect(await expire(randomUUID(), due)).toBe(false);
-    expect(await stockOf(db.orm, 'EXP-C')).toEqual({ onHand: 10, reserved: 1 });
+  it('selects the oldest expiries first, up to the limit', async () => {
+    const base = new Date('2025-01-01T00:00:00Z').getTime();
+    const oldest = await placeAt(new Date(base));
+    const second = await placeAt(new Date(base + 1000));
+    await placeAt(new Date(base + 2000));
+    expect(await sweep(due, 2)).toEqual([oldest.id, second.id]);
+    expect(await sweep(due, 1)).toEqual([oldest.id]);
   });
 
-  it.skipIf(db_kind() === 'embedded')(
-    'gives concurrent sweepers different orders (SKIP LOCKED)',
+  it.runIf(onServer)(
+    'gives concurrent sweepers different orders, skipping the rows another one has locked',
     async () => {
-      await insertTestProducts(db.orm, [{ sku: 'EXP-D', onHand: 10 }]);
-      const user = await insertTestUser(db.orm);
-      for (let i = 0; i < 4; i++)
-        await placeTestOrder(db.orm, user, [{ sku: 'EXP-D', quantity: 1 }], {
-          now: created,
-          ttlMs,
-        });
-      const later = new Date(due.getTime() + 60_000);
-      await db.database.transaction(async (first) => {
-        const mine = await findExpiredPendingOrders(first, later, 2);
-        const theirs = await sweep(later, 100);
-        expect(mine).toHaveLength(2);
-        expect(theirs.filter((id) => mine.includes(id))).toEqual([]);
+      for (let i = 0; i < 4; i++) await placeAt(created);
+      const mine = await db.database.transaction(async (first) => {
+        const locked = await findExpiredPendingOrders(first, later(60_000), 2);
+        // Another sweeper meanwhile, on another connection: it skips the locked rows.
+        const theirs = await sweep(later(60_000));
+        return ok({ locked, theirs });
       });
+      if (!mine.ok) throw new Error('unreachable');
+      const { locked, theirs } = mine.value;
+      expect(locked).toHaveLength(2);
+      expect(theirs.length).toBeGreaterThan(0);
+      expect(theirs.filter((id) => locked.includes(id))).toEqual([]);
+      // Once the first sweeper's transaction ended, its orders are candidates again.
+      expect(await sweep(later(60_000))).toEqual(expect.arrayContaining(locked));
     },
   );
 });
-
-function db_kind(): 'embedded' | 'server' {
-  // Mirrors createTestDatabase: two concurrent transactions need a real server (PGlite runs one at a time).
-  return process.env.TEST_DATABASE_URL ? 'server' : 'embedded';
-}

@@ -16,7 +16,7 @@ const at = (ms: number) => new Date(t0.getTime() + ms);
 
 describe('the rate-limit counters', () => {
   it('counts hits on a key within its window', async () => {
-    const limits = createRateLimitRepository(db.orm.em.fork());
+    const limits = createRateLimitRepository(db.database);
     expect(await limits.hit('k1', 60_000, at(0))).toBe(1);
     expect(await limits.hit('k1', 60_000, at(1_000))).toBe(2);
     expect(await limits.hit('k1', 60_000, at(59_000))).toBe(3);
@@ -24,7 +24,7 @@ describe('the rate-limit counters', () => {
   });
 
   it('starts a new window once the old one has passed', async () => {
-    const limits = createRateLimitRepository(db.orm.em.fork());
+    const limits = createRateLimitRepository(db.database);
     await limits.hit('k2', 60_000, at(0));
     await limits.hit('k2', 60_000, at(10));
     expect(await limits.hit('k2', 60_000, at(60_000))).toBe(1);
@@ -34,14 +34,14 @@ describe('the rate-limit counters', () => {
   it('counts every concurrent hit exactly once', async () => {
     const hits = await Promise.all(
       Array.from({ length: 10 }, () =>
-        createRateLimitRepository(db.orm.em.fork()).hit('k3', 60_000, at(0)),
+        createRateLimitRepository(db.database).hit('k3', 60_000, at(0)),
       ),
     );
     expect([...hits].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('forgets a key on reset and prunes windows that have ended', async () => {
-    const limits = createRateLimitRepository(db.orm.em.fork());
+    const limits = createRateLimitRepository(db.database);
     await limits.hit('k4', 60_000, at(0));
     await limits.reset('k4');
     expect(await limits.hit('k4', 60_000, at(1))).toBe(1);

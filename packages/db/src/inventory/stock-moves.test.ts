@@ -1,0 +1,509 @@
+import { randomUUID } from 'node:crypto';
+import {
+  asOrderId,
+  asSku,
+  err,
+  ok,
+  placeOrder,
+  planOrderTransition,
+  planStockMoves,
+  STOCK_LIMITS,
+  stockLevelProblem,
+  type CatalogueItem,
+  type Order,
+  type OrderPlacement,
+  type OrderStockMoveKind,
+  type UserId,
+} from '@orders/core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../database.js';
+import {
+  findOrderById,
+  findStockLines,
+  insertOrderStatement,
+  orderTransitionStatement,
+} from '../orders/order.repository.js';
+import {
+  countRows,
+  insertTestProducts,
+  insertTestUser,
+  placeTestOrder,
+  stockOf,
+} from '../testing/order-fixtures.js';
+import { createMigratedTestDatabase } from '../testing/test-db.js';
+import { findStockDrift } from './stock-audit.js';
+import type { Statement } from '../statement.js';
+import {
+  availableOf,
+  pricedAsRememberedStatement,
+  stockMoveStatements,
+  type Repriced,
+  type StockShortage,
+} from './stock-moves.js';
+
+type Db = Awaited<ReturnType<typeof createMigratedTestDatabase>>;
+let db: Db;
+beforeAll(async () => {
+  db = await createMigratedTestDatabase();
+});
+afterAll(async () => {
+  // The tie test sets TIE-1's levels by hand, so its movements do not add up to them.
+  const drift = await findStockDrift(db.database);
+  expect(drift.filter((d) => d.sku !== 'TIE-1')).toEqual([]);
+  await db.dispose();
+});
+
+// Transactions open at the same time need a real server: PGlite runs one at a time.
+const onServer = Boolean(process.env.TEST_DATABASE_URL);
+const at = new Date('2026-01-01T00:00:00Z');
+
+interface MovementRow {
+  sku: string;
+  kind: string;
+  on_hand_delta: number;
+  reserved_delta: number;
+  reason: string;
+  actor: string;
+}
+
+function movementsOf(orderId: string): Promise<MovementRow[]> {
+  return db.database.execute<MovementRow[]>(
+    `select p.sku, m.kind, m.on_hand_delta, m.reserved_delta, m.reason, m.actor
+         from stock_movements m join products p on p.id = m.product_id
+        where m.order_id = ? order by m.id`,
+    [orderId],
+  );
+}
+
+/** Core's decision on a new order, priced from `catalogue`; throws if core refuses. */
+function decideOrder(
+  userId: UserId,
+  lines: readonly { sku: string; quantity: number }[],
+  catalogue: readonly CatalogueItem[],
+): OrderPlacement {
+  const decided = placeOrder({
+    id: asOrderId(randomUUID()),
+    userId,
+    lines: lines.map((l) => ({ sku: asSku(l.sku), quantity: l.quantity })),
+    catalogue,
+    now: at.getTime(),
+  });
+  if (!decided.ok) throw new Error(`order refused: ${decided.error.code}`);
+  return decided.value;
+}
+
+/** The order's row and its reservations, as placing an order sends them. */
+function placementStatements({ order, reservations }: OrderPlacement): Statement<StockShortage>[] {
+  const context = { orderId: order.id, actor: `user:${order.userId}`, at };
+  return [insertOrderStatement(order), ...stockMoveStatements(reservations, context)];
+}
+
+/** What a refused write must not have left behind. */
+async function writtenRows(): Promise<Record<string, number>> {
+  const tables = ['orders', 'order_lines', 'order_events', 'stock_movements'];
+  const counts = await Promise.all(tables.map((t) => countRows(db.database, t)));
+  return Object.fromEntries(tables.map((t, i) => [t, counts[i] ?? -1]));
+}
+
+/** A promise each of `parties` awaits; it resolves once all of them are waiting. */
+function barrier(parties: number): () => Promise<void> {
+  let waiting = 0;
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    if (++waiting === parties) open();
+    return opened;
+  };
+}
+
+describe('stockMoveStatements', () => {
+  it('reserves every line and records one RESERVE movement per line, in product-id order', async () => {
+    const products = await insertTestProducts(db.database, [
+      { sku: 'RES-A', onHand: 5 },
+      { sku: 'RES-B', onHand: 5 },
+    ]);
+    const user = await insertTestUser(db.orm);
+    const order = await placeTestOrder(db.database, user, [
+      { sku: 'RES-B', quantity: 2 },
+      { sku: 'RES-A', quantity: 3 },
+    ]);
+    expect(await stockOf(db.database, 'RES-A')).toEqual({ onHand: 5, reserved: 3 });
+    expect(await stockOf(db.database, 'RES-B')).toEqual({ onHand: 5, reserved: 2 });
+    const bySortedId = [...products].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+    const movements = await movementsOf(order.id);
+    expect(movements.map((m) => m.sku)).toEqual(bySortedId.map((p) => p.sku));
+    expect(movements).toContainEqual({
+      sku: 'RES-A',
+      kind: 'RESERVE',
+      on_hand_delta: 0,
+      reserved_delta: 3,
+      reason: 'reserved for order',
+      actor: `user:${user}`,
+    });
+  });
+
+  it('refuses a short line as { kind: short, move } naming it, and writes nothing of the order', async () => {
+    const catalogue = await insertTestProducts(db.database, [
+      { sku: 'SHORT-A', onHand: 5 },
+      { sku: 'SHORT-B', onHand: 1 },
+    ]);
+    const placement = decideOrder(
+      await insertTestUser(db.orm),
+      [
+        { sku: 'SHORT-A', quantity: 1 },
+        { sku: 'SHORT-B', quantity: 2 },
+      ],
+      catalogue,
+    );
+    const before = await writtenRows();
+
+    const result = await db.database.transaction((tx) =>
+      tx.commitWith(placementStatements(placement)),
+    );
+
+    const shortMove = placement.reservations.find((m) => m.sku === 'SHORT-B');
+    expect(shortMove).toMatchObject({ kind: 'RESERVE', reservedDelta: 2 });
+    expect(result).toEqual(err({ kind: 'short', move: shortMove }));
+    expect(await availableOf(db.database, shortMove!.productId)).toBe(1);
+    // Nothing committed: not the order, not the line reserved before or after the short one.
+    expect(await writtenRows()).toEqual(before);
+    expect(await findOrderById(db.database, placement.order.id)).toBeNull();
+    expect(await stockOf(db.database, 'SHORT-A')).toEqual({ onHand: 5, reserved: 0 });
+    expect(await stockOf(db.database, 'SHORT-B')).toEqual({ onHand: 1, reserved: 0 });
+  });
+
+  it('names the first short line in lock order when several are short', async () => {
+    const catalogue = await insertTestProducts(db.database, [
+      { sku: 'BOTH-A', onHand: 1 },
+      { sku: 'BOTH-B', onHand: 1 },
+    ]);
+    const placement = decideOrder(
+      await insertTestUser(db.orm),
+      [
+        { sku: 'BOTH-B', quantity: 2 },
+        { sku: 'BOTH-A', quantity: 2 },
+      ],
+      catalogue,
+    );
+    const result = await db.database.transaction((tx) =>
+      tx.commitWith(placementStatements(placement)),
+    );
+    const [first] = [...catalogue].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+    expect(result).toMatchObject(err({ kind: 'short', move: { sku: first!.sku } }));
+    expect(result).toEqual(err({ kind: 'short', move: placement.reservations[0] }));
+  });
+
+  it('never oversells: of many concurrent orders for the last units, exactly as many get them as there are units', async () => {
+    const units = 5;
+    const buyers = 16;
+    const catalogue = await insertTestProducts(db.database, [{ sku: 'RACE-1', onHand: units }]);
+    const user = await insertTestUser(db.orm);
+    const before = await countRows(db.database, 'orders');
+    // On a server every buyer holds a connection and an open transaction before any of them
+    // reserves, so the reservations truly contend for the row; PGlite runs them one by one.
+    const racing: Database = onServer
+      ? createDatabase({ url: db.url, poolMax: buyers })
+      : db.database;
+    const allOpen = barrier(onServer ? buyers : 1);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: buyers }, async () => {
+          const placement = decideOrder(user, [{ sku: 'RACE-1', quantity: 1 }], catalogue);
+          return racing.transaction(async (tx) => {
+            await tx.execute('select 1');
+            if (onServer) await allOpen();
+            return tx.commitWith(placementStatements(placement));
+          });
+        }),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(units);
+      for (const refused of results.filter((r) => !r.ok)) {
+        expect(refused).toMatchObject(err({ kind: 'short', move: { sku: 'RACE-1' } }));
+      }
+      expect(await stockOf(db.database, 'RACE-1')).toEqual({ onHand: units, reserved: units });
+      expect(await countRows(db.database, 'orders')).toBe(before + units);
+    } finally {
+      if (racing !== db.database) await racing.close();
+    }
+  });
+
+  it('takes the products’ locks in one order, so concurrent orders naming them in opposite orders never deadlock', async () => {
+    const pairs = 10;
+    const catalogue = await insertTestProducts(db.database, [
+      { sku: 'LOCK-A', onHand: 1000 },
+      { sku: 'LOCK-B', onHand: 1000 },
+    ]);
+    const user = await insertTestUser(db.orm);
+    const racing: Database = onServer
+      ? createDatabase({ url: db.url, poolMax: 2 * pairs })
+      : db.database;
+    const allOpen = barrier(onServer ? 2 * pairs : 1);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 2 * pairs }, async (_, i) => {
+          const lines = [
+            { sku: 'LOCK-A', quantity: 1 },
+            { sku: 'LOCK-B', quantity: 1 },
+          ];
+          const placement = decideOrder(user, i % 2 === 0 ? lines : lines.reverse(), catalogue);
+          return racing.transaction(async (tx) => {
+            await tx.execute('select 1');
+            if (onServer) await allOpen();
+            return tx.commitWith(placementStatements(placement));
+          });
+        }),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(await stockOf(db.database, 'LOCK-A')).toEqual({ onHand: 1000, reserved: 2 * pairs });
+      expect(await stockOf(db.database, 'LOCK-B')).toEqual({ onHand: 1000, reserved: 2 * pairs });
+    } finally {
+      if (racing !== db.database) await racing.close();
+    }
+  });
+});
+
+describe('settling an order’s stock', () => {
+  /** Moves the order out of PENDING with its stock moves, in one transaction. */
+  async function settle(
+    order: Order,
+    to: 'CONFIRMED' | 'FAILED' | 'CANCELLED',
+    kind: OrderStockMoveKind,
+    reason: string,
+  ) {
+    const moved = planOrderTransition(order, to, { reason, actor: 'system' });
+    if (!moved.ok) throw new Error(moved.error.code);
+    const moves = planStockMoves(kind, await findStockLines(db.database, order.id), reason);
+    return db.database.transaction((tx) =>
+      tx.commitWith([
+        orderTransitionStatement(moved.value.transition, at),
+        ...stockMoveStatements(moves, { orderId: order.id, actor: 'system', at }),
+      ]),
+    );
+  }
+
+  it('commits a reservation: the units leave on hand and reserved', async () => {
+    await insertTestProducts(db.database, [{ sku: 'COM-A', onHand: 10 }]);
+    const order = await placeTestOrder(db.database, await insertTestUser(db.orm), [
+      { sku: 'COM-A', quantity: 4 },
+    ]);
+    expect(await settle(order, 'CONFIRMED', 'COMMIT', 'order confirmed')).toEqual(ok(undefined));
+    expect(await stockOf(db.database, 'COM-A')).toEqual({ onHand: 6, reserved: 0 });
+    expect((await movementsOf(order.id)).at(-1)).toEqual({
+      sku: 'COM-A',
+      kind: 'COMMIT',
+      on_hand_delta: -4,
+      reserved_delta: -4,
+      reason: 'order confirmed',
+      actor: 'system',
+    });
+  });
+
+  it('releases a reservation: the units become available again', async () => {
+    await insertTestProducts(db.database, [{ sku: 'REL-A', onHand: 10 }]);
+    const order = await placeTestOrder(db.database, await insertTestUser(db.orm), [
+      { sku: 'REL-A', quantity: 4 },
+    ]);
+    expect(await settle(order, 'FAILED', 'RELEASE', 'payment failed')).toEqual(ok(undefined));
+    expect(await stockOf(db.database, 'REL-A')).toEqual({ onHand: 10, reserved: 0 });
+    expect((await movementsOf(order.id)).at(-1)).toEqual({
+      sku: 'REL-A',
+      kind: 'RELEASE',
+      on_hand_delta: 0,
+      reserved_delta: -4,
+      reason: 'payment failed',
+      actor: 'system',
+    });
+  });
+
+  it('refuses to settle a reservation twice, and changes nothing', async () => {
+    await insertTestProducts(db.database, [{ sku: 'TWICE-A', onHand: 10 }]);
+    const order = await placeTestOrder(db.database, await insertTestUser(db.orm), [
+      { sku: 'TWICE-A', quantity: 4 },
+    ]);
+    expect(await settle(order, 'CANCELLED', 'RELEASE', 'r')).toEqual(ok(undefined));
+    const before = await writtenRows();
+    const lines = await findStockLines(db.database, order.id);
+    for (const kind of ['RELEASE', 'COMMIT'] as const) {
+      const [move] = planStockMoves(kind, lines, 'again');
+      const again = await db.database.transaction((tx) =>
+        tx.commitWith(stockMoveStatements([move!], { orderId: order.id, actor: 'system', at })),
+      );
+      expect(again).toEqual(err({ kind: 'short', move }));
+    }
+    expect(await writtenRows()).toEqual(before);
+    expect(await stockOf(db.database, 'TWICE-A')).toEqual({ onHand: 10, reserved: 0 });
+  });
+});
+
+describe('pricedAsRememberedStatement', () => {
+  it('refuses as repriced when the name, the price or the currency changed since', async () => {
+    const [product] = await insertTestProducts(db.database, [
+      { sku: 'PRICED-A', onHand: 5, priceCents: 250 },
+    ]);
+    const remembered = product!;
+    const stale: CatalogueItem[] = [
+      { ...remembered, priceCents: 249 },
+      { ...remembered, name: 'An older name' },
+      { ...remembered, currency: 'EUR' },
+    ];
+    for (const item of stale) {
+      const result = await db.database.transaction((tx) =>
+        tx.commitWith([pricedAsRememberedStatement([item])]),
+      );
+      expect(result).toEqual(err({ kind: 'repriced' }));
+    }
+  });
+
+  it('holds when every remembered product still reads as remembered', async () => {
+    const catalogue = await insertTestProducts(db.database, [
+      { sku: 'PRICED-B', onHand: 5, priceCents: 100 },
+      { sku: 'PRICED-C', onHand: 5, priceCents: 300 },
+    ]);
+    const result = await db.database.transaction((tx) =>
+      tx.commitWith([pricedAsRememberedStatement(catalogue)]),
+    );
+    expect(result).toEqual(ok(undefined));
+    const oneStale = [catalogue[0]!, { ...catalogue[1]!, priceCents: 301 }];
+    expect(
+      await db.database.transaction((tx) => tx.commitWith([pricedAsRememberedStatement(oneStale)])),
+    ).toEqual(err({ kind: 'repriced' }));
+  });
+
+  it('sent ahead of an order priced from memory, leaves nothing of the order written when a product was repriced', async () => {
+    const remembered = await insertTestProducts(db.database, [
+      { sku: 'PRICED-D', onHand: 5, priceCents: 500 },
+    ]);
+    const user = await insertTestUser(db.orm);
+    const asRemembered = () => decideOrder(user, [{ sku: 'PRICED-D', quantity: 2 }], remembered);
+    const place = (placement: OrderPlacement) =>
+      db.database.transaction((tx) =>
+        tx.commitWith<Repriced | StockShortage>([
+          pricedAsRememberedStatement(remembered),
+          ...placementStatements(placement),
+        ]),
+      );
+
+    await db.database.execute("update products set price_cents = 550 where sku = 'PRICED-D'");
+    const before = await writtenRows();
+    const stale = asRemembered();
+    expect(await place(stale)).toEqual(err({ kind: 'repriced' }));
+    expect(await writtenRows()).toEqual(before);
+    expect(await findOrderById(db.database, stale.order.id)).toBeNull();
+    expect(await stockOf(db.database, 'PRICED-D')).toEqual({ onHand: 5, reserved: 0 });
+
+    await db.database.execute("update products set price_cents = 500 where sku = 'PRICED-D'");
+    const fresh = asRemembered();
+    expect(await place(fresh)).toEqual(ok(undefined));
+    expect((await findOrderById(db.database, fresh.order.id))?.total.amountCents).toBe(1000);
+    expect(await stockOf(db.database, 'PRICED-D')).toEqual({ onHand: 5, reserved: 2 });
+  });
+});
+
+describe('the stock rule in SQL', () => {
+  it('ties the guarded stock move to core’s stockLevelProblem: refused exactly when the level after the move is invalid, else moved by exactly its deltas with one movement row', async () => {
+    const [product] = await insertTestProducts(db.database, [{ sku: 'TIE-1', onHand: 0 }]);
+    const line = (quantity: number) => ({
+      productId: product!.productId,
+      sku: product!.sku,
+      quantity,
+    });
+    const top = STOCK_LIMITS.maxOnHand;
+    // Small counts, where moves cross the boundaries often; the top of the column's range; and
+    // anything in between.
+    const onHandArb = fc.oneof(
+      fc.integer({ min: 0, max: 12 }),
+      fc.integer({ min: top - 12, max: top }),
+      fc.integer({ min: 0, max: top }),
+    );
+    const levelArb = onHandArb.chain((onHand) =>
+      fc.record({
+        onHand: fc.constant(onHand),
+        reserved: fc.oneof(
+          fc.integer({ min: 0, max: onHand }),
+          fc.constantFrom(0, onHand, Math.max(0, onHand - 1)),
+        ),
+      }),
+    );
+    const moveArb = fc.record({
+      kind: fc.constantFrom<OrderStockMoveKind>('RESERVE', 'COMMIT', 'RELEASE'),
+      quantity: fc.integer({ min: 1, max: 15 }),
+    });
+
+    await fc.assert(
+      fc.asyncProperty(levelArb, moveArb, async (level, { kind, quantity }) => {
+        await db.database.execute('update products set on_hand = ?, reserved = ? where id = ?', [
+          level.onHand,
+          level.reserved,
+          product!.productId,
+        ]);
+        const [move] = planStockMoves(kind, [line(quantity)], 'tie');
+        const after = {
+          onHand: level.onHand + move!.onHandDelta,
+          reserved: level.reserved + move!.reservedDelta,
+        };
+        const [{ last } = { last: '0' }] = await db.database.execute<{ last: string }[]>(
+          'select coalesce(max(id), 0)::text as last from stock_movements',
+        );
+
+        const result = await db.database.transaction((tx) =>
+          tx.commitWith(stockMoveStatements([move!], { orderId: null, actor: 'tie', at })),
+        );
+
+        const written = await db.database.execute(
+          'select kind, on_hand_delta, reserved_delta from stock_movements where id > ?::bigint',
+          [last],
+        );
+        if (stockLevelProblem(after) !== null) {
+          expect(result).toEqual(err({ kind: 'short', move }));
+          expect(await stockOf(db.database, 'TIE-1')).toEqual(level);
+          expect(written).toEqual([]);
+        } else {
+          expect(result).toEqual(ok(undefined));
+          expect(await stockOf(db.database, 'TIE-1')).toEqual(after);
+          expect(written).toEqual([
+            { kind, on_hand_delta: move!.onHandDelta, reserved_delta: move!.reservedDelta },
+          ]);
+        }
+      }),
+      {
+        numRuns: 60,
+        // The edges, every run: an empty shelf, a full reservation, and the column's top.
+        examples: [
+          [
+            { onHand: 0, reserved: 0 },
+            { kind: 'RESERVE', quantity: 1 },
+          ],
+          [
+            { onHand: 0, reserved: 0 },
+            { kind: 'RELEASE', quantity: 1 },
+          ],
+          [
+            { onHand: 0, reserved: 0 },
+            { kind: 'COMMIT', quantity: 1 },
+          ],
+          [
+            { onHand: 5, reserved: 5 },
+            { kind: 'COMMIT', quantity: 5 },
+          ],
+          [
+            { onHand: 5, reserved: 4 },
+            { kind: 'RESERVE', quantity: 1 },
+          ],
+          [
+            { onHand: top, reserved: top - 1 },
+            { kind: 'RESERVE', quantity: 1 },
+          ],
+          [
+            { onHand: top, reserved: top },
+            { kind: 'RESERVE', quantity: 1 },
+          ],
+          [
+            { onHand: top, reserved: top },
+            { kind: 'COMMIT', quantity: 1 },
+          ],
+        ],
+      },
+    );
+  });
+});

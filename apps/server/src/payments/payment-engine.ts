@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { releaseLeases, retryTransient, type Database } from '@orders/db';
 import type { Logger } from 'pino';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
-import { recordAttempt, type SettledPayment } from '../use-cases/record-attempt.js';
+import { recordAttempt, type FinalPayment } from '../use-cases/record-attempt.js';
 import { startAttempt, type StartedAttempt } from '../use-cases/start-attempt.js';
 import { callGateway } from './gateway.js';
 import type { PaymentSettings } from './payment-settings.js';
@@ -22,7 +22,7 @@ export interface PaymentEngine {
    * Waits for this instance's drive of the payment (if any) to end, at most `ms`: the payment as
    * the transaction that settled it committed it, or undefined (not settled here in time).
    */
-  awaitOutcome(paymentId: string, ms: number): Promise<SettledPayment | undefined>;
+  awaitOutcome(paymentId: string, ms: number): Promise<FinalPayment | undefined>;
   /** Stops driving; leases are handed back so another instance continues at once. */
   stop(): Promise<void>;
 }
@@ -52,13 +52,13 @@ export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
     leaseMs: settings.leaseMs,
     policy: settings.retryPolicy,
   };
-  const active = new Map<string, Promise<SettledPayment | undefined>>();
+  const active = new Map<string, Promise<FinalPayment | undefined>>();
   const stopping = new AbortController();
 
   async function run(
     paymentId: string,
     first: StartedAttempt | undefined,
-  ): Promise<SettledPayment | undefined> {
+  ): Promise<FinalPayment | undefined> {
     let next: StartedAttempt | undefined = first;
     while (!stopping.signal.aborted) {
       const started = next ?? (await retryTransient(() => startAttempt(steps, paymentId)));
@@ -71,7 +71,7 @@ export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
       const answer = callGateway(started.payment, started.attemptNo, settings.noise);
       const recorded = await retryTransient(() => recordAttempt(steps, started, answer));
       if (recorded.kind === 'lost') return undefined;
-      if (recorded.kind === 'final') return recorded.settled;
+      if (recorded.kind === 'final') return recorded.payment;
       await sleep(recorded.retryAtMs - deps.now().getTime(), stopping.signal);
     }
     return undefined;

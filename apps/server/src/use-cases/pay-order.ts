@@ -17,7 +17,7 @@ import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
 import { createPayment, PAY_SCOPE } from './create-payment.js';
 import { getPaymentView, type PaymentView } from './get-payment.js';
-import type { SettledPayment } from './record-attempt.js';
+import type { FinalPayment } from './record-attempt.js';
 
 export interface PayOrderInput {
   readonly userId: string;
@@ -80,23 +80,23 @@ export async function payOrder(
     }
     case 'replay': {
       // The first request's drive may still be running here: its outcome, or the stored state.
-      const settled =
+      const final =
         creation.paymentId === null
           ? undefined
           : await deps.engine.awaitOutcome(creation.paymentId, deps.settings.payWaitMs);
-      return settled ? ok(viewOf(settled)) : readView(deps, input);
+      return final ? ok(viewOf(final)) : readView(deps, input);
     }
     case 'attempt': {
       // The drive goes on past PAY_WAIT if it must; the answer is then the payment as it is.
       deps.engine.drive(creation.payment.id, creation);
-      const settled = await deps.engine.awaitOutcome(creation.payment.id, deps.settings.payWaitMs);
-      return settled ? ok(viewOf(settled)) : readView(deps, input);
+      const final = await deps.engine.awaitOutcome(creation.payment.id, deps.settings.payWaitMs);
+      return final ? ok(viewOf(final)) : readView(deps, input);
     }
   }
 }
 
-function viewOf(settled: SettledPayment): PaymentView {
-  const { payment, attempts, orderStatus } = settled;
+function viewOf(final: FinalPayment): PaymentView {
+  const { payment, attempts, orderStatus } = final;
   return { payment, attempts, order: { id: payment.orderId, status: orderStatus } };
 }
 

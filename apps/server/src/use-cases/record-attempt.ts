@@ -17,8 +17,8 @@ import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { GatewayAnswer } from '../payments/gateway.js';
 import type { AttemptDeps, StartedAttempt } from './start-attempt.js';
 
-/** A payment that reached its final state, as the transaction that settled it committed it. */
-export interface SettledPayment {
+/** A payment that reached its final state, as the transaction that recorded its last attempt committed it. */
+export interface FinalPayment {
   readonly payment: StoredPayment;
   readonly attempts: readonly PaymentAttempt[];
   readonly orderStatus: Extract<OrderStatus, 'CONFIRMED' | 'FAILED'>;
@@ -29,7 +29,7 @@ export type AttemptRecord =
   /** Another driver has the payment now (this one's lease ran out): it carries on. */
   | { readonly kind: 'lost' }
   | { readonly kind: 'retry'; readonly retryAtMs: number }
-  | { readonly kind: 'final'; readonly settled: SettledPayment };
+  | { readonly kind: 'final'; readonly payment: FinalPayment };
 
 export interface RecordAttemptDeps extends AttemptDeps {
   readonly policy: RetryPolicy;
@@ -98,6 +98,6 @@ export async function recordAttempt(
   const orderStatus = conclusion.transition.to === 'CONFIRMED' ? 'CONFIRMED' : 'FAILED';
   return {
     kind: 'final',
-    settled: { payment: after, attempts: [...started.attempts, attempt], orderStatus },
+    payment: { payment: after, attempts: [...started.attempts, attempt], orderStatus },
   };
 }

@@ -41,7 +41,7 @@ describe('placeOrderForUser', () => {
   it('refuses a short line with what is available, writing nothing — not even the key', async () => {
     await env.stock('PO-C', 2);
     const before = await Promise.all(
-      ['orders', 'stock_movements', 'idempotency_keys'].map(env.count),
+      ['orders', 'stock_movements', 'idempotency_keys'].map((table) => env.count(table)),
     );
     const refused = await place(
       [
@@ -55,7 +55,7 @@ describe('placeOrderForUser', () => {
       error: { code: 'INVENTORY.INSUFFICIENT_STOCK', sku: 'PO-C', requested: 3, available: 2 },
     });
     const after = await Promise.all(
-      ['orders', 'stock_movements', 'idempotency_keys'].map(env.count),
+      ['orders', 'stock_movements', 'idempotency_keys'].map((table) => env.count(table)),
     );
     expect(after).toEqual(before);
     expect(await env.stockOf('PO-A')).toEqual({ onHand: 5, reserved: 1 });

@@ -280,6 +280,28 @@ describe('the pool', () => {
   });
 });
 
+describe('a lost connection', () => {
+  it.skipIf(!onServer)(
+    'fails the transaction whose session the server ended, crashes nothing, and the pool goes on',
+    async () => {
+      const lost = db.database.transaction(async (tx) => {
+        const [me] = await tx.execute<{ pid: number }[]>('select pg_backend_pid() as pid');
+        // Another session ends this one, as an administrator or a failover would.
+        await db.database.execute('select pg_terminate_backend(?)', [me?.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await tx.execute(TOUCH);
+        return ok('not reached');
+      });
+      const error: unknown = await lost.catch((e: unknown) => e);
+      expect(classifyDbError(error).kind).toBe('connection');
+      // An unheard 'error' event on the dead client would have ended this process by now.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await db.database.ping()).toBe(true);
+      expect(await nameOf()).not.toBeUndefined();
+    },
+  );
+});
+
 describe('guarded', () => {
   it('refuses, as a bug, SQL that does not end with its orders_assert', () => {
     expect(() => guarded('update products set name = ?', ['x'], { kind: 'r' })).toThrow(

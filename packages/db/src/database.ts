@@ -118,9 +118,11 @@ export function createDatabase(options: DatabaseOptions): Database {
     pipeline: true,
     types,
   });
-  // An idle connection the server ends (a restart, a terminated session) is dropped by the pool;
-  // without a listener its 'error' would crash the process.
+  // A connection the server ends (a restart, a terminated session) emits 'error': an idle one
+  // through the pool (which drops it), one in use on itself — its statements fail with the
+  // cause, which is where the callers hear of it. Unheard, either would crash the process.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   const send = (client: pg.PoolClient, sql: string, params: readonly unknown[]) => {
     const text = positional(sql);

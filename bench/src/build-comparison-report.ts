@@ -1,6 +1,6 @@
 import type { BenchArgs } from './args.js';
 import { describeInvariants, type InvariantReport } from './invariants.js';
-import { describeMachine } from './report-file.js';
+import { reportHeader } from './report-file.js';
 import { bothBuilds, nameOf, type BuildPair, type ServerBuild } from './server-builds.js';
 import {
   checkoutsPerSecond,
@@ -53,16 +53,7 @@ export function toComparisonReport(
   const thisBuild = summarizeBuild(results.thisBuild);
   const against = summarizeBuild(results.against);
   return {
-    at: new Date().toISOString(),
-    machine: describeMachine(),
-    node: process.version,
-    args: {
-      users: args.users,
-      duration: args.duration,
-      skus: args.skus,
-      rounds: args.rounds,
-      warmup: args.warmup,
-    },
+    ...reportHeader(args),
     thisBuild,
     against,
     ratio: ratioOf(thisBuild.checkoutsPerSecond, against.checkoutsPerSecond),

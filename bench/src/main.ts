@@ -2,7 +2,7 @@ import { adminOf, parseBenchArgs, type BenchArgs } from './args.js';
 import { compareBuilds } from './build-comparison.js';
 import { createBenchDatabase } from './databases.js';
 import { checkInvariants, describeInvariants, type InvariantReport } from './invariants.js';
-import { describeMachine, writeReportFile } from './report-file.js';
+import { reportHeader, writeReportFile } from './report-file.js';
 import { startBenchServer } from './server-process.js';
 import { prepareSqlCheckouts } from './sql-reference.js';
 import {
@@ -68,16 +68,7 @@ async function benchServerAgainstSql(args: BenchArgs, log: (line: string) => voi
     const invariants = args.url === undefined ? await checkInvariants(serverDb.url) : null;
 
     const report = {
-      at: new Date().toISOString(),
-      machine: describeMachine(),
-      node: process.version,
-      args: {
-        users: args.users,
-        duration: args.duration,
-        skus: args.skus,
-        rounds: args.rounds,
-        warmup: args.warmup,
-      },
+      ...reportHeader(args),
       server: {
         checkoutsPerSecond: checkoutsPerSecond(serverRun),
         errors: serverRun.errors,

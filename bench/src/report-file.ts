@@ -11,6 +11,23 @@ export function describeMachine(): { cpus: number; cpu: string; memGiB: number }
   };
 }
 
+/** What every report starts with: when, where, and the run's shape. */
+export function reportHeader(args: {
+  readonly users: number;
+  readonly duration: number;
+  readonly skus: number;
+  readonly rounds: number;
+  readonly warmup: number;
+}) {
+  const { users, duration, skus, rounds, warmup } = args;
+  return {
+    at: new Date().toISOString(),
+    machine: describeMachine(),
+    node: process.version,
+    args: { users, duration, skus, rounds, warmup },
+  };
+}
+
 /**
  * Writes `report` as JSON to `out`, or to `bench/results/<prefix>-<at>.json`; returns the path.
  */

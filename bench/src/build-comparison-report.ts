@@ -37,11 +37,7 @@ export interface BuildSummary {
   readonly invariants: InvariantReport;
 }
 
-export interface ComparisonReport extends BuildPair<BuildSummary> {
-  readonly at: string;
-  readonly machine: ReturnType<typeof describeMachine>;
-  readonly node: string;
-  readonly args: Pick<BenchArgs, 'users' | 'duration' | 'skus' | 'rounds' | 'warmup'>;
+export interface ComparisonReport extends BuildPair<BuildSummary>, ReturnType<typeof reportHeader> {
   /** This build's checkouts/s divided by against's: above 1, this build is faster. */
   readonly ratio: number;
 }

@@ -1,17 +1,11 @@
-import { IDEMPOTENCY_RETENTION_MS } from '@orders/core';
-import {
-  claimDuePayments,
-  createRateLimitRepository,
-  purgeIdempotencyKeys,
-  retryTransient,
-  type Database,
-} from '@orders/db';
+import type { Database } from '@orders/db';
 import type { Logger } from 'pino';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
+import { claimAbandonedPayments } from '../use-cases/claim-abandoned-payments.js';
 import { expireOrders as expireDueOrders } from '../use-cases/expire-orders.js';
-import { LOGIN_LIMIT } from '../use-cases/log-in.js';
+import { purgeExpiredRecords } from '../use-cases/purge-expired-records.js';
 
 export interface PaymentWorker {
   /** Runs one round now (tests); resolves when it is done. */
@@ -44,15 +38,9 @@ export function startPaymentWorker(deps: {
   let stopped = false;
 
   async function claimPayments(): Promise<void> {
-    const now = deps.now();
-    // One statement, a transaction of its own: the claim commits (or not) as a whole.
-    const ids = await retryTransient(() =>
-      claimDuePayments(deps.db, {
-        owner: deps.engine.owner,
-        now,
-        leaseUntil: new Date(now.getTime() + deps.settings.leaseMs),
-        limit: CLAIM_BATCH,
-      }),
+    const ids = await claimAbandonedPayments(
+      { db: deps.db, now: deps.now(), leaseMs: deps.settings.leaseMs },
+      { owner: deps.engine.owner, limit: CLAIM_BATCH },
     );
     if (ids.length > 0) deps.logger.info({ claimed: ids.length }, 'worker claimed payments');
     deps.metrics.paymentsClaimed(ids.length);
@@ -70,9 +58,7 @@ export function startPaymentWorker(deps: {
     const now = deps.now();
     if (now.getTime() - lastHousekeeping < HOUSEKEEPING_EVERY_MS) return;
     lastHousekeeping = now.getTime();
-    const before = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
-    const keys = await purgeIdempotencyKeys(deps.db, before, PURGE_BATCH);
-    const windows = await createRateLimitRepository(deps.db).prune(LOGIN_LIMIT.windowMs, now);
+    const { keys, windows } = await purgeExpiredRecords({ db: deps.db, now }, PURGE_BATCH);
     if (keys + windows > 0) deps.logger.info({ keys, windows }, 'worker purged expired records');
   }
 

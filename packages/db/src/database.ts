@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '@orders/core';
 import pg from 'pg';
+import { BatchingSocket } from './batching-socket.js';
 import { causeOfFailure, isAbortedTransaction, isAssertionFailure } from './db-errors.js';
 import type { Statement } from './statement.js';
 
@@ -116,6 +117,8 @@ export function createDatabase(options: DatabaseOptions): Database {
     connectionString: options.url,
     max: options.poolMax ?? 10,
     pipeline: true,
+    // A round trip's statements leave in one write (see BatchingSocket).
+    stream: () => new BatchingSocket(),
     types,
   });
   // A connection the server ends (a restart, a terminated session) emits 'error': an idle one
@@ -129,12 +132,18 @@ export function createDatabase(options: DatabaseOptions): Database {
     const name = prepare && params.length > 0 ? statementName(text) : undefined;
     const values = params.map(toParameter);
     return new Promise<Answer>((resolve, reject) => {
-      // A Query handed over as is: pg copies a plain config object property by property.
-      const config = name === undefined ? { text, values } : { text, values, name };
-      const query = new pg.Query(config, (error: Error | undefined, result: unknown) => {
-        if (error) reject(error);
-        else resolve(result as Answer);
-      });
+      // Built from the text, not a config object, which pg copies property by property (a
+      // visible share of a statement's CPU); the name, read when the query is submitted, makes
+      // it a prepared statement (pg's `QueryConfig.name`).
+      const query: pg.Query & { name?: string } = new pg.Query(
+        text,
+        values,
+        (error: Error | undefined, result: unknown) => {
+          if (error) reject(error);
+          else resolve(result as Answer);
+        },
+      );
+      if (name !== undefined) query.name = name;
       client.query(query);
     });
   };

@@ -22,11 +22,10 @@ import {
   insertOrderStatement,
   insertPaymentStatement,
   lockOrderForPayment,
-  pricedAsRememberedStatement,
+  reservationsAsPricedStatements,
   readPaymentFacts,
   recordAttemptStatement,
   retryTransient,
-  stockMoveStatements,
   type LeaseLost,
   type Repriced,
   type StockShortage,
@@ -84,9 +83,8 @@ async function placeFromMemory(
   const written = await retryTransient(() =>
     db.transaction((tx) =>
       tx.commitWith<Repriced | StockShortage>([
-        pricedAsRememberedStatement([item]),
         insertOrderStatement(order),
-        ...stockMoveStatements(reservations, context),
+        ...reservationsAsPricedStatements(reservations, [item], context),
       ]),
     ),
   );

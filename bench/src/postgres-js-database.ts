@@ -85,8 +85,13 @@ export function createPostgresJsDatabase(options: {
       let refusal: { value: R } | undefined;
       for (const [index, answer] of answers.entries()) {
         if (answer.status === 'fulfilled') continue;
-        const guard = statements[index]?.refusal;
-        if (refusal === undefined && guard !== undefined && isAssertionFailure(answer.reason)) {
+        const guard =
+          refusal === undefined && isAssertionFailure(answer.reason)
+            ? statements[index]?.refusal?.(
+                answer.reason instanceof Error ? answer.reason.message : '',
+              )
+            : undefined;
+        if (guard !== undefined) {
           refusal = { value: guard };
         } else if (!isAbortedTransaction(answer.reason)) {
           throw answer.reason;

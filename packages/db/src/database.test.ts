@@ -4,7 +4,7 @@ import { insertTestProducts } from './testing/order-fixtures.js';
 import { createMigratedTestDatabase } from './testing/test-db.js';
 import { classifyDbError } from './db-errors.js';
 import { createDatabase, hasSessionPerConnection, positional } from './database.js';
-import { guarded, statement } from './statement.js';
+import { guarded, guardedFor, statement } from './statement.js';
 
 type Db = Awaited<ReturnType<typeof createMigratedTestDatabase>>;
 let db: Db;
@@ -310,9 +310,48 @@ describe('guarded', () => {
     expect(() =>
       guarded('select orders_assert(true, ?) from products limit 1', ['x'], { kind: 'r' }),
     ).toThrow(/must end with orders_assert/);
-    expect(guarded('select orders_assert(true, ?)', ['x'], { kind: 'r' }).refusal).toEqual({
+    expect(guarded('select orders_assert(true, ?)', ['x'], { kind: 'r' }).refusal?.('x')).toEqual({
       kind: 'r',
     });
+  });
+});
+
+describe('guardedFor', () => {
+  const twoWays = `select case when ? then orders_assert(false, 'short')
+                   when ? then orders_assert(false, 'repriced') else true end`;
+  const statementFor = (short: boolean, repriced: boolean) =>
+    guardedFor(twoWays, [short, repriced], {
+      short: { kind: 'short' },
+      repriced: { kind: 'repriced' },
+    });
+
+  it('hands back the refusal named by the reason the statement failed with', async () => {
+    for (const [short, repriced, expected] of [
+      [true, false, err({ kind: 'short' })],
+      [false, true, err({ kind: 'repriced' })],
+      [false, false, ok(undefined)],
+    ] as const) {
+      const result = await db.database.transaction((tx) =>
+        tx.commitWith([statementFor(short, repriced)]),
+      );
+      expect(result).toEqual(expected);
+    }
+  });
+
+  it('throws, as a bug, a failure for a reason it was not given', async () => {
+    const statement = guardedFor(
+      "select case when ? then orders_assert(false, 'short') else orders_assert(false, 'other') end",
+      [false],
+      { short: { kind: 'short' } },
+    );
+    const failed: unknown = await db.database
+      .transaction((tx) => tx.commitWith([statement]))
+      .catch((error: unknown) => error);
+    expect(classifyDbError(failed)).toEqual({ kind: 'assertion' });
+  });
+
+  it('refuses SQL that cannot fail for each of its reasons', () => {
+    expect(() => guardedFor('select 1', [], { short: 1 })).toThrow(/per reason/);
   });
 });
 

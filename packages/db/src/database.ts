@@ -203,8 +203,11 @@ export function createDatabase(options: DatabaseOptions): Database {
       let refusal: { value: R } | undefined;
       for (const [index, answer] of answers.entries()) {
         if (answer.status === 'fulfilled') continue;
-        const guard = statements[index]?.refusal;
-        if (refusal === undefined && guard !== undefined && isAssertionFailure(answer.reason)) {
+        const guard =
+          refusal === undefined && isAssertionFailure(answer.reason)
+            ? statements[index]?.refusal?.(reasonOf(answer.reason))
+            : undefined;
+        if (guard !== undefined) {
           refusal = { value: guard };
         } else if (!isAbortedTransaction(answer.reason)) {
           throw answer.reason; // a fault or a bug, not a refusal: the work rolls back
@@ -306,8 +309,15 @@ export function createDatabase(options: DatabaseOptions): Database {
   };
 }
 
-/** Anything but an answer from the server (which carries a severity) may have left the
- * connection mid-protocol or mid-transaction. */
+/** The reason an `orders_assert` gave: its message. */
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : '';
+}
+
+/**
+ * Anything but an answer from the server (which carries a severity) may have left the
+ * connection mid-protocol or mid-transaction.
+ */
 function mayHaveBrokenConnection(error: unknown): error is Error {
   return error instanceof Error && !('severity' in error);
 }

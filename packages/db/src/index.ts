@@ -8,7 +8,7 @@ export type { Orm, OrmOptions } from './orm.js';
 export type { EntityManager } from '@mikro-orm/postgresql';
 export { createDatabase, hasSessionPerConnection, positional } from './database.js';
 export type { Database, DatabaseOptions, PoolStats, Row, RunResult, Sql, Tx } from './database.js';
-export { guarded, statement } from './statement.js';
+export { guarded, guardedFor, statement } from './statement.js';
 export type { Statement } from './statement.js';
 export {
   classifyDbError,
@@ -41,7 +41,7 @@ export {
 export type { ProductExists } from './catalogue/product.repository.js';
 export {
   availableOf,
-  pricedAsRememberedStatement,
+  reservationsAsPricedStatements,
   stockMoveStatements,
 } from './inventory/stock-moves.js';
 export type { MoveContext, Repriced, StockShortage } from './inventory/stock-moves.js';

@@ -4,9 +4,9 @@ import type { CatalogueItem } from '@orders/core';
  * The catalogue memory (`CATALOGUE_MEMORY`, on by default), a fast path of `orders.create`: the
  * products this instance has read, by SKU. An order without an idempotency key whose products are
  * all remembered is priced from memory, so placing it takes one round trip instead of reading the
- * catalogue first. Memory is a hint, never the truth: the order's writes go out behind a guarded
- * statement that holds only while every product still has the remembered name, price and currency
- * (`pricedAsRememberedStatement`), so a product changed since — by any instance — is refused as
+ * catalogue first. Memory is a hint, never the truth: each reservation of such an order holds only
+ * while its product still has the remembered name, price and currency
+ * (`reservationsAsPricedStatements`), so a product changed since — by any instance — is refused as
  * `repriced`, and the order is placed again from a fresh read. Bounded: past `maxEntries` it
  * starts over.
  */

@@ -11,6 +11,7 @@ import {
   requestFingerprint,
   type CatalogueItem,
   type DomainError,
+  type DomainErrorOf,
   type Order,
   type OrderId,
   type OrderLineRequest,
@@ -22,7 +23,7 @@ import {
   findOrderForUser,
   findProductsBySkus,
   insertOrderStatement,
-  pricedAsRememberedStatement,
+  reservationsAsPricedStatements,
   retryTransient,
   stockMoveStatements,
   type Database,
@@ -115,9 +116,12 @@ function isShortage(error: DomainError | StockShortage): error is StockShortage 
 }
 
 /**
- * The catalogue memory's fast path, one round trip: [BEGIN, prices still as remembered, order,
- * reservations, COMMIT]. `repriced` when a remembered product changed since (the caller then
- * places the order from a fresh read); a short line is answered here, the prices having held.
+ * The catalogue memory's fast path, one round trip: [BEGIN, order, reservations — each holding
+ * only while its product still has the remembered name, price and currency — COMMIT].
+ * `repriced` when a remembered product changed since (the caller then places the order from a
+ * fresh read). A short line is answered here — once what is available confirms it: a product
+ * repriced in the instant before the reservation locked it can be refused as short, and is then
+ * placed from a fresh read too.
  */
 async function placeFromMemory(
   deps: PlaceOrderDeps,
@@ -131,14 +135,14 @@ async function placeFromMemory(
   const context = { orderId: order.id, actor: `user:${placing.userId}`, at: deps.now };
   const written = await deps.db.transaction((tx) =>
     tx.commitWith<Repriced | StockShortage>([
-      pricedAsRememberedStatement(remembered),
       insertOrderStatement(order),
-      ...stockMoveStatements(reservations, context),
+      ...reservationsAsPricedStatements(reservations, remembered, context),
     ]),
   );
   if (written.ok) return ok(order);
   if (written.error.kind === 'repriced') return 'repriced';
-  return err(await insufficient(deps, written.error));
+  const shortage = await insufficient(deps, written.error);
+  return shortage.available < shortage.requested ? err(shortage) : 'repriced';
 }
 
 /**
@@ -184,7 +188,10 @@ function decide(deps: PlaceOrderDeps, placing: Placing, catalogue: readonly Cata
 }
 
 /** The refusal of a short line, with what is available now (read once it has rolled back). */
-async function insufficient(deps: PlaceOrderDeps, shortage: StockShortage): Promise<DomainError> {
+async function insufficient(
+  deps: PlaceOrderDeps,
+  shortage: StockShortage,
+): Promise<DomainErrorOf<'INVENTORY.INSUFFICIENT_STOCK'>> {
   const { move } = shortage;
   return domainError('INVENTORY.INSUFFICIENT_STOCK', {
     sku: move.sku,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   asOrderId,
+  asProductId,
   asSku,
   err,
   ok,
@@ -36,7 +37,7 @@ import { findStockDrift } from './stock-audit.js';
 import type { Statement } from '../statement.js';
 import {
   availableOf,
-  pricedAsRememberedStatement,
+  reservationsAsPricedStatements,
   stockMoveStatements,
   type Repriced,
   type StockShortage,
@@ -336,67 +337,82 @@ describe('settling an order’s stock', () => {
   });
 });
 
-describe('pricedAsRememberedStatement', () => {
-  it('refuses as repriced when the name, the price or the currency changed since', async () => {
+describe('reservationsAsPricedStatements', () => {
+  /** An order of `sku` priced from `remembered`, placed through the price-guarded reservations. */
+  const placeAsPriced = (placement: OrderPlacement, remembered: readonly CatalogueItem[]) => {
+    const context = { orderId: placement.order.id, actor: 'test', at };
+    return db.database.transaction((tx) =>
+      tx.commitWith<Repriced | StockShortage>([
+        insertOrderStatement(placement.order),
+        ...reservationsAsPricedStatements(placement.reservations, remembered, context),
+      ]),
+    );
+  };
+
+  it('refuses as repriced when the name, the price or the currency changed since, writing nothing', async () => {
     const [product] = await insertTestProducts(db.database, [
       { sku: 'PRICED-A', onHand: 5, priceCents: 250 },
     ]);
-    const remembered = product!;
-    const stale: CatalogueItem[] = [
-      { ...remembered, priceCents: 249 },
-      { ...remembered, name: 'An older name' },
-      { ...remembered, currency: 'EUR' },
-    ];
-    for (const item of stale) {
-      const result = await db.database.transaction((tx) =>
-        tx.commitWith([pricedAsRememberedStatement([item])]),
-      );
-      expect(result).toEqual(err({ kind: 'repriced' }));
+    const user = await insertTestUser(db.orm);
+    const before = await writtenRows();
+    for (const stale of [
+      { ...product!, priceCents: 249 },
+      { ...product!, name: 'An older name' },
+      { ...product!, currency: 'EUR' as const },
+    ]) {
+      const placement = decideOrder(user, [{ sku: 'PRICED-A', quantity: 1 }], [stale]);
+      expect(await placeAsPriced(placement, [stale])).toEqual(err({ kind: 'repriced' }));
     }
+    expect(await writtenRows()).toEqual(before);
+    expect(await stockOf(db.database, 'PRICED-A')).toEqual({ onHand: 5, reserved: 0 });
   });
 
-  it('holds when every remembered product still reads as remembered', async () => {
+  it('reserves every line while each product still reads as remembered', async () => {
     const catalogue = await insertTestProducts(db.database, [
       { sku: 'PRICED-B', onHand: 5, priceCents: 100 },
       { sku: 'PRICED-C', onHand: 5, priceCents: 300 },
     ]);
-    const result = await db.database.transaction((tx) =>
-      tx.commitWith([pricedAsRememberedStatement(catalogue)]),
-    );
-    expect(result).toEqual(ok(undefined));
+    const user = await insertTestUser(db.orm);
+    const lines = [
+      { sku: 'PRICED-B', quantity: 2 },
+      { sku: 'PRICED-C', quantity: 1 },
+    ];
+    const placement = decideOrder(user, lines, catalogue);
+    expect(await placeAsPriced(placement, catalogue)).toEqual(ok(undefined));
+    expect((await findOrderById(db.database, placement.order.id))?.total.amountCents).toBe(500);
+    expect(await stockOf(db.database, 'PRICED-B')).toEqual({ onHand: 5, reserved: 2 });
+
+    // One stale product among fresh ones refuses the whole order.
     const oneStale = [catalogue[0]!, { ...catalogue[1]!, priceCents: 301 }];
-    expect(
-      await db.database.transaction((tx) => tx.commitWith([pricedAsRememberedStatement(oneStale)])),
-    ).toEqual(err({ kind: 'repriced' }));
+    const stale = decideOrder(user, lines, oneStale);
+    expect(await placeAsPriced(stale, oneStale)).toEqual(err({ kind: 'repriced' }));
+    expect(await findOrderById(db.database, stale.order.id)).toBeNull();
   });
 
-  it('sent ahead of an order priced from memory, leaves nothing of the order written when a product was repriced', async () => {
+  it('tells a short line from a repriced one: short when the prices held', async () => {
     const remembered = await insertTestProducts(db.database, [
-      { sku: 'PRICED-D', onHand: 5, priceCents: 500 },
+      { sku: 'PRICED-D', onHand: 2, priceCents: 500 },
     ]);
     const user = await insertTestUser(db.orm);
-    const asRemembered = () => decideOrder(user, [{ sku: 'PRICED-D', quantity: 2 }], remembered);
-    const place = (placement: OrderPlacement) =>
-      db.database.transaction((tx) =>
-        tx.commitWith<Repriced | StockShortage>([
-          pricedAsRememberedStatement(remembered),
-          ...placementStatements(placement),
-        ]),
-      );
-
+    const placement = decideOrder(user, [{ sku: 'PRICED-D', quantity: 3 }], remembered);
+    expect(await placeAsPriced(placement, remembered)).toEqual(
+      err({ kind: 'short', move: placement.reservations[0] }),
+    );
+    // Short and repriced at once: the price is what the order got wrong first.
     await db.database.execute("update products set price_cents = 550 where sku = 'PRICED-D'");
-    const before = await writtenRows();
-    const stale = asRemembered();
-    expect(await place(stale)).toEqual(err({ kind: 'repriced' }));
-    expect(await writtenRows()).toEqual(before);
-    expect(await findOrderById(db.database, stale.order.id)).toBeNull();
-    expect(await stockOf(db.database, 'PRICED-D')).toEqual({ onHand: 5, reserved: 0 });
+    const both = decideOrder(user, [{ sku: 'PRICED-D', quantity: 3 }], remembered);
+    expect(await placeAsPriced(both, remembered)).toEqual(err({ kind: 'repriced' }));
+  });
 
-    await db.database.execute("update products set price_cents = 500 where sku = 'PRICED-D'");
-    const fresh = asRemembered();
-    expect(await place(fresh)).toEqual(ok(undefined));
-    expect((await findOrderById(db.database, fresh.order.id))?.total.amountCents).toBe(1000);
-    expect(await stockOf(db.database, 'PRICED-D')).toEqual({ onHand: 5, reserved: 2 });
+  it('refuses to guard a reservation whose product was not priced from memory (a bug)', () => {
+    const move = planStockMoves(
+      'RESERVE',
+      [{ productId: asProductId(randomUUID()), sku: asSku('X'), quantity: 1 }],
+      'r',
+    );
+    expect(() =>
+      reservationsAsPricedStatements(move, [], { orderId: null, actor: 'a', at }),
+    ).toThrow(/not priced from memory/);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { CatalogueItem, StockMove } from '@orders/core';
 import type { Sql } from '../database.js';
-import { guarded, statement, type Statement } from '../statement.js';
+import { guarded, guardedFor, statement, type Statement } from '../statement.js';
 
 /** A line's stock move that the database refused: the stock is not there. */
 export interface StockShortage {
@@ -89,28 +89,60 @@ export function movementStatement(move: StockMove, context: MoveContext): Statem
 }
 
 /**
- * Holds only while every product still has the name, price and currency an order was priced with
- * from memory (`CatalogueMemory`): sent ahead of the order's writes, it refuses them all when one
- * changed, as `{ kind: 'repriced' }`.
+ * The reservations of an order priced from memory (`CatalogueMemory`): each applies only while
+ * the stock is there (as {@link stockMoveStatements}) AND its product still has the name, price
+ * and currency the order was priced with — both checked in the UPDATE, on the row's newest version
+ * under its lock, so a reservation never holds at a stale price. Refused, it says why, from what
+ * the statement saw at its start: `repriced` when the product differed, else `short`. (A product
+ * repriced by a transaction that committed after that start and before the lock is reported as
+ * `short`: the caller confirms a shortage by reading what is available before it answers one.)
  */
-export function pricedAsRememberedStatement(items: readonly CatalogueItem[]): Statement<Repriced> {
-  return guarded(
-    `select orders_assert(
-       (select count(*) from products p
-          join unnest(?::uuid[], ?::bigint[], ?::text[], ?::text[]) as r(id, price_cents, name, currency)
-            on p.id = r.id and p.price_cents = r.price_cents and p.name = r.name
-               and p.currency = r.currency) = ?,
-       ?)`,
-    [
-      items.map((i) => i.productId),
-      items.map((i) => i.priceCents),
-      items.map((i) => i.name),
-      items.map((i) => i.currency),
-      items.length,
-      'a remembered product changed',
-    ],
-    { kind: 'repriced' },
-  );
+const RESERVE_AS_PRICED = `with moved as (
+     update products set on_hand = on_hand + ?, reserved = reserved + ?
+      where id = ? and on_hand::bigint + ? >= reserved::bigint + ?
+        and reserved::bigint + ? >= 0 and on_hand::bigint + ? >= 0
+        and price_cents = ? and name = ? and currency = ?
+      returning id),
+   movement as (
+     insert into stock_movements (${MOVEMENT_COLUMNS})
+     select ?, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
+   select case
+     when (select count(*) from movement) = 1 then true
+     when exists (select 1 from products
+                   where id = ? and price_cents = ? and name = ? and currency = ?)
+       then orders_assert(false, 'short')
+     else orders_assert(false, 'repriced') end`;
+
+export function reservationsAsPricedStatements(
+  moves: readonly StockMove[],
+  pricedFrom: readonly CatalogueItem[],
+  context: MoveContext,
+): Statement<StockShortage | Repriced>[] {
+  const items = new Map(pricedFrom.map((item) => [item.productId, item]));
+  return moves.map((move) => {
+    const item = items.get(move.productId);
+    if (item === undefined) throw new Error(`${move.sku} was not priced from memory`);
+    const on = move.onHandDelta;
+    const res = move.reservedDelta;
+    const priced = [item.priceCents, item.name, item.currency];
+    return guardedFor(
+      RESERVE_AS_PRICED,
+      [
+        on,
+        res,
+        move.productId,
+        on,
+        res,
+        res,
+        on,
+        ...priced,
+        ...movementValues(move, context),
+        move.productId,
+        ...priced,
+      ],
+      { short: { kind: 'short', move }, repriced: { kind: 'repriced' } },
+    );
+  });
 }
 
 /** What is available of a product now (for the INSUFFICIENT_STOCK answer). */

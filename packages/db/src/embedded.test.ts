@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from './embedded.js';
@@ -24,6 +25,36 @@ async function query(url: string, sql: string): Promise<unknown[]> {
 }
 
 describe('the embedded PostgreSQL', () => {
+  it('starts a new data dir from the seed cluster, and an existing one from its own files', async () => {
+    // A seed with a marker in it: only a database made from this seed has the table.
+    const seedDb = await PGlite.create('memory://');
+    await seedDb.exec('create table from_seed (v int); insert into from_seed values (7);');
+    const seedFile = join(dataDir, 'marked-seed.tar.gz');
+    await writeFile(seedFile, Buffer.from(await (await seedDb.dumpDataDir('gzip')).arrayBuffer()));
+    await seedDb.close();
+
+    const fresh = join(dataDir, 'from-seed');
+    const first = await startEmbeddedPostgres({ dataDir: fresh, seedFile });
+    await query(first.url, 'update from_seed set v = 8');
+    await first.stop();
+    const again = await startEmbeddedPostgres({ dataDir: fresh, seedFile });
+    try {
+      expect(await query(again.url, 'select v from from_seed')).toEqual([{ v: 8 }]);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('creates a cluster from scratch when there is no seed', async () => {
+    const db = await startEmbeddedPostgres({ seedFile: join(dataDir, 'no-such-seed.tar.gz') });
+    try {
+      expect(await query(db.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+      await expect(query(db.url, 'select v from from_seed')).rejects.toThrow(/does not exist/);
+    } finally {
+      await db.stop();
+    }
+  });
+
   it('keeps its data across a restart on the same data dir', async () => {
     const first = await startEmbeddedPostgres({ dataDir });
     await query(first.url, 'create table kept (v int); insert into kept values (42);');

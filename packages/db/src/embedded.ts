@@ -1,7 +1,8 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { readEmbeddedSeed } from './embedded-seed.js';
 
 /** A PostgreSQL served from inside this process, reachable over TCP on loopback. */
 export interface EmbeddedPostgres {
@@ -15,6 +16,8 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir?: string;
   /** Socket connections accepted at once. Must be > 1 so a pool's connections are multiplexed. */
   readonly maxConnections?: number;
+  /** The cluster a new database starts from (default: the build's, `EMBEDDED_SEED_FILE`). */
+  readonly seedFile?: string;
 }
 
 const LOCK_FILE = 'embedded.lock';
@@ -30,14 +33,18 @@ export async function startEmbeddedPostgres(
   const { dataDir, maxConnections = 64 } = options;
   let releaseLock = async (): Promise<void> => {};
   let storage = 'memory://';
+  let fresh = true;
   if (dataDir !== undefined) {
     const pgDir = join(dataDir, 'pgdata');
     await mkdir(pgDir, { recursive: true, mode: 0o700 });
     releaseLock = await lockDataDir(dataDir);
     storage = pgDir;
+    fresh = !(await exists(join(pgDir, 'PG_VERSION')));
   }
   try {
-    const db = await PGlite.create(storage);
+    // A new cluster starts from the build's seed (an empty cluster) rather than from initdb.
+    const seed = fresh ? await readEmbeddedSeed(options.seedFile) : undefined;
+    const db = await PGlite.create(storage, seed === undefined ? {} : { loadDataDir: seed });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
     await server.start();
     const url = `postgres://postgres@${server.getServerConn()}/postgres`;
@@ -79,6 +86,15 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
     }
   }
   throw new Error(`could not lock the embedded database in ${dataDir}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isAlive(pid: number): boolean {

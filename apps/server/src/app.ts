@@ -1,5 +1,8 @@
 import {
   createDatabase,
+  createMissingDatabase,
+  databaseExists,
+  databaseNameOf,
   hasSessionPerConnection,
   initOrm,
   migrate,
@@ -20,6 +23,7 @@ import { createPaymentEngine } from './payments/payment-engine.js';
 import { paymentSettingsFrom, type PaymentSettings } from './payments/payment-settings.js';
 import { appRouter } from './router.js';
 import { createContextFactory, type AppServices } from './trpc/context.js';
+import { ensureDemoAdmin, seedCatalogue, type DemoAdmin } from './dev-seed.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
 import { createCatalogueMemory } from './fast-paths/catalogue-memory.js';
 import { startPaymentWorker, type PaymentWorker } from './worker/payment-worker.js';
@@ -27,6 +31,8 @@ import { startPaymentWorker, type PaymentWorker } from './worker/payment-worker.
 export interface RunningApp {
   /** e.g. `http://127.0.0.1:4000` */
   readonly url: string;
+  /** Development only: the demo admin, ensured before the server listened. */
+  readonly demoAdmin: DemoAdmin | undefined;
   readonly services: AppServices;
   readonly worker: PaymentWorker;
   /**
@@ -54,6 +60,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let db: Database | undefined;
   try {
     let clientUrl = config.databaseUrl;
+    if (clientUrl !== undefined) await ensureDatabase(clientUrl, config, logger);
     if (clientUrl === undefined) {
       embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
       clientUrl = embedded.url;
@@ -84,6 +91,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       catalogue: config.fastPaths.catalogueMemory ? createCatalogueMemory() : null,
       metrics,
     };
+    // Development's demo data exists before the first request can be served: a client that saw
+    // /readyz answer 200 finds the catalogue there.
+    const demoAdmin =
+      config.env === 'development' && !config.admin ? await ensureDemoAdmin(services) : undefined;
+    const seeded = await seedCatalogue(services);
+    if (seeded > 0) logger.info({ products: seeded }, 'demo catalogue created');
+
     const server = createHttpServer({
       router: appRouter,
       createContext: createContextFactory(services),
@@ -101,6 +115,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const startedEmbedded = embedded;
     return {
       url,
+      demoAdmin,
       services,
       worker,
       close() {
@@ -120,4 +135,21 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     await embedded?.stop();
     throw error;
   }
+}
+
+/**
+ * The database `DATABASE_URL` names must exist. In production a missing one is a mistyped URL:
+ * start-up fails, naming it (never creating and serving an empty database while the real one is
+ * ignored). In development (and tests) it is created, and the log says so.
+ */
+async function ensureDatabase(url: string, config: Config, logger: Logger): Promise<void> {
+  if (await databaseExists(url)) return;
+  const name = databaseNameOf(url);
+  if (config.env === 'production') {
+    throw new Error(
+      `the database "${name}" named by DATABASE_URL does not exist; create it, or correct the URL`,
+    );
+  }
+  await createMissingDatabase(url);
+  logger.warn({ database: name }, `database "${name}" did not exist: created it (${config.env})`);
 }

@@ -72,3 +72,50 @@ describe('ORDER_TTL', () => {
     expect(() => loadConfig({ ORDER_TTL: value })).toThrow(/ORDER_TTL/);
   });
 });
+
+describe('the fraud rules that count history', () => {
+  it("keep DESIGN's thresholds in production and in the tests", () => {
+    for (const env of [
+      { NODE_ENV: 'production', JWT_SECRET: strongSecret },
+      { NODE_ENV: 'test' },
+    ]) {
+      expect(loadConfig(env).payments).toMatchObject({
+        fraudUserVelocityMax: 5,
+        fraudCardSharedMax: 3,
+      });
+    }
+  });
+
+  it('are relaxed in development, so the README’s test cards never trip them', () => {
+    expect(loadConfig({}).payments).toMatchObject({
+      fraudUserVelocityMax: 1000,
+      fraudCardSharedMax: 1000,
+    });
+  });
+
+  it('take FRAUD_USER_VELOCITY_MAX and FRAUD_CARD_SHARED_MAX in any environment', () => {
+    const env = { FRAUD_USER_VELOCITY_MAX: '7', FRAUD_CARD_SHARED_MAX: '2' };
+    expect(loadConfig(env).payments).toMatchObject({
+      fraudUserVelocityMax: 7,
+      fraudCardSharedMax: 2,
+    });
+    expect(() => loadConfig({ FRAUD_CARD_SHARED_MAX: '0' })).toThrow(/FRAUD_CARD_SHARED_MAX/);
+  });
+});
+
+describe('the fast paths', () => {
+  it('are on by default and switch off one by one', () => {
+    expect(loadConfig({}).fastPaths).toEqual({ catalogueMemory: true, trpc: true });
+    expect(loadConfig({ CATALOGUE_MEMORY: 'false' }).fastPaths).toEqual({
+      catalogueMemory: false,
+      trpc: true,
+    });
+    expect(loadConfig({ TRPC_FAST_PATH: 'false' }).fastPaths).toEqual({
+      catalogueMemory: true,
+      trpc: false,
+    });
+    expect(() => loadConfig({ TRPC_FAST_PATH: 'off' })).toThrow(
+      /TRPC_FAST_PATH: must be true or false/,
+    );
+  });
+});

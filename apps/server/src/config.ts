@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_FRAUD_CONFIG } from '@orders/core';
 import { z } from 'zod';
 
 /** A switch: `true` (the default) or `false`. */
@@ -41,7 +42,9 @@ const envSchema = z
     PAYMENT_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(200),
     PAYMENT_LEASE_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
-    FRAUD_USER_VELOCITY_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5),
+    // The history-based fraud rules' thresholds; their defaults depend on NODE_ENV (see below).
+    FRAUD_USER_VELOCITY_MAX: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    FRAUD_CARD_SHARED_MAX: z.coerce.number().int().min(1).max(1_000_000).optional(),
     // The fast paths, each a named shortcut that can be switched off (DESIGN §1).
     CATALOGUE_MEMORY: onOff,
     TRPC_FAST_PATH: onOff,
@@ -71,6 +74,25 @@ const envSchema = z
   });
 
 export const MIN_SECRET_BYTES = 32;
+
+/**
+ * The thresholds of the fraud rules that count history (DESIGN §2: more than 5 payments by one
+ * user in 60 s; one card used by more than 3 users in 24 h). Development relaxes them so that a
+ * newcomer paying through the README's test cards — one account, the same few card numbers, many
+ * payments a minute — is never fraud-rejected except by the blocklisted card; start-up says so.
+ * Production (and the tests) keep DESIGN's values.
+ */
+export const FRAUD_DEFAULTS = {
+  designed: {
+    userVelocityMax: DEFAULT_FRAUD_CONFIG.userVelocity.maxPayments,
+    cardSharedMax: DEFAULT_FRAUD_CONFIG.cardShared.maxUsers,
+  },
+  development: { userVelocityMax: 1000, cardSharedMax: 1000 },
+} as const;
+
+function fraudDefaultsFor(env: 'development' | 'production' | 'test'): keyof typeof FRAUD_DEFAULTS {
+  return env === 'development' ? 'development' : 'designed';
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -105,6 +127,8 @@ export interface Config {
     readonly workerPollMs: number;
     /** USER_VELOCITY fires above this many payments per user per minute. */
     readonly fraudUserVelocityMax: number;
+    /** CARD_SHARED fires when a card is used by more than this many users in 24 h. */
+    readonly fraudCardSharedMax: number;
   };
 }
 
@@ -144,7 +168,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.PAYMENT_RETRY_BASE_MS,
       leaseMs: e.PAYMENT_LEASE_MS,
       workerPollMs: e.WORKER_POLL_MS,
-      fraudUserVelocityMax: e.FRAUD_USER_VELOCITY_MAX,
+      fraudUserVelocityMax:
+        e.FRAUD_USER_VELOCITY_MAX ?? FRAUD_DEFAULTS[fraudDefaultsFor(e.NODE_ENV)].userVelocityMax,
+      fraudCardSharedMax:
+        e.FRAUD_CARD_SHARED_MAX ?? FRAUD_DEFAULTS[fraudDefaultsFor(e.NODE_ENV)].cardSharedMax,
     },
   };
 }

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { startApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { ensureDemoAdmin, seedCatalogue } from './dev-seed.js';
+import { ConfigError, FRAUD_DEFAULTS, loadConfig } from './config.js';
 
 /** Composition root: config → database → server; SIGTERM/SIGINT close everything. */
 async function main(): Promise<void> {
@@ -10,8 +9,18 @@ async function main(): Promise<void> {
   const app = await startApp(config);
   const { logger } = app.services;
 
-  if (config.env === 'development' && !config.admin) {
-    const admin = await ensureDemoAdmin(app.services);
+  if (config.env === 'development') {
+    const { fraudUserVelocityMax, fraudCardSharedMax } = config.payments;
+    const { designed } = FRAUD_DEFAULTS;
+    process.stderr.write(
+      `fraud rules (development): USER_VELOCITY above ${fraudUserVelocityMax} payments a minute, ` +
+        `CARD_SHARED above ${fraudCardSharedMax} users per card — production uses ` +
+        `${designed.userVelocityMax} and ${designed.cardSharedMax} (FRAUD_USER_VELOCITY_MAX, ` +
+        `FRAUD_CARD_SHARED_MAX)\n`,
+    );
+  }
+  const admin = app.demoAdmin;
+  if (admin !== undefined) {
     // Printed on the terminal, not logged: a log line never carries a secret.
     process.stderr.write(
       admin.created
@@ -19,8 +28,6 @@ async function main(): Promise<void> {
         : `demo admin: ${admin.email} (password in ${admin.file})\n`,
     );
   }
-  const seeded = await seedCatalogue(app.services);
-  if (seeded > 0) logger.info({ products: seeded }, 'demo catalogue created');
   logger.info(
     { url: app.url, database: config.databaseUrl ? 'postgres' : 'embedded' },
     'listening',

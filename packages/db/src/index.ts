@@ -89,3 +89,4 @@ export { claimIdempotencyKey, purgeIdempotencyKeys } from './idempotency/idempot
 export type { ClaimResult, IdempotencyKeyRecord } from './idempotency/idempotency.repository.js';
 export { IDEMPOTENCY_KEY_STATES } from './idempotency/idempotency-key.entity.js';
 export type { IdempotencyKeyState } from './idempotency/idempotency-key.entity.js';
+export { createMissingDatabase, databaseExists, databaseNameOf } from './database-presence.js';

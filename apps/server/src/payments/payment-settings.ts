@@ -31,6 +31,7 @@ export function paymentSettingsFrom(config: Config['payments']): PaymentSettings
         ...DEFAULT_FRAUD_CONFIG.userVelocity,
         maxPayments: config.fraudUserVelocityMax,
       },
+      cardShared: { ...DEFAULT_FRAUD_CONFIG.cardShared, maxUsers: config.fraudCardSharedMax },
     },
     noise: { rate: config.simFailureRate, seed: config.simSeed },
     payWaitMs: config.payWaitMs,

@@ -70,3 +70,13 @@ async function withAdminClient<T>(
     await client.end();
   }
 }
+
+/** Drops the database a URL names, if it exists (tests that make databases of their own). */
+export async function dropDatabaseNamedBy(url: string): Promise<void> {
+  const name = new URL(url).pathname.replace(/^\//, '');
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  await withAdminClient(maintenance.toString(), (client) =>
+    client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`),
+  );
+}

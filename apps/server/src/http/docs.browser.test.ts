@@ -125,3 +125,45 @@ describe.skipIf(skip)('Swagger UI at /docs, in headless Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe.skipIf(skip)('Swagger UI at /swagger-ui/index.html, in headless Chromium', () => {
+  it('loads every asset from /swagger-ui/ and calls the API from there', async () => {
+    const springPage = await (browser as BrowserContext).newPage();
+    const loaded: { url: string; status: number }[] = [];
+    const failed: string[] = [];
+    springPage.on('response', (response) => {
+      loaded.push({ url: new URL(response.url()).pathname, status: response.status() });
+    });
+    springPage.on('requestfailed', (request) => failed.push(request.url()));
+    springPage.on('pageerror', (error) => failed.push(error.message));
+    await springPage.goto(`${server.url}/swagger-ui/index.html`);
+    await springPage.locator('.opblock').first().waitFor();
+    expect(await springPage.locator('.opblock').count()).toBe(15);
+
+    const operation = springPage.locator('#operations-catalogue-products-list');
+    await operation.locator('.opblock-summary').click();
+    await operation.getByRole('button', { name: 'Try it out' }).click();
+    await operation.getByRole('button', { name: 'Execute' }).click();
+    const response = operation.locator('.live-responses-table tbody .response').first();
+    await response.waitFor();
+    expect((await response.locator('.response-col_status').innerText()).trim()).toBe('200');
+    expect(await response.locator('.response-col_description pre').first().innerText()).toContain(
+      'DOCS-1',
+    );
+
+    expect(failed).toEqual([]);
+    expect(loaded.filter(({ status }) => status >= 400)).toEqual([]);
+    expect(loaded.map(({ url }) => url)).toEqual(
+      expect.arrayContaining([
+        '/swagger-ui/index.html',
+        '/swagger-ui/swagger-ui.css',
+        '/swagger-ui/swagger-ui-bundle.js',
+        '/swagger-ui/init.js',
+        '/openapi.json',
+        '/api/products',
+      ]),
+    );
+    expect(loaded.filter(({ url }) => url.startsWith('/docs'))).toEqual([]);
+    await springPage.close();
+  });
+});

@@ -4,11 +4,28 @@ import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 
 /** The files of `swagger-ui-dist` the page needs, served from the package (no CDN). */
-const ASSETS: Readonly<Record<string, string>> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
+const ASSETS: ReadonlyMap<string, string> = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+]);
+
+/**
+ * Where the page is served: `/docs`, and `/swagger-ui/index.html`, where springdoc put it in the
+ * Spring Boot seed (its users have it bookmarked). Each mount serves the page and its assets under
+ * its own prefix, so every URL in the page resolves from where the page was loaded.
+ */
+const MOUNTS = [
+  { prefix: '/docs', pages: ['/docs', '/docs/'] },
+  { prefix: '/swagger-ui', pages: ['/swagger-ui/index.html'] },
+] as const;
+
+/** springdoc's other addresses of the page, sent to it. */
+const REDIRECTS: ReadonlyMap<string, string> = new Map([
+  ['/swagger-ui', '/swagger-ui/index.html'],
+  ['/swagger-ui/', '/swagger-ui/index.html'],
+  ['/swagger-ui.html', '/swagger-ui/index.html'],
+]);
 
 // The page's own script is a file, not inline, so the CSP can forbid inline scripts.
 const INIT_SCRIPT = `window.addEventListener('load', function () {
@@ -24,18 +41,18 @@ const INIT_SCRIPT = `window.addEventListener('load', function () {
 });
 `;
 
-const PAGE = `<!doctype html>
+const pageAt = (prefix: string) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>orders — API docs</title>
-  <link rel="stylesheet" href="/docs/swagger-ui.css">
-  <link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+  <link rel="stylesheet" href="${prefix}/swagger-ui.css">
+  <link rel="icon" type="image/png" href="${prefix}/favicon-32x32.png">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="/docs/swagger-ui-bundle.js"></script>
-  <script src="/docs/init.js"></script>
+  <script src="${prefix}/swagger-ui-bundle.js"></script>
+  <script src="${prefix}/init.js"></script>
 </body>
 </html>
 `;
@@ -51,8 +68,9 @@ const CSP = [
 ].join('; ');
 
 /**
- * Swagger UI at `/docs` over `/openapi.json`. Answers `/docs`, `/docs/` and the few assets by
- * name — never a path joined from the URL — and false for anything else under `/docs/`.
+ * Swagger UI over `/openapi.json`, at `/docs` and `/swagger-ui/index.html`. Answers the pages,
+ * springdoc's redirects and the few assets by name — never a path joined from the URL — and
+ * false for anything else.
  */
 export function createDocsHandler(): (path: string, res: ServerResponse) => boolean {
   const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -65,18 +83,30 @@ export function createDocsHandler(): (path: string, res: ServerResponse) => bool
     }
     return file;
   };
+  const pages = new Map<string, string>(
+    MOUNTS.flatMap(({ prefix, pages }) => pages.map((page) => [page, pageAt(prefix)] as const)),
+  );
 
   return (path, res) => {
-    if (path === '/docs' || path === '/docs/') {
-      send(res, 200, 'text/html; charset=utf-8', PAGE, { 'content-security-policy': CSP });
+    const page = pages.get(path);
+    if (page !== undefined) {
+      send(res, 200, 'text/html; charset=utf-8', page, { 'content-security-policy': CSP });
       return true;
     }
-    const name = path.slice('/docs/'.length);
+    const target = REDIRECTS.get(path);
+    if (target !== undefined) {
+      res.writeHead(302, { location: target, 'content-length': 0 });
+      res.end();
+      return true;
+    }
+    const mount = MOUNTS.find(({ prefix }) => path.startsWith(`${prefix}/`));
+    if (mount === undefined) return false;
+    const name = path.slice(mount.prefix.length + 1);
     if (name === 'init.js') {
       send(res, 200, 'text/javascript; charset=utf-8', INIT_SCRIPT);
       return true;
     }
-    const type = ASSETS[name];
+    const type = ASSETS.get(name);
     if (type === undefined) return false;
     load(name).then(
       (body) => {

@@ -1,5 +1,9 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { appRouter } from '../router.js';
+import { SKU_PATTERN, sku } from '../routers/input-fields.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
 type ApiDocument = Parameters<typeof validate>[0];
@@ -103,26 +107,131 @@ describe('GET /openapi.json', () => {
     expect(at(order, 'examples')).toHaveLength(1);
   });
 
-  it('documents the Idempotency-Key header on pay, the body key then being optional', () => {
-    const pay = doc('paths', '/api/payment-processor/pay', 'post');
-    expect(at(pay, 'parameters')).toEqual([
-      expect.objectContaining({ in: 'header', name: 'Idempotency-Key' }),
-    ]);
-    const body = at(at(pay, 'requestBody', 'content'), 'application/json', 'schema');
-    expect(at(body, 'required')).toEqual(['orderId', 'paymentMethod']);
+  it("describes every operation and names a contact, as Spectral's spectral:oas asks", () => {
+    expect(doc('info', 'contact')).toEqual({ name: expect.any(String) });
+    for (const [method, path] of OPERATIONS) {
+      const description = doc('paths', path, method, 'description');
+      expect(typeof description === 'string' && description.length > 20, `${method} ${path}`).toBe(
+        true,
+      );
+    }
   });
 
-  it('documents error bodies with data.domainCode, and the statuses mutations can answer', () => {
-    expect(keysAt('components', 'schemas', 'Error', 'properties', 'data', 'properties')).toContain(
-      'domainCode',
+  it('says that pay needs an idempotency key, in the header or the body, and neither is a 400', () => {
+    const pay = ['paths', '/api/payment-processor/pay', 'post'];
+    // Both places optional, so a validating proxy passes a request that uses either one…
+    const [header] = doc(...pay, 'parameters') as Record<string, unknown>[];
+    expect(header).toMatchObject({ in: 'header', name: 'Idempotency-Key' });
+    expect(header?.required).not.toBe(true);
+    const body = at(doc(...pay, 'requestBody', 'content'), 'application/json', 'schema');
+    expect(at(body, 'required')).toEqual(['orderId', 'paymentMethod']);
+    // …and the words and the 400 say that one of them is required.
+    expect(header?.description).toMatch(/Required in one of two places/);
+    expect(at(body, 'properties', 'idempotencyKey', 'description')).toMatch(
+      /one of the two is required/,
     );
-    const responses = ['paths', '/api/orders', 'post', 'responses'];
-    expect(keysAt(...responses)).toEqual(
-      expect.arrayContaining(['200', '400', '401', '403', '409', '422', '500']),
+    expect(doc(...pay, 'description')).toMatch(/idempotency key is required/);
+    const examples = at(doc(...pay, 'responses', '400', 'content'), 'application/json', 'examples');
+    expect(at(examples, 'noIdempotencyKey', 'value', 'data', 'issues')).toEqual([
+      { path: 'idempotencyKey', message: expect.any(String) },
+    ]);
+  });
+
+  it('publishes as the SKU pattern the check the server applies: any case, spaces around', () => {
+    const patterns = skuPatterns();
+    // Request bodies, path parameters and order lines: found, and all the same.
+    expect(patterns).toHaveLength(4);
+    expect(new Set(patterns).size).toBe(1);
+    const documented = new RegExp(String(patterns[0]), 'u');
+    for (const value of ['MUG-01', 'mug-01', ' Mug_01 ', 'A'.repeat(64)]) {
+      expect(documented.test(value), value).toBe(true);
+      expect(sku.parse(value)).toMatch(SKU_PATTERN);
+    }
+    // Not a SKU, though `ſ`, `ı` and `ﬀ` upper-case into ASCII letters.
+    for (const value of ['', '-A', 'A'.repeat(65), 'ſKU', 'ıD', 'ﬀ-1', 'MUG 01', 'MUG\u0000']) {
+      expect(documented.test(value), value).toBe(false);
+      expect(sku.safeParse(value).success, value).toBe(false);
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...SKU_ALPHABET), maxLength: 70 }), (value) => {
+        expect(documented.test(value), JSON.stringify(value)).toBe(sku.safeParse(value).success);
+      }),
+      { numRuns: 2_000 },
     );
-    expect(at(doc(...responses, '409', 'content'), 'application/json', 'schema')).toEqual({
-      $ref: '#/components/schemas/Error',
-    });
-    expect(keysAt('paths', '/auth/login', 'post', 'responses')).toContain('429');
+  });
+
+  it('publishes as the card number pattern the check the server applies, spaces around included', () => {
+    const card = ['paths', '/api/payment-processor/pay', 'post', 'requestBody', 'content'];
+    const schema = at(doc(...card), 'application/json', 'schema', 'properties', 'paymentMethod');
+    const documented = new RegExp(String(at(schema, 'properties', 'number', 'pattern')), 'u');
+    const number = payInputShape().paymentMethod.shape.number;
+    for (const value of ['4242424242424242', ' 4242 4242 4242 4242 ', '4242-4242-4242-4242\n']) {
+      expect(documented.test(value), value).toBe(true);
+      expect(number.safeParse(value).success, value).toBe(true);
+    }
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...CARD_ALPHABET), maxLength: 30 }),
+        (value) => {
+          expect(documented.test(value), JSON.stringify(value)).toBe(
+            number.safeParse(value).success,
+          );
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });
+
+const SKU_ALPHABET = [
+  'A',
+  'z',
+  '0',
+  '9',
+  '_',
+  '-',
+  ' ',
+  '\t',
+  '\n',
+  '\u00a0',
+  'ſ',
+  'ı',
+  'ß',
+  'ﬀ',
+  '!',
+];
+const CARD_ALPHABET = ['4', '2', '0', ' ', '-', '\t', '\n', '\u2028', 'a', '+'];
+
+/** Every pattern the document gives a SKU, wherever one is sent. */
+function skuPatterns(): unknown[] {
+  const bodyOf = (path: string) =>
+    at(doc('paths', path, 'post', 'requestBody', 'content'), 'application/json', 'schema');
+  const parameterOf = (path: string) =>
+    (doc('paths', path, 'get', 'parameters') ?? doc('paths', path, 'post', 'parameters')) as {
+      name: string;
+      schema: unknown;
+    }[];
+  const skuParameter = (path: string) =>
+    at(
+      parameterOf(path).find((parameter) => parameter.name === 'sku'),
+      'schema',
+      'pattern',
+    );
+  return [
+    at(bodyOf('/api/inventory'), 'properties', 'sku', 'pattern'),
+    at(bodyOf('/api/orders'), 'properties', 'items', 'items', 'properties', 'sku', 'pattern'),
+    skuParameter('/api/products/{sku}'),
+    skuParameter('/api/inventory/{sku}/adjustments'),
+  ];
+}
+
+/** The pay procedure's input fields, as the server validates them. */
+function payInputShape() {
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { inputs: [z.ZodObject<{ paymentMethod: z.ZodObject<{ number: z.ZodType }> }>] } }
+  >;
+  const pay = procedures['payments.pay'];
+  if (pay === undefined) throw new Error('no payments.pay');
+  return pay._def.inputs[0].shape;
+}

@@ -1,59 +1,28 @@
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AppRouter } from '../router.js';
 import { orderOutput, productOutput, userOutput } from '../routers/output-schemas.js';
 import { paymentOutput } from '../routers/payment-schemas.js';
-
-/** The body of every REST error: trpc-to-openapi's fields plus the error formatter's `data`. */
-const errorBody = z
-  .looseObject({
-    message: z.string(),
-    code: z.string().meta({ description: 'The tRPC error code (CONFLICT, NOT_FOUND, …)' }),
-    data: z.looseObject({
-      code: z.string(),
-      httpStatus: z.int(),
-      path: z.string().optional().meta({ description: 'The procedure, e.g. orders.create' }),
-      domainCode: z
-        .string()
-        .optional()
-        .meta({ description: 'The business failure, e.g. INVENTORY.INSUFFICIENT_STOCK' }),
-      details: z.record(z.string(), z.unknown()).optional().meta({ description: 'Its facts' }),
-      issues: z
-        .array(z.object({ path: z.string(), message: z.string() }))
-        .optional()
-        .meta({ description: 'Why the input was refused, one entry per field' }),
-    }),
-  })
-  .meta({ description: 'An error: branch on `data.domainCode` when present' });
-
-/** One example error per HTTP status the mirror answers with. */
-const ERROR_EXAMPLES: Readonly<Record<string, readonly [string, string, string | undefined]>> = {
-  '400': ['Invalid input', 'BAD_REQUEST', undefined],
-  '401': [
-    'Missing, expired or invalid token; wrong email or password',
-    'UNAUTHORIZED',
-    'AUTH.UNAUTHENTICATED',
-  ],
-  '403': ['Needs the ADMIN role', 'FORBIDDEN', 'AUTH.FORBIDDEN'],
-  '404': ['Not found (or not yours)', 'NOT_FOUND', 'ORDER.NOT_FOUND'],
-  '409': ['Conflicts with the current state', 'CONFLICT', 'INVENTORY.INSUFFICIENT_STOCK'],
-  '422': ['Well-formed but refused', 'UNPROCESSABLE_CONTENT', 'IDEMPOTENCY.KEY_REUSED'],
-  '429': ['Too many attempts; wait a minute', 'TOO_MANY_REQUESTS', 'AUTH.RATE_LIMITED'],
-  '500': ['Internal server error', 'INTERNAL_SERVER_ERROR', undefined],
-};
+import { errorResponses, inputRefusalExample, restErrorBody } from './openapi-errors.js';
 
 /**
  * The OpenAPI 3.1 document of the REST mirror, generated from the procedures' `meta.openapi` and
- * zod schemas. Error responses are rewritten to the real error body (the generator only knows
- * `{ message, code }`) and extended with the statuses mutations and login can answer.
+ * zod schemas. Each operation's error responses are rebuilt: the statuses its transport can
+ * answer (invalid input, no token, a body too big or not JSON, a fault) and the business
+ * refusals its procedure declares in `meta.openapi.errorResponses`, all with the real error body
+ * (the generator only knows `{ message, code }`) and examples of it.
  */
-export function buildOpenApiDocument(router: AppRouter): OpenAPIObject {
+export function buildOpenApiDocument(
+  router: AppRouter,
+  options: { maxBodyBytes: number },
+): OpenAPIObject {
   const document = generateOpenApiDocument(router, {
     title: 'orders',
     version: '1.0.0',
     description:
       'Orders and payments. Every operation mirrors a tRPC procedure (same rules, same errors). ' +
       'Log in, then send `Authorization: Bearer <accessToken>`. Money is integer cents.',
+    contact: { name: 'The orders maintainers' },
     baseUrl: '/',
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     tags: ['auth', 'catalogue', 'inventory', 'orders', 'payments', 'ledger'],
@@ -62,15 +31,23 @@ export function buildOpenApiDocument(router: AppRouter): OpenAPIObject {
       Product: productOutput,
       Order: orderOutput,
       Payment: paymentOutput,
-      Error: errorBody,
+      Error: restErrorBody,
     },
   });
-  for (const [path, item] of Object.entries(document.paths ?? {})) {
-    for (const [method, operation] of Object.entries(item)) {
-      if (!isOperation(operation)) continue;
-      operation.responses = withErrorResponses(operation.responses, method, path);
-      if (path === PAY_PATH) optionalInBody(operation, 'idempotencyKey');
-    }
+  for (const route of restRoutes(router)) {
+    const operation = readPath(document.paths, [route.path, route.method]);
+    if (!isOperation(operation)) throw new Error(`${route.procedure}: not in the document`);
+    operation.responses = {
+      '200': operation.responses['200'],
+      ...errorResponses({
+        ...route,
+        isProtected: operation.security !== undefined,
+        hasInput: operation.requestBody !== undefined || (operation.parameters?.length ?? 0) > 0,
+        emptyInputRefusal: refusalOf(route.input, placeholders(route.path)),
+        maxBodyBytes: options.maxBodyBytes,
+      }),
+    };
+    if (route.path === PAY_PATH) describeIdempotencyKey(operation, route);
   }
   // The generator's own error schemas, now referenced by nothing.
   const { components } = document;
@@ -86,56 +63,95 @@ const PAY_PATH = '/api/payment-processor/pay';
 interface Operation {
   responses: Record<string, unknown>;
   requestBody?: unknown;
+  parameters?: readonly unknown[];
+  security?: unknown;
 }
 
 function isOperation(value: unknown): value is Operation {
   return typeof value === 'object' && value !== null && 'responses' in value;
 }
 
+/** One REST operation, as its procedure declares it. */
+interface RestRoute {
+  readonly procedure: string;
+  readonly method: 'get' | 'post';
+  readonly path: string;
+  readonly input: z.ZodType | undefined;
+  readonly refusals: Readonly<Record<string, string>>;
+}
+
+/** The procedures with a `meta.openapi` route, read as plain data. */
+function restRoutes(router: AppRouter): RestRoute[] {
+  return Object.entries(router._def.procedures).flatMap(([procedure, value]) => {
+    const def = readPath(value, ['_def']);
+    const openapi = readPath(def, ['meta', 'openapi']);
+    const method = readPath(openapi, ['method']);
+    const path = readPath(openapi, ['path']);
+    if ((method !== 'GET' && method !== 'POST') || typeof path !== 'string') return [];
+    const inputs = readPath(def, ['inputs']);
+    const [input] = Array.isArray(inputs) ? (inputs as z.ZodType[]) : [];
+    const refusals = readPath(openapi, ['errorResponses']) ?? {};
+    return [
+      {
+        procedure,
+        method: method === 'GET' ? 'get' : 'post',
+        path,
+        input,
+        refusals: refusals as Record<string, string>,
+      },
+    ];
+  });
+}
+
+/** A value no path parameter accepts (neither a uuid nor a SKU), for the examples. */
+const placeholders = (path: string): Record<string, string> =>
+  Object.fromEntries([...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name ?? '', '!']));
+
+/** Why the input refuses `value`, if it does. */
+function refusalOf(input: z.ZodType | undefined, value: unknown): z.ZodError | undefined {
+  return input?.safeParse(value).error;
+}
+
 /**
  * The pay body may leave out `idempotencyKey` when the `Idempotency-Key` header carries it
- * (idempotency-header.ts); the schema, shared with tRPC, has to require it.
+ * (idempotency-header.ts); the schema, shared with tRPC, has to require it. OpenAPI cannot say
+ * "one of the two", so both are optional here, the descriptions say one is required, and the 400
+ * response shows the answer to a request with neither.
  */
-function optionalInBody(operation: Operation, field: string): void {
+function describeIdempotencyKey(operation: Operation, route: RestRoute): void {
   const schema = readPath(operation.requestBody, ['content', 'application/json', 'schema']);
   const required = readPath(schema, ['required']);
   if (typeof schema === 'object' && schema !== null && Array.isArray(required)) {
-    Object.assign(schema, { required: required.filter((name) => name !== field) });
+    const optional = required.filter((name) => name !== 'idempotencyKey');
+    Object.assign(schema, { required: optional });
   }
+  const [example] = (readPath(schema, ['examples']) ?? []) as Record<string, unknown>[];
+  const { idempotencyKey: _, ...withoutKey } = example ?? {};
+  const refusal = refusalOf(route.input, withoutKey);
+  const examples = readPath(operation.responses, [
+    '400',
+    'content',
+    'application/json',
+    'examples',
+  ]);
+  if (refusal === undefined || typeof examples !== 'object' || examples === null) {
+    throw new Error('pay: the example without a key should be refused, under a 400');
+  }
+  Object.assign(examples, {
+    noIdempotencyKey: {
+      summary: 'Neither an `Idempotency-Key` header nor `idempotencyKey` in the body',
+      value: inputRefusalExample(route.procedure, refusal),
+    },
+  });
 }
 
+/** The value at `keys`, read through objects and functions (a procedure is one). */
 function readPath(value: unknown, keys: readonly string[]): unknown {
   let current = value;
   for (const key of keys) {
-    if (typeof current !== 'object' || current === null || !(key in current)) return undefined;
+    if (typeof current !== 'object' && typeof current !== 'function') return undefined;
+    if (current === null || !(key in current)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return current;
-}
-
-function withErrorResponses(
-  responses: Record<string, unknown>,
-  method: string,
-  path: string,
-): Record<string, unknown> {
-  const statuses = new Set(Object.keys(responses).filter((status) => status !== '200'));
-  if (method === 'post') ['409', '422'].forEach((status) => statuses.add(status));
-  if (path === '/auth/login') ['401', '429'].forEach((status) => statuses.add(status));
-  const errors = [...statuses].sort().map((status) => [status, errorResponse(status)] as const);
-  return { '200': responses['200'], ...Object.fromEntries(errors) };
-}
-
-function errorResponse(status: string) {
-  const [description, code, domainCode] = ERROR_EXAMPLES[status] ?? ['Error', 'ERROR', undefined];
-  const example = {
-    message: description,
-    code,
-    data: { code, httpStatus: Number(status), ...(domainCode === undefined ? {} : { domainCode }) },
-  };
-  return {
-    description,
-    content: {
-      'application/json': { schema: { $ref: '#/components/schemas/Error' }, example },
-    },
-  };
 }

@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import type { HttpMetrics } from '../metrics/http-metrics.js';
 import type { RequestRecord } from './request-record.js';
 
-const PLAIN_ROUTES = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']);
+const PLAIN_ROUTES = new Set([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/openapi.json',
+  '/docs',
+  '/swagger-ui',
+]);
 
 /**
  * A new request's record: its id (the caller's `x-request-id` when sane, else a fresh uuid) and
@@ -16,7 +23,12 @@ export function openRequestRecord(req: IncomingMessage, path: string): RequestRe
   if (path.startsWith('/api/') || path.startsWith('/auth/')) {
     return { requestId, transport: 'rest', procedure: 'unknown' };
   }
-  const route = path.startsWith('/docs/') ? '/docs' : path;
+  // Swagger UI's assets, under either of its paths, count as its page.
+  const route = path.startsWith('/docs/')
+    ? '/docs'
+    : path.startsWith('/swagger-ui')
+      ? '/swagger-ui'
+      : path;
   return { requestId, transport: 'http', procedure: PLAIN_ROUTES.has(route) ? route : 'unmatched' };
 }
 

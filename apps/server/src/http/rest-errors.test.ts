@@ -9,6 +9,7 @@ import {
 } from '../testing/rest-client.js';
 import { createTestClient, failure } from '../testing/test-client.js';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../testing/test-server.js';
+import { restErrorBody } from './openapi-errors.js';
 
 let server: TestServer;
 let adminToken: string;
@@ -89,6 +90,8 @@ describe('REST errors: HTTP statuses and the same domain codes as tRPC', () => {
       expect(response.status).toBe(status);
       expect(response.body).toMatchObject({ code, data: { code, httpStatus: status } });
       expect(response.body.data.domainCode).toBe(domainCode);
+      // Exactly the body the OpenAPI document describes, no field more.
+      expect(restErrorBody.safeParse(response.body).error).toBeUndefined();
     },
   );
 
@@ -122,12 +125,36 @@ describe('REST errors: HTTP statuses and the same domain codes as tRPC', () => {
       body: 'hello',
     });
     expect(text.status).toBe(415);
+    const unsupported = restErrorBody.parse(await text.json());
+    expect(unsupported.message).toBe(
+      'Unsupported content-type "text/plain": send application/json',
+    );
     const malformed = await fetch(`${server.url}/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: '{"email":',
     });
     expect(malformed.status).toBe(400);
+    expect(restErrorBody.parse(big.body).code).toBe('PAYLOAD_TOO_LARGE');
+    expect(restErrorBody.parse(await malformed.json()).code).toBe('PARSE_ERROR');
+  });
+
+  it('names the refused content type in a 415, quotes balanced, parameters and excess cut', async () => {
+    const send = async (type: string) => {
+      const response = await fetch(`${server.url}/api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${buyer}` },
+        body: 'x',
+      });
+      expect(response.status).toBe(415);
+      return restErrorBody.parse(await response.json()).message;
+    };
+    expect(await send('text/csv; charset=utf-8')).toBe(
+      'Unsupported content-type "text/csv": send application/json',
+    );
+    expect(await send(`text/${'x'.repeat(500)}`)).toHaveLength(
+      'Unsupported content-type "": send application/json'.length + 100,
+    );
   });
 
   it('refuses a deeply nested body as invalid input, as tRPC does', async () => {

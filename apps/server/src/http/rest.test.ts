@@ -86,6 +86,24 @@ describe('the REST mirror of the seed paths', () => {
     expect(all.body.map((product) => product.sku)).toContain('ADJ-1');
   });
 
+  it('takes a SKU in any case, spaces around, and refuses letters that upper-case into one', async () => {
+    await stockOn('CASE-1');
+    // The adapter does not percent-decode path parameters, so a path carries no spaces.
+    const lower = await restCall(server.url, 'GET', '/api/products/case-1');
+    expect(lower.body).toMatchObject({ sku: 'CASE-1' });
+    const placed = await orderOn(buyer.token, ' Case-1 ', 1);
+    expect(placed.lines.map((line) => line.sku)).toEqual(['CASE-1']);
+    // `ſ` (long s) upper-cases to `S`: the published pattern refuses it, and so does the server.
+    for (const lookalike of ['ſeed-1', 'ﬀ-1', 'ıd-1']) {
+      const refused = await restCall<RestErrorBody>(server.url, 'POST', '/api/orders', {
+        token: buyer.token,
+        body: { items: [{ sku: lookalike, quantity: 1 }] },
+      });
+      expect(refused.status, lookalike).toBe(400);
+      expect(refused.body.data.issues?.map((issue) => issue.path)).toEqual(['items.0.sku']);
+    }
+  });
+
   it('reads numbers from the query string and pages with the cursor', async () => {
     const { token } = await restSignUp(server.url, `pager${++userCount}@example.com`);
     await stockOn('PAGE-1');

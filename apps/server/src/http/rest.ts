@@ -18,7 +18,10 @@ export function createRestHandler(options: {
   const handle = createOpenApiNodeHttpHandler({
     router: options.router,
     createContext: hooks.createContext,
-    onError: hooks.onError,
+    onError: (opts) => {
+      correctMediaTypeMessage(opts.error, opts.req);
+      hooks.onError(opts);
+    },
     responseMeta: hooks.responseMeta,
     maxBodySize: options.maxBodySize,
   });
@@ -31,10 +34,34 @@ export function createRestHandler(options: {
         res.destroy();
         return;
       }
+      // The shape of every other REST error (openapi-errors.ts), so it too is as documented.
+      const code = 'INTERNAL_SERVER_ERROR';
       res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: 'internal server error', code: 'INTERNAL_SERVER_ERROR' }));
+      res.end(
+        JSON.stringify({ message: 'internal server error', code, data: { code, httpStatus: 500 } }),
+      );
     });
   };
+}
+
+/** The message of a 415: what was sent, and what to send instead. */
+export function unsupportedMediaTypeMessage(contentType: string): string {
+  const type = (contentType.split(';', 1)[0] ?? '').trim().slice(0, 100);
+  return `Unsupported content-type "${type}": send application/json`;
+}
+
+/**
+ * The adapter's own 415 message has no closing quote (`Unsupported content-type "text/plain`).
+ * It calls `onError` before it shapes the body from the error, so the message is put right here.
+ */
+function correctMediaTypeMessage(
+  error: { readonly code: string; message: string },
+  req: IncomingMessage,
+): void {
+  const type = req.headers['content-type'];
+  if (error.code === 'UNSUPPORTED_MEDIA_TYPE' && type !== undefined) {
+    error.message = unsupportedMediaTypeMessage(type);
+  }
 }
 
 /** Query keys that name a prototype, not a field: dropped, never part of an input. */

@@ -27,7 +27,8 @@ export interface HttpServerOptions {
 
 /**
  * One HTTP server: tRPC under `/trpc`, its REST mirror under `/auth` and `/api`, the OpenAPI
- * document at `/openapi.json`, Swagger UI at `/docs`, Prometheus at `/metrics`, probes at
+ * document at `/openapi.json`, Swagger UI at `/docs` (and `/swagger-ui/index.html`, as the Spring
+ * Boot seed had it), Prometheus at `/metrics`, probes at
  * `/healthz` and `/readyz`. Each request gets an id (taken from `x-request-id` when the caller
  * sent a sane one, and returned in it), one log line and one metrics observation when it ends.
  */
@@ -54,7 +55,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
     ? createTrpcFastPath({ router, hooks, maxBodySize: MAX_BODY_BYTES, fallback: trpcAdapter })
     : trpcAdapter;
   const rest = createRestHandler({ router, hooks, maxBodySize: MAX_BODY_BYTES });
-  const openApiJson = JSON.stringify(buildOpenApiDocument(router));
+  const openApiJson = JSON.stringify(
+    buildOpenApiDocument(router, { maxBodyBytes: MAX_BODY_BYTES }),
+  );
   const docs = createDocsHandler();
 
   const routePlain = (path: string, res: ServerResponse): void => {
@@ -86,9 +89,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
       );
       return;
     }
-    if (path === '/docs' || path.startsWith('/docs/')) {
-      if (docs(path, res)) return;
-    }
+    if (docs(path, res)) return;
     sendJson(res, 404, { error: 'not found' });
   };
 

@@ -25,7 +25,17 @@ const tags = ['auth'];
 export const authRouter = router({
   signup: publicProcedure
     .meta({
-      openapi: { method: 'POST', path: '/auth/signup', tags, protect: false, summary: 'Sign up' },
+      openapi: {
+        method: 'POST',
+        path: '/auth/signup',
+        tags,
+        protect: false,
+        summary: 'Sign up',
+        description:
+          'Creates a CUSTOMER account and returns it, never its password hash (a `role` in the ' +
+          'body is ignored). Log in next for a token.',
+        errorResponses: { 409: 'The email is taken (`AUTH.EMAIL_TAKEN`).' },
+      },
     })
     .input(signUpInput)
     .output(userOutput)
@@ -42,6 +52,14 @@ export const authRouter = router({
         tags,
         protect: false,
         summary: 'Log in: an access token for the Authorization header',
+        description:
+          'Exchanges an email and password for a bearer token (valid for an hour): send it as ' +
+          '`Authorization: Bearer <accessToken>`. An unknown email and a wrong password get the ' +
+          'same answer; after five failures in a minute for an email and address, 429.',
+        errorResponses: {
+          401: 'Wrong email or password (`AUTH.INVALID_CREDENTIALS`).',
+          429: 'Too many failed attempts; try again in a minute (`AUTH.RATE_LIMITED`).',
+        },
       },
     })
     .input(logInInput)
@@ -63,7 +81,15 @@ export const authRouter = router({
     }),
 
   me: authedProcedure
-    .meta({ openapi: { method: 'GET', path: '/api/me', tags, summary: 'The caller' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/me',
+        tags,
+        summary: 'The caller',
+        description: 'The signed-in user the bearer token names.',
+      },
+    })
     .output(userOutput)
     .query(async ({ ctx }) => presentUser(unwrap(await getMe({ em: ctx.em() }, ctx.user.userId)))),
 });

@@ -16,13 +16,25 @@ const NUL = '\u0000';
 export const text = () =>
   z.string().refine((value) => !value.includes(NUL), 'must not contain a NUL character');
 
-/** The products_sku_format CHECK, applied after trimming and upper-casing. */
+/** The products_sku_format CHECK: a SKU as it is stored. */
 export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,63}$/;
 
+/**
+ * A SKU as a client may send it: the stored form in either case, with surrounding whitespace.
+ * The raw value is checked against this before it is trimmed and upper-cased, so the pattern the
+ * OpenAPI document publishes (zod's own) is the very check the server applies. Checked after
+ * upper-casing instead, the published pattern would be stricter than the server, and the server
+ * would take `ſ`, `ı` or `ﬀ`, which upper-case into ASCII letters.
+ */
+export const SKU_INPUT_PATTERN = /^\s*[A-Za-z0-9][A-Za-z0-9_-]{0,63}\s*$/;
+
 export const sku = text()
+  .regex(
+    SKU_INPUT_PATTERN,
+    'a SKU is 1–64 of A–Z, 0–9, "_" and "-", starting with a letter or digit',
+  )
   .trim()
-  .toUpperCase()
-  .regex(SKU_PATTERN, 'a SKU is 1–64 of A–Z, 0–9, "_" and "-", starting with a letter or digit');
+  .toUpperCase();
 
 /** An id the server issued (orders are v4 uuids). */
 export const id = z.uuid();

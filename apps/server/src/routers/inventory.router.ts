@@ -40,6 +40,15 @@ export const inventoryRouter = router({
         path: '/api/inventory',
         tags,
         summary: 'Create a product or set its stock (admin)',
+        description:
+          'Creates a product (`name` and `priceCents` required) or sets the stock on hand of an ' +
+          'existing one, never below what is reserved, and its name and price when given. ' +
+          'Stock moves are recorded.',
+        errorResponses: {
+          403: 'Needs the ADMIN role (`AUTH.FORBIDDEN`).',
+          404: 'A new SKU without `name` and `priceCents` (`INVENTORY.PRODUCT_NOT_FOUND`).',
+          409: 'Below what is reserved (`INVENTORY.BELOW_RESERVED`).',
+        },
       },
     })
     .input(upsertInput)
@@ -58,6 +67,14 @@ export const inventoryRouter = router({
         path: '/api/inventory/{sku}/adjustments',
         tags,
         summary: 'Change stock by a delta, never below reserved (admin)',
+        description:
+          'Adds `delta` (negative to remove) to the stock on hand, recording `reason`; the ' +
+          'result may not go below what is reserved.',
+        errorResponses: {
+          403: 'Needs the ADMIN role (`AUTH.FORBIDDEN`).',
+          404: 'No such product (`INVENTORY.PRODUCT_NOT_FOUND`).',
+          409: 'Below what is reserved (`INVENTORY.BELOW_RESERVED`).',
+        },
       },
     })
     .input(adjustInput)

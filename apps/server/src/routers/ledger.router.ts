@@ -16,6 +16,10 @@ export const ledgerRouter = router({
         path: '/api/orders/{orderId}/ledger',
         tags,
         summary: "An order's payment attempts and journal entries (owner or admin)",
+        description:
+          'The payment of one of your orders (any order, for an admin) with its attempts, and ' +
+          'the journal entries that moved its money, each with its postings and chain hash.',
+        errorResponses: { 404: 'No such order of yours (`ORDER.NOT_FOUND`).' },
       },
     })
     .input(z.object({ orderId: z.uuid() }))
@@ -32,6 +36,11 @@ export const ledgerRouter = router({
         path: '/api/ledger/verify',
         tags,
         summary: "Check the ledger's invariants (admin)",
+        description:
+          "Checks the ledger's invariants: every entry balanced and the books summing to zero, " +
+          'exactly one capture of the right amount per successful payment and none without ' +
+          'one, every hash chain intact. Answers `ok` with what was checked, and each problem.',
+        errorResponses: { 403: 'Needs the ADMIN role (`AUTH.FORBIDDEN`).' },
       },
     })
     .output(ledgerReportOutput)

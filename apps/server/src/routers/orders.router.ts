@@ -32,14 +32,36 @@ const listInput = z
   .prefault({});
 
 const tags = ['orders'];
-const route = (method: 'GET' | 'POST', path: `/${string}`, summary: string) => ({
-  openapi: { method, path, tags, summary },
-});
+const route = (
+  method: 'GET' | 'POST',
+  path: `/${string}`,
+  summary: string,
+  more: { description: string; errorResponses?: Record<number, string> },
+) => ({ openapi: { method, path, tags, summary, ...more } });
+const NOT_FOUND = { 404: 'No such order of yours (`ORDER.NOT_FOUND`).' };
 
 /** The caller's orders; another user's order is NOT_FOUND, never FORBIDDEN. */
 export const ordersRouter = router({
   create: authedProcedure
-    .meta(route('POST', '/api/orders', 'Place an order: prices it and reserves its stock'))
+    .meta(
+      route('POST', '/api/orders', 'Place an order: prices it and reserves its stock', {
+        description:
+          'Prices each line from the catalogue (a client never sends a price) and reserves its ' +
+          'stock in the same transaction. The order is PENDING until paid; unpaid, it expires ' +
+          'and releases its stock. With an `idempotencyKey`, a retry returns the same order.',
+        errorResponses: {
+          400: 'The same SKU on two lines (`ORDER.DUPLICATE_SKU`).',
+          409:
+            'Too few in stock (`INVENTORY.INSUFFICIENT_STOCK`), or the same key still running ' +
+            '(`IDEMPOTENCY.IN_PROGRESS`).',
+          422:
+            'An unknown SKU (`ORDER.UNKNOWN_SKU`), a total too large ' +
+            '(`ORDER.AMOUNT_TOO_LARGE`), lines in different currencies ' +
+            '(`ORDER.CURRENCY_MISMATCH`), or the key used for another request ' +
+            '(`IDEMPOTENCY.KEY_REUSED`).',
+        },
+      }),
+    )
     .input(createInput)
     .output(orderOutput)
     .mutation(async ({ ctx, input }) => {
@@ -51,7 +73,14 @@ export const ordersRouter = router({
     }),
 
   get: authedProcedure
-    .meta(route('GET', '/api/orders/{id}', 'One of your orders'))
+    .meta(
+      route('GET', '/api/orders/{id}', 'One of your orders', {
+        description:
+          "One of your orders with its priced lines. Another user's order is a 404, exactly as " +
+          'an id that does not exist.',
+        errorResponses: NOT_FOUND,
+      }),
+    )
     .input(z.object({ id }))
     .output(orderOutput)
     .query(async ({ ctx, input }) =>
@@ -59,7 +88,13 @@ export const ordersRouter = router({
     ),
 
   list: authedProcedure
-    .meta(route('GET', '/api/orders', 'Your orders, newest first, a page at a time'))
+    .meta(
+      route('GET', '/api/orders', 'Your orders, newest first, a page at a time', {
+        description:
+          'Your orders, newest first, optionally of one status. Pass `nextCursor` back as ' +
+          '`cursor` for the next page; it is null on the last.',
+      }),
+    )
     .input(listInput)
     .output(orderPageOutput)
     .query(async ({ ctx, input }) =>
@@ -67,7 +102,17 @@ export const ordersRouter = router({
     ),
 
   cancel: authedProcedure
-    .meta(route('POST', '/api/orders/{id}/cancel', 'Cancel a PENDING order, releasing its stock'))
+    .meta(
+      route('POST', '/api/orders/{id}/cancel', 'Cancel a PENDING order, releasing its stock', {
+        description: 'Cancels one of your PENDING orders and releases its reserved stock.',
+        errorResponses: {
+          ...NOT_FOUND,
+          409:
+            'Not PENDING any more (`ORDER.NOT_PENDING`), already paid ' +
+            '(`PAYMENT.ALREADY_PAID`), or a state it cannot leave (`ORDER.INVALID_TRANSITION`).',
+        },
+      }),
+    )
     .input(z.object({ id }))
     .output(orderOutput)
     .mutation(async ({ ctx, input }) => {

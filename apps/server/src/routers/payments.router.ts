@@ -11,39 +11,60 @@ import { paymentOutput } from './payment-schemas.js';
 
 const paymentMethod = z.object({
   type: z.literal('card'),
-  // Digits, optionally grouped by spaces or dashes; Luhn and expiry are the core's to judge.
+  // Digits, optionally grouped by spaces or dashes; Luhn and expiry are the core's to judge. The
+  // pattern allows the surrounding whitespace that is then trimmed, so the published pattern is
+  // the check itself (see input-fields.ts on SKUs).
   number: text()
-    .trim()
-    .regex(/^[0-9][0-9 -]{10,24}[0-9]$/, 'must be a card number'),
+    .regex(/^\s*[0-9][0-9 -]{10,24}[0-9]\s*$/, 'must be a card number')
+    .trim(),
   expMonth: z.number().int().min(1).max(12),
   expYear: z.number().int().min(0).max(9999),
   cvc: text().regex(/^[0-9]{3,4}$/, 'must be 3 or 4 digits'),
 });
 
-const idempotencyKey = text()
-  .min(1)
-  .max(IDEMPOTENCY_KEY_MAX_LENGTH)
-  .meta({ description: 'Per user; REST clients may send the `Idempotency-Key` header instead' });
+const idempotencyKey = text().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH);
 
-const payInput = z.object({ orderId: z.uuid(), paymentMethod, idempotencyKey }).meta({
-  examples: [
-    {
-      orderId: '7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f',
-      paymentMethod: {
-        type: 'card',
-        number: '4242424242424242',
-        expMonth: 12,
-        expYear: 2030,
-        cvc: '123',
+/**
+ * The key is required, in one of two places, which OpenAPI cannot say: both places are optional
+ * in the document (a request using either one is valid to a validating proxy), and the
+ * descriptions and the 400 response say that one of them must be there.
+ */
+const KEY_RULE =
+  'Required in one of two places: this header (preferred) or `idempotencyKey` in the body. ' +
+  'Sending neither is answered 400 with `data.issues[0].path` = `idempotencyKey`; sending both ' +
+  'with different values is 400 too.';
+
+const payInput = z
+  .object({
+    orderId: z.uuid(),
+    paymentMethod,
+    idempotencyKey: idempotencyKey.meta({
+      description:
+        "The payment's idempotency key (per user, 1–255 characters), as an alternative to the " +
+        '`Idempotency-Key` header: one of the two is required (400 without either).',
+    }),
+  })
+  .meta({
+    examples: [
+      {
+        orderId: '7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f',
+        paymentMethod: {
+          type: 'card',
+          number: '4242424242424242',
+          expMonth: 12,
+          expYear: 2030,
+          cvc: '123',
+        },
+        idempotencyKey: 'pay-7f1c2d3e-1',
       },
-      idempotencyKey: 'pay-7f1c2d3e-1',
-    },
-  ],
-});
+    ],
+  });
 
 /** Documents the header; the context reads it (idempotency-header.ts applies it). */
 const payHeaders = z.object({
-  'Idempotency-Key': idempotencyKey.optional(),
+  'Idempotency-Key': idempotencyKey
+    .optional()
+    .meta({ param: { description: `The payment's idempotency key. ${KEY_RULE}` } }),
 });
 
 const tags = ['payments'];
@@ -57,8 +78,26 @@ export const paymentsRouter = router({
         tags,
         summary: 'Pay an order: fraud check, then gateway attempts with retries',
         description:
-          'The idempotency key goes in the body or the `Idempotency-Key` header (equal when both ' +
-          'are sent). The same key and request replay the stored result.',
+          "Charges the order's total (the server prices it; the client sends no amount) to a " +
+          'card: a fraud assessment first (no gateway call when it rejects), then attempts ' +
+          'against the gateway, transient errors retried with backoff. Answers with the ' +
+          'payment once it is final, or as it stands after the wait (poll ' +
+          '`GET /api/payment-processor/{orderId}`). A declined or rejected payment is a 200 ' +
+          'with status FAILED_FINAL and its `failureCode`. The idempotency key is required, ' +
+          'in the `Idempotency-Key` header or as `idempotencyKey` in the body (equal when both ' +
+          'are sent): the same key with the same request replays the stored result.',
+        errorResponses: {
+          400:
+            'An invalid card (`PAYMENT.INVALID_CARD`), or no idempotency key in the header or ' +
+            'the body.',
+          404: 'No such order of yours (`ORDER.NOT_FOUND`).',
+          409:
+            'Already paid (`PAYMENT.ALREADY_PAID`), no longer PENDING (`ORDER.NOT_PENDING`), ' +
+            'expired (`ORDER.EXPIRED`), or the same key still running (`IDEMPOTENCY.IN_PROGRESS`).',
+          422:
+            'The key was used for another request (`IDEMPOTENCY.KEY_REUSED`), or the order ' +
+            'cannot be charged (`PAYMENT.INVALID_AMOUNT`).',
+        },
         requestHeaders: payHeaders,
       },
     })
@@ -85,6 +124,11 @@ export const paymentsRouter = router({
         path: '/api/payment-processor/{orderId}',
         tags,
         summary: "An order's payment: status, attempts, fraud signals (owner or admin)",
+        description:
+          'The payment of one of your orders (any order, for an admin): its status, the card ' +
+          '(brand and last 4 digits only), the fraud assessment and every gateway attempt. ' +
+          'Poll it while a payment is still PROCESSING or RETRY.',
+        errorResponses: { 404: 'No payment for this order, or not yours (`PAYMENT.NOT_FOUND`).' },
       },
     })
     .input(z.object({ orderId: z.uuid() }))

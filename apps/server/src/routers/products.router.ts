@@ -13,7 +13,16 @@ const tags = ['catalogue'];
 export const productsRouter = router({
   list: publicProcedure
     .meta({
-      openapi: { method: 'GET', path: '/api/products', tags, protect: false, summary: 'Catalogue' },
+      openapi: {
+        method: 'GET',
+        path: '/api/products',
+        tags,
+        protect: false,
+        summary: 'Catalogue',
+        description:
+          'Every product with its price and stock: `onHand`, `reserved` (held by PENDING ' +
+          'orders) and `available` (what an order can still take).',
+      },
     })
     .output(productListOutput)
     .query(async ({ ctx }) => unwrap(await listCatalogue(ctx)).map(presentProduct)),
@@ -26,6 +35,8 @@ export const productsRouter = router({
         tags,
         protect: false,
         summary: 'One product',
+        description: 'One product by SKU, in any case (SKUs are stored upper-case).',
+        errorResponses: { 404: 'No such product (`INVENTORY.PRODUCT_NOT_FOUND`).' },
       },
     })
     .input(z.object({ sku }))

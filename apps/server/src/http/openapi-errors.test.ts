@@ -1,0 +1,197 @@
+import { DOMAIN_ERROR_CODES, type DomainErrorCode } from '@orders/core';
+import { JSONRPC2_TO_HTTP_CODE } from '@trpc/server/unstable-core-do-not-import';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restCall, restSignUp, type RestOutputs } from '../testing/rest-client.js';
+import { startTestServer, TEST_ADMIN, type TestServer } from '../testing/test-server.js';
+import { trpcCodeFor } from '../trpc/domain-error-map.js';
+import { restErrorBody } from './openapi-errors.js';
+
+interface Example {
+  readonly summary: string;
+  readonly value: unknown;
+}
+interface Response {
+  readonly description: string;
+  readonly content: { 'application/json': { schema: unknown; examples: Record<string, Example> } };
+}
+interface Operation {
+  readonly operationId: string;
+  readonly security?: unknown;
+  readonly responses: Record<string, Response>;
+}
+type Paths = Record<string, Record<'get' | 'post', Operation>>;
+
+let server: TestServer;
+let operations: { method: 'GET' | 'POST'; path: string; operation: Operation }[];
+let adminToken: string;
+let customerToken: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Paths };
+  operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({
+      method: method === 'get' ? ('GET' as const) : ('POST' as const),
+      path,
+      operation,
+    })),
+  );
+  const login = await restCall<RestOutputs['auth']['login']>(server.url, 'POST', '/auth/login', {
+    body: TEST_ADMIN,
+  });
+  adminToken = login.body.accessToken;
+  customerToken = (await restSignUp(server.url, 'examples@example.com')).token;
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const statusesOf = (path: string, method: 'get' | 'post') =>
+  Object.keys(
+    operations.find((o) => o.path === path && o.method.toLowerCase() === method)?.operation
+      .responses ?? {},
+  );
+
+describe('the error responses of the OpenAPI document', () => {
+  it('declares 413 and 415 on every POST, 400 wherever there is input, 401 behind a token', () => {
+    for (const { method, path, operation } of operations) {
+      const statuses = Object.keys(operation.responses);
+      const where = `${method} ${path}`;
+      if (method === 'POST')
+        expect(statuses, where).toEqual(expect.arrayContaining(['413', '415']));
+      else expect(statuses, where).not.toContain('413');
+      if (operation.security !== undefined) expect(statuses, where).toContain('401');
+      expect(statuses, where).toContain('500');
+    }
+    expect(statusesOf('/api/orders/{id}', 'get')).toEqual(['200', '400', '401', '404', '500']);
+    expect(statusesOf('/api/me', 'get')).toEqual(['200', '401', '500']);
+    expect(statusesOf('/auth/login', 'post')).toEqual([
+      ...['200', '400', '401', '413', '415', '429', '500'],
+    ]);
+    // 403 only where a customer can meet it: the admin operations.
+    const forbidding = operations.filter((o) => '403' in o.operation.responses);
+    expect(forbidding.map((o) => o.operation.operationId).sort()).toEqual([
+      'inventory-adjust',
+      'inventory-upsert',
+      'ledger-verify',
+    ]);
+  });
+
+  it('names in each response only domain codes the server answers with that status', () => {
+    const named = operations.flatMap(({ operation }) =>
+      Object.entries(operation.responses).flatMap(([status, response]) =>
+        [...response.description.matchAll(/`([A-Z]+\.[A-Z_]+)`/g)].map(([, code]) => ({
+          status: Number(status),
+          code: code ?? '',
+        })),
+      ),
+    );
+    expect(named.length).toBeGreaterThan(20);
+    for (const { status, code } of named) {
+      expect(DOMAIN_ERROR_CODES, code).toContain(code);
+      expect(JSONRPC2_TO_HTTP_CODE[trpcCodeFor[code as DomainErrorCode]], code).toBe(status);
+    }
+  });
+
+  it('documents the error body exactly: closed objects, the top-level issues included', async () => {
+    const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      components: { schemas: { Error: Record<string, unknown> } };
+    };
+    const error = document.components.schemas.Error;
+    expect(error).toMatchObject({
+      additionalProperties: false,
+      required: ['message', 'code', 'data'],
+      properties: { data: { additionalProperties: false }, issues: { type: 'array' } },
+    });
+    const refused = await restCall(server.url, 'POST', '/auth/signup', { body: { email: 'x' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toHaveProperty('issues');
+    expect(restErrorBody.safeParse(refused.body).error).toBeUndefined();
+  });
+
+  it("gives examples that are the server's own answers, body for body", async () => {
+    const shapesOnly = new Set<string>();
+    let compared = 0;
+    for (const { method, path, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (status === '200') continue;
+        for (const [name, example] of Object.entries(
+          response.content['application/json'].examples,
+        )) {
+          const request = requestFor(method, path, status, name);
+          if (request === undefined) {
+            shapesOnly.add(status);
+            continue;
+          }
+          const answer = await fetch(`${server.url}${request.path}`, request.init);
+          const where = `${method} ${path} → ${status} ${name}`;
+          expect(answer.status, where).toBe(Number(status));
+          expect(await answer.json(), where).toEqual(example.value);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+    // Only the refusals that depend on state, and the fault, are examples of the shape alone.
+    expect([...shapesOnly].sort()).toEqual(['404', '409', '422', '429', '500']);
+  });
+});
+
+/**
+ * The request each example describes, for the examples that name one exactly: the transport's
+ * refusals and the empty input. Business refusals (404, 409, …) need state; their examples show
+ * only the shape.
+ */
+function requestFor(
+  method: 'GET' | 'POST',
+  template: string,
+  status: string,
+  example: string,
+): { path: string; init: RequestInit } | undefined {
+  const path = template.replace(/\{\w+\}/g, '!');
+  const json = { 'content-type': 'application/json' };
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const body = method === 'POST' ? '{}' : undefined;
+  switch (`${status} ${example}`) {
+    case '400 emptyInput':
+      return { path, init: { method, headers: { ...json, ...as(adminToken) }, body } };
+    case '400 noIdempotencyKey':
+      return { path, init: { method, headers: { ...json, ...as(adminToken) }, body: payBody() } };
+    case '400 malformedJson':
+      return { path, init: { method, headers: json, body: '{"items":' } };
+    case '401 refused':
+      return template === '/auth/login'
+        ? {
+            path,
+            init: {
+              method,
+              headers: json,
+              body: JSON.stringify({ ...TEST_ADMIN, password: 'wrong-password' }),
+            },
+          }
+        : { path, init: { method, headers: json, body } };
+    case '403 refused':
+      return { path, init: { method, headers: { ...json, ...as(customerToken) }, body } };
+    case '413 refused':
+      return {
+        path,
+        init: { method, headers: json, body: JSON.stringify({ pad: 'x'.repeat(70_000) }) },
+      };
+    case '415 refused':
+      return { path, init: { method, headers: { 'content-type': 'text/plain' }, body: 'hello' } };
+    default:
+      return undefined;
+  }
+}
+
+/** The documented pay example, without its idempotency key. */
+function payBody(): string {
+  const paymentMethod = {
+    type: 'card',
+    number: '4242424242424242',
+    expMonth: 12,
+    expYear: 2030,
+    cvc: '123',
+  };
+  return JSON.stringify({ orderId: '7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f', paymentMethod });
+}

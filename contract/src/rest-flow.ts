@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { Account } from './client-flow.js';
+import { checkThroughPrism, type FlowReport, type FlowTargets, type Step } from './prism.js';
+
+type StepOptions = Pick<Step, 'token' | 'headers' | 'raw' | 'refusedByDocument'>;
+
+/**
+ * The demo's story over REST through Prism's validating proxy: the happy path (a lower-case SKU,
+ * the idempotency key in the header, then in the body), the refusals a valid request can meet
+ * (404, 409, 422, 401, 403, 413 and the 400 of a pay without a key), and bad requests. Every
+ * valid request must be forwarded and answered with no violation. Every request the document
+ * refuses must be refused by the proxy too, and — sent through a proxy that lets it pass, or to
+ * the server when no proxy forwards it — refused by the server with a declared, valid answer.
+ */
+export async function runRestFlow(
+  targets: FlowTargets,
+  admin: Account,
+  card: string,
+): Promise<FlowReport> {
+  const report: FlowReport = { passed: [], failed: [] };
+  const check = (step: Step) => checkThroughPrism(targets, step, report);
+  const post = (name: string, path: string, body: unknown, status: number, o: StepOptions = {}) =>
+    check({ name, method: 'POST', path, body, status, ...o });
+  const get = (name: string, path: string, status: number, o: StepOptions = {}) =>
+    check({ name, method: 'GET', path, status, ...o });
+  const run = randomUUID().slice(0, 8);
+  const ann = { email: `prism-${run}@example.com`, password: 'prism-password-9' };
+  const paymentMethod = (number: string) => ({
+    type: 'card',
+    number,
+    expMonth: 12,
+    expYear: 2099,
+    cvc: '123',
+  });
+
+  await post('sign up', '/auth/signup', { ...ann, name: 'Ann' }, 200);
+  const token = String(field(await post('log in', '/auth/login', ann, 200), 'accessToken'));
+  const adminToken = String(
+    field(await post('admin logs in', '/auth/login', admin, 200), 'accessToken'),
+  );
+  const asAnn = { token };
+  const asAdmin = { token: adminToken };
+  await get('who am I', '/api/me', 200, asAnn);
+  const sku = `prism-${run}`;
+  const product = { sku, name: 'Prism mug', priceCents: 990, onHand: 6 };
+  await post('stock a lower-case SKU', '/api/inventory', product, 200, asAdmin);
+  const adjustment = { delta: 4, reason: 'delivery' };
+  await post('adjust its stock', `/api/inventory/${sku}/adjustments`, adjustment, 200, asAdmin);
+  await get('the catalogue', '/api/products', 200);
+  await get('one product, lower case', `/api/products/${sku}`, 200);
+  const order = async (quantity: number) => {
+    const items = [{ sku: ` ${sku} `, quantity }];
+    return String(
+      field(await post('order, SKU with spaces', '/api/orders', { items }, 200, asAnn), 'id'),
+    );
+  };
+  const pay = (
+    name: string,
+    orderId: string,
+    key: { header?: string; body?: string },
+    status: number,
+  ) => {
+    const headers: Record<string, string> =
+      key.header === undefined ? {} : { 'Idempotency-Key': key.header };
+    const body = {
+      orderId,
+      paymentMethod: paymentMethod(card),
+      ...(key.body === undefined ? {} : { idempotencyKey: key.body }),
+    };
+    return post(name, '/api/payment-processor/pay', body, status, { token, headers });
+  };
+  const first = await order(2);
+  await get('list orders', '/api/orders?limit=5', 200, asAnn);
+  await get('one order', `/api/orders/${first}`, 200, asAnn);
+  await pay('pay, key in the header', first, { header: `h-${run}` }, 200);
+  const second = await order(1);
+  await pay('pay, key in the body', second, { body: `b-${run}` }, 200);
+  await get('the payment', `/api/payment-processor/${first}`, 200, asAnn);
+  await get('the ledger', `/api/orders/${first}/ledger`, 200, asAnn);
+  await get('verify the ledger', '/api/ledger/verify', 200, asAdmin);
+  await post('cancel', `/api/orders/${await order(1)}/cancel`, undefined, 200, asAnn);
+
+  // Valid requests the server refuses: each status declared, each body as documented.
+  await get('an unknown order', `/api/orders/${randomUUID()}`, 404, asAnn);
+  await pay('pay an unknown order', randomUUID(), { header: `u-${run}` }, 404);
+  await pay('pay a paid order', first, { header: `again-${run}` }, 409);
+  await pay('pay with no key, in neither place', second, {}, 400);
+  await pay('pay with two different keys', second, { header: 'one', body: 'two' }, 400);
+  await post('cancel a paid order', `/api/orders/${first}/cancel`, undefined, 409, asAnn);
+  await post('too few in stock', '/api/orders', { items: [{ sku, quantity: 99 }] }, 409, asAnn);
+  const unknown = { items: [{ sku: `none-${run}`, quantity: 1 }] };
+  await post('an unknown SKU', '/api/orders', unknown, 422, asAnn);
+  await post('an email taken', '/auth/signup', ann, 409);
+  await post('a wrong password', '/auth/login', { ...ann, password: 'wrong-password' }, 401);
+  await get('a forged token', '/api/me', 401, { token: 'a.b.c' });
+  await post('a customer stocking', '/api/inventory', { sku, onHand: 1 }, 403, asAnn);
+  await post('a body over 64 KiB', '/auth/signup', { ...ann, padding: 'x'.repeat(70_000) }, 413);
+
+  // Bad requests: the document refuses them as the server does.
+  const invalid = { refusedByDocument: 'request' } as const;
+  const badCard = { orderId: second, paymentMethod: paymentMethod('4242') };
+  const keyed = { ...asAnn, ...invalid, headers: { 'Idempotency-Key': `c-${run}` } };
+  await post('a missing field', '/auth/signup', { email: ann.email }, 400, invalid);
+  const wrongType = { items: [{ sku, quantity: '2' }] };
+  await post('a wrong type', '/api/orders', wrongType, 400, { ...asAnn, ...invalid });
+  await get('a bad SKU', '/api/products/not!a-sku', 400, invalid);
+  const lookalike = { items: [{ sku: 'ſku-1', quantity: 1 }] };
+  await post('a SKU that upper-cases into one', '/api/orders', lookalike, 400, {
+    ...asAnn,
+    ...invalid,
+  });
+  await get('an id that is no uuid', '/api/orders/42', 400, { ...asAnn, ...invalid });
+  await post('a card number that is none', '/api/payment-processor/pay', badCard, 400, keyed);
+  const text = { raw: { type: 'text/plain', text: 'hello' }, ...invalid };
+  await post('a text/plain body', '/auth/login', undefined, 415, text);
+  await get('no token', '/api/me', 401, { refusedByDocument: 'token' });
+  const broken = {
+    raw: { type: 'application/json', text: '{"email":' },
+    refusedByDocument: 'json',
+  } as const;
+  await post('a body that is not JSON', '/auth/login', undefined, 400, broken);
+  return report;
+}
+
+function field(body: unknown, key: string): unknown {
+  return typeof body === 'object' && body !== null && key in body
+    ? (body as Record<string, unknown>)[key]
+    : undefined;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { passesLuhn } from '@orders/core';
-import { cardFrom } from './card-prompts.js';
+import { cardFrom, checkCard } from './card-prompts.js';
 import { ExitError } from './errors.js';
 import { neverEndingStdin } from './testing/run-cli.js';
 
@@ -40,5 +40,22 @@ describe('card details', () => {
       code: 2,
       message: 'missing card expiry — pass --exp <MM/YY> (no terminal to ask on)',
     });
+  });
+
+  it('are refused as the server would refuse them, before any request, with its words', () => {
+    const now = Date.parse('2030-06-15T00:00:00Z');
+    const card = { number: '4242424242424242', expMonth: 6, expYear: 2030, cvc: '123' };
+    expect(checkCard(card, now)).toBe(card);
+    const cases = [
+      [{ number: '4242424242424241' }, 'The card was refused: the card number is not valid.'],
+      [{ expMonth: 5 }, 'The card was refused: the card has expired.'],
+      [{ cvc: '1234' }, 'The card was refused: the security code is not valid.'],
+      [{ number: '4242' }, 'The card was refused: the card details are malformed.'],
+    ] as const;
+    for (const [change, message] of cases) {
+      expect(() => checkCard({ ...card, ...change }, now)).toThrow(
+        expect.objectContaining({ code: 2, message }),
+      );
+    }
   });
 });

@@ -1,5 +1,6 @@
-// The core's own Luhn check, so the CLI refuses exactly what the server would.
-import { passesLuhn } from '@orders/core';
+// The core's own checks, so the CLI refuses exactly what the server would.
+import { describeDomainError, isCardExpired, passesLuhn, validateCard } from '@orders/core';
+import { ExitCode, ExitError } from './errors.js';
 import { parseExpiry, type CardExpiry } from './option-parsers.js';
 import { missing, streams, type Asker } from './prompts.js';
 
@@ -55,6 +56,16 @@ export async function cardFrom(given: GivenCard, asker: Asker): Promise<CardDeta
   return { number: number.trim(), ...exp, cvc };
 }
 
+/**
+ * The server's own card checks (format, Luhn, expiry at `now`, CVC length for the brand), run
+ * before any request: a card no retry can fix is exit 2 with the line the server would give.
+ */
+export function checkCard(card: CardDetails, now: number): CardDetails {
+  const verdict = validateCard(card, now);
+  if (!verdict.ok) throw new ExitError(ExitCode.usage, describeDomainError(verdict.error));
+  return card;
+}
+
 function checkCardNumber(value: string): true | string {
   const digits = value.replace(/[\s-]/g, '');
   if (!/^\d{12,19}$/.test(digits)) return 'enter the 12–19 digits on the card';
@@ -62,10 +73,11 @@ function checkCardNumber(value: string): true | string {
 }
 
 function checkExpiry(value: string): true | string {
+  let expiry: CardExpiry;
   try {
-    parseExpiry(value);
-    return true;
+    expiry = parseExpiry(value);
   } catch {
     return 'enter the expiry as MM/YY, e.g. 12/30';
   }
+  return !isCardExpired(expiry.expMonth, expiry.expYear, Date.now()) || 'that card has expired';
 }

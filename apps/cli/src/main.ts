@@ -58,15 +58,24 @@ function serverOf(raw: string): string {
   }
 }
 
-/** True when this file is the program node was asked to run (not imported by a test). */
+/** The files that run ordersctl as a program: this one, and the package's `bin`, which imports it. */
+const PROGRAM_FILES = [import.meta.url, new URL('../bin/ordersctl.js', import.meta.url).href];
+
+/** True when node was asked to run one of PROGRAM_FILES (not when a test imports this file). */
 function isEntryPoint(): boolean {
   const script = process.argv[1];
   if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
+  const realPath = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return undefined;
+    }
+  };
+  const running = realPath(script);
+  return (
+    running !== undefined && PROGRAM_FILES.some((url) => realPath(fileURLToPath(url)) === running)
+  );
 }
 
 if (isEntryPoint()) {

@@ -1,6 +1,13 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
-import { collectItem, nonZeroInteger, parseExpiry, wholeNumber } from './option-parsers.js';
+import {
+  collectItem,
+  nonZeroInteger,
+  parseExpiry,
+  parseIdempotencyKey,
+  parseOrderId,
+  wholeNumber,
+} from './option-parsers.js';
 
 const collectAll = (values: readonly string[]) =>
   values.reduce<ReturnType<typeof collectItem>>((items, v) => collectItem(v, items), []);
@@ -40,6 +47,25 @@ describe('option parsers', () => {
     expect(parseExpiry('1 / 2031')).toEqual({ expMonth: 1, expYear: 2031 });
     for (const bad of ['13/30', '00/30', '12/3', '1230', 'soon']) {
       expect(() => parseExpiry(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('read an order id the way the server does, and refuse what it would refuse', () => {
+    expect(parseOrderId(' 7F1C2D3E-4B5A-4C6D-8E9F-0A1B2C3D4E5F ')).toBe(
+      '7F1C2D3E-4B5A-4C6D-8E9F-0A1B2C3D4E5F',
+    );
+    expect(parseOrderId('00000000-0000-0000-0000-000000000000')).toBe(
+      '00000000-0000-0000-0000-000000000000',
+    );
+    for (const bad of ['not-an-order', '7f1c2d3e-4b5a-0c6d-8e9f-0a1b2c3d4e5f', '7f1c2d3e', '']) {
+      expect(() => parseOrderId(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('read an idempotency key of 1 to 255 characters', () => {
+    expect(parseIdempotencyKey('k'.repeat(255))).toHaveLength(255);
+    for (const bad of ['', 'k'.repeat(256), 'a\u0000b']) {
+      expect(() => parseIdempotencyKey(bad)).toThrow(InvalidArgumentError);
     }
   });
 });

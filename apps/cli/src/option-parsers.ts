@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { IDEMPOTENCY_KEY_MAX_LENGTH } from '@orders/core';
 import type { Order } from './api-client.js';
 
 /**
@@ -85,4 +86,31 @@ export function orderStatus(value: string): OrderStatus {
     throw new InvalidArgumentError(`expected one of ${Object.keys(ORDER_STATUSES).join(', ')}`);
   }
   return status as OrderStatus;
+}
+
+/**
+ * What the server takes for an id (zod's `z.uuid()`: RFC 9562, any version, or the nil and max
+ * uuids), so a mistyped id is refused here, before `pay` announces an idempotency key that no
+ * retry could use.
+ */
+const SERVER_UUID =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i;
+
+/** An order id as the server issues it: `7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f`. */
+export function parseOrderId(value: string): string {
+  const id = value.trim();
+  if (!SERVER_UUID.test(id)) {
+    throw new InvalidArgumentError(
+      'expected an order id such as 7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f',
+    );
+  }
+  return id;
+}
+
+/** An idempotency key the server accepts: 1–255 characters, no NUL. */
+export function parseIdempotencyKey(value: string): string {
+  if (value.length === 0 || value.length > IDEMPOTENCY_KEY_MAX_LENGTH || value.includes('\u0000')) {
+    throw new InvalidArgumentError(`expected 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
+  }
+  return value;
 }

@@ -19,7 +19,7 @@ export function orderCreateCommand(context: ContextFactory) {
 Examples:
   $ ordersctl order create                                    # pick products on a terminal
   $ ordersctl order create --item KEYBOARD-01=1 --item MOUSE-01=2
-  $ ordersctl order create --item MUG-01=2 --json | jq -r .id
+  $ ordersctl order create --item MOUSE-01=2 --json | jq -r .id
 
 The server prices the order from the catalogue and reserves the stock until it is paid or it
 expires (15 minutes by default).`,

@@ -105,7 +105,45 @@ describe('ordersctl order list, show and cancel', () => {
   it('pages with --limit and says how to get the next page', async () => {
     const result = await ann.run(['order', 'list', '--limit', '1']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/\nMore: ordersctl order list --cursor \S+\n$/);
+    expect(result.stdout).toMatch(/\nMore: ordersctl order list --limit 1 --cursor \S+\n$/);
+  });
+
+  it('keeps the status and the page size in the next-page hint, so following it lists only that status', async () => {
+    const carol = await openSession(server, 'customer');
+    try {
+      // Newest first: CANCELLED, CANCELLED, PENDING, CANCELLED, PENDING — the page after the
+      // first two cancelled orders holds both statuses unless the hint keeps the filter.
+      for (const cancel of [false, true, false, true, true]) {
+        const order = await carol.json<Order>(['order', 'create', '--item', 'MUG=1']);
+        if (cancel) await carol.run(['order', 'cancel', order.id]);
+      }
+      const first = await carol.run(['order', 'list', '--status', 'cancelled', '--limit', '2']);
+      const hint = /^More: ordersctl (.+)$/m.exec(first.stdout)?.[1];
+      expect(hint).toMatch(/^order list --status CANCELLED --limit 2 --cursor [\w-]+$/);
+      const next = await carol.run(hint?.split(' ') ?? []);
+      expect(next.code, next.stderr).toBe(0);
+      const rows = next.stdout.split('\n').filter((line) => /^[0-9a-f]{8}-/.test(line));
+      expect(rows).toEqual([expect.stringMatching(/^\S+ {2}CANCELLED /)]);
+      expect(next.stdout).not.toContain('More:');
+    } finally {
+      await carol.dispose();
+    }
+  });
+
+  it('says there are no orders of the status asked for, and no orders yet only when there are none', async () => {
+    const dave = await openSession(server, 'customer');
+    try {
+      const none = await dave.run(['order', 'list']);
+      expect(none).toMatchObject({
+        code: 0,
+        stdout: 'No orders yet (`ordersctl order create` places one).\n',
+      });
+      await dave.json<Order>(['order', 'create', '--item', 'MUG=1']);
+      const noneConfirmed = await dave.run(['order', 'list', '--status', 'confirmed']);
+      expect(noneConfirmed).toMatchObject({ code: 0, stdout: 'No CONFIRMED orders.\n' });
+    } finally {
+      await dave.dispose();
+    }
   });
 
   it('exits 2 for an unknown status, listing the real ones', async () => {

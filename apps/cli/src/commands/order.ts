@@ -1,8 +1,12 @@
 import { Command } from '@commander-js/extra-typings';
+import type { Order } from '../api-client.js';
 import type { ContextFactory } from '../context.js';
 import { orderStatus, wholeNumber } from '../option-parsers.js';
 import { orderDetail, orderTable } from '../views/order-view.js';
 import { orderCreateCommand } from './order-create.js';
+
+/** Orders per page of `order list` unless `--limit` says otherwise. */
+const DEFAULT_LIMIT = 20;
 
 /** `ordersctl order create|list|show|cancel`: the caller's own orders. */
 export function orderCommand(context: ContextFactory) {
@@ -22,7 +26,7 @@ function listCommand(context: ContextFactory) {
       'only PENDING, CONFIRMED, FAILED, CANCELLED or REFUNDED',
       orderStatus,
     )
-    .option('--limit <n>', 'at most this many (1–100)', wholeNumber(1, 100), 20)
+    .option('--limit <n>', 'at most this many (1–100)', wholeNumber(1, 100), DEFAULT_LIMIT)
     .option('--cursor <cursor>', 'continue after a previous page (its nextCursor)')
     .addHelpText(
       'after',
@@ -41,12 +45,42 @@ Examples:
         ...(flags.cursor === undefined ? {} : { cursor: flags.cursor }),
       });
       ctx.out.result(page, (p, style) => {
-        if (p.items.length === 0) return ['No orders yet (`ordersctl order create` places one).'];
+        if (p.items.length === 0) return [emptyPage(flags)];
         const more =
-          p.nextCursor === null ? [] : ['', `More: ordersctl order list --cursor ${p.nextCursor}`];
+          p.nextCursor === null ? [] : ['', `More: ${nextPageCommand(flags, p.nextCursor)}`];
         return [...orderTable(p.items, style), ...more];
       });
     });
+}
+
+interface ListFlags {
+  readonly status?: Order['status'] | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** Why the page is empty, in the terms of the filter that made it so. */
+function emptyPage(flags: ListFlags): string {
+  const more = flags.cursor === undefined ? '' : 'more ';
+  if (flags.status !== undefined) return `No ${more}${flags.status} orders.`;
+  if (more !== '') return 'No more orders.';
+  return 'No orders yet (`ordersctl order create` places one).';
+}
+
+/**
+ * The command for the next page. The cursor says only where the page ended, not what was asked
+ * for, so the filter and the page size go with it: without them the next page would list orders
+ * of every status, in pages of the default size.
+ */
+function nextPageCommand(flags: ListFlags, cursor: string): string {
+  const status = flags.status === undefined ? [] : ['--status', flags.status];
+  const limit = flags.limit === DEFAULT_LIMIT ? [] : ['--limit', String(flags.limit)];
+  return ['ordersctl order list', ...status, ...limit, '--cursor', shellWord(cursor)].join(' ');
+}
+
+/** The cursor is opaque: quoted for the shell should it ever hold more than `[A-Za-z0-9_-]`. */
+function shellWord(text: string): string {
+  return /^[\w-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 function showCommand(context: ContextFactory) {

@@ -199,6 +199,36 @@ describe('ordersctl pay', () => {
     );
   });
 
+  it.each([
+    ['a malformed order id', 'not-an-order', ['--card', '4242424242424242', ...CARD_FLAGS]],
+    ['a card number failing Luhn', '', ['--card', '4242424242424241', ...CARD_FLAGS]],
+    ['an expired card', '', ['--card', '4242424242424242', '--exp', '01/20', '--cvc', '123']],
+    ['a CVC of two digits', '', ['--card', '4242424242424242', '--exp', '12/35', '--cvc', '12']],
+    [
+      'a visa with a 4-digit CVC',
+      '',
+      ['--card', '4242424242424242', '--exp', '12/35', '--cvc', '1234'],
+    ],
+    [
+      'an idempotency key too long',
+      '',
+      ['--card', '4242424242424242', ...CARD_FLAGS, '--idempotency-key', 'k'.repeat(256)],
+    ],
+  ])(
+    'exits 2 for %s before announcing an idempotency key, since no retry could mend it',
+    async (_case, id, flags) => {
+      const { customer, order } = await customerWithOrder();
+      for (const json of [[], ['--json']]) {
+        const result = await customer.run([...json, 'pay', id || order.id, ...flags]);
+        expect(result).toMatchObject({ code: 2, stdout: '' });
+        expect(result.stderr).toMatch(/^error: .+\n$/);
+        expect(result.stderr).not.toContain('idempotency key');
+      }
+      const { status } = await customer.json<Order>(['order', 'show', order.id]);
+      expect(status).toBe('PENDING');
+    },
+  );
+
   it('exits 2 for a card the server refuses, and 6 for an order that is not yours', async () => {
     const { customer, order } = await customerWithOrder();
     const luhn = await pay(customer, order.id, '4242424242424241');

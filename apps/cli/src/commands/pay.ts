@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from '@commander-js/extra-typings';
-import { cardFrom } from '../card-prompts.js';
+import { cardFrom, checkCard } from '../card-prompts.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { hasDomainCode } from '../error-facts.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { parseExpiry } from '../option-parsers.js';
+import { parseExpiry, parseIdempotencyKey, parseOrderId } from '../option-parsers.js';
 import { createProgressLog, isFinal } from '../payment-progress.js';
 import { watchPayment } from '../payment-watch.js';
 import { createProgress } from '../spinner.js';
@@ -21,11 +21,15 @@ const PAY_TIMEOUT_MS = 150_000;
 export function payCommand(context: ContextFactory) {
   return new Command('pay')
     .description('pay an order by card, showing each attempt and retry as it happens')
-    .argument('<orderId>', 'the order to pay')
+    .argument('<orderId>', 'the order to pay', parseOrderId)
     .option('--card <number>', 'card number (asked for on a terminal)')
     .option('--exp <MM/YY>', 'card expiry (asked for on a terminal)', parseExpiry)
     .option('--cvc <cvc>', 'card security code (asked for, masked, on a terminal)')
-    .option('--idempotency-key <key>', 'reuse the key of an earlier try: it is never charged twice')
+    .option(
+      '--idempotency-key <key>',
+      'reuse the key of an earlier try: it is never charged twice',
+      parseIdempotencyKey,
+    )
     .addHelpText(
       'after',
       `
@@ -47,7 +51,10 @@ Exits 4 when the payment does not succeed (declined, rejected by fraud checks, r
         const order = await client.orders.get.query({ id: orderId });
         ctx.io.stdout.write(`${payingLine(order, ctx.out.style)}\n`);
       }
-      const card = await cardFrom({ card: flags.card, exp: flags.exp, cvc: flags.cvc }, ctx.asker);
+      const given = { card: flags.card, exp: flags.exp, cvc: flags.cvc };
+      // Checked before the key is announced: "retry safely" is for failures a retry can mend,
+      // and no retry mends a malformed id (commander's parser) or an invalid card.
+      const card = checkCard(await cardFrom(given, ctx.asker), Date.now());
       const key = flags.idempotencyKey ?? randomUUID();
       announceKey(ctx, key, flags.idempotencyKey !== undefined);
 

@@ -6,6 +6,7 @@ import {
   hasSessionPerConnection,
   initOrm,
   migrate,
+  MIGRATED_SEED_FILE,
   startEmbeddedPostgres,
   type Database,
   type EmbeddedPostgres,
@@ -62,7 +63,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     let clientUrl = config.databaseUrl;
     if (clientUrl !== undefined) await ensureDatabase(clientUrl, config, logger);
     if (clientUrl === undefined) {
-      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
+      // A new data dir starts from the build's migrated cluster: no initdb, no migrations to run.
+      embedded = await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        seedFile: MIGRATED_SEED_FILE,
+      });
       clientUrl = embedded.url;
       logger.info({ dataDir: config.dataDir }, 'embedded database started');
     }

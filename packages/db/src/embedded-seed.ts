@@ -3,13 +3,19 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 
 /**
- * A freshly initialised PGlite cluster, dumped once at build time (`pnpm build` runs
- * `build-embedded-seed.js`): a new embedded database loads it instead of running initdb in WASM,
- * its slowest step (≈ 1 s instead of 3–8 s on the development machine). It holds no schema — the
- * migrations still run at start-up — so it cannot fall out of step with them.
+ * Clusters dumped once at build time (`pnpm build` runs `build-embedded-seed.js`) for new
+ * embedded databases to load instead of running initdb in WASM, their slowest step (≈ 1 s instead
+ * of 3–8 s on the development machine). `EMBEDDED_SEED_FILE` is an empty cluster (tests start from
+ * it, and run the migrations themselves); `MIGRATED_SEED_FILE` has this build's migrations
+ * applied, recorded in the ORM's migrations table as any migrated database has them — the server
+ * still runs the migrations at start-up, and finds nothing left to do (or, from an older seed,
+ * applies what is newer).
  */
 export const EMBEDDED_SEED_FILE = fileURLToPath(
   new URL('../dist/embedded-seed.tar.gz', import.meta.url),
+);
+export const MIGRATED_SEED_FILE = fileURLToPath(
+  new URL('../dist/embedded-seed-migrated.tar.gz', import.meta.url),
 );
 
 /** Writes the seed: an empty cluster, as initdb leaves it, gzipped. */

@@ -8,6 +8,8 @@ import { readEmbeddedSeed } from './embedded-seed.js';
 export interface EmbeddedPostgres {
   /** A `postgres://` URL any PostgreSQL driver can use. */
   readonly url: string;
+  /** The whole cluster, gzipped: what a new embedded database can start from (`seedFile`). */
+  dump(): Promise<Buffer>;
   stop(): Promise<void>;
 }
 
@@ -16,7 +18,10 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir?: string;
   /** Socket connections accepted at once. Must be > 1 so a pool's connections are multiplexed. */
   readonly maxConnections?: number;
-  /** The cluster a new database starts from (default: the build's, `EMBEDDED_SEED_FILE`). */
+  /**
+   * The cluster a new database starts from: by default the build's empty cluster
+   * (`EMBEDDED_SEED_FILE`); the server passes the build's migrated one (`MIGRATED_SEED_FILE`).
+   */
   readonly seedFile?: string;
 }
 
@@ -42,7 +47,7 @@ export async function startEmbeddedPostgres(
     fresh = !(await exists(join(pgDir, 'PG_VERSION')));
   }
   try {
-    // A new cluster starts from the build's seed (an empty cluster) rather than from initdb.
+    // A new cluster starts from a seed the build made rather than from initdb.
     const seed = fresh ? await readEmbeddedSeed(options.seedFile) : undefined;
     const db = await PGlite.create(storage, seed === undefined ? {} : { loadDataDir: seed });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
@@ -50,6 +55,9 @@ export async function startEmbeddedPostgres(
     const url = `postgres://postgres@${server.getServerConn()}/postgres`;
     return {
       url,
+      async dump() {
+        return Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer());
+      },
       async stop() {
         await server.stop();
         await db.close();

@@ -2,6 +2,7 @@
 // reads, migrates, launches the embedded database and classifies driver errors. It decides
 // nothing: every business rule is core's.
 export { startEmbeddedPostgres } from './embedded.js';
+export { EMBEDDED_SEED_FILE, MIGRATED_SEED_FILE } from './embedded-seed.js';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded.js';
 export { initOrm, migrate } from './orm.js';
 export type { Orm, OrmOptions } from './orm.js';

@@ -147,6 +147,34 @@ export const procedureFacts = {
     foreign: orderRef('orderId'),
   },
   'ledger.verify': { access: 'admin' },
+  'refunds.create': {
+    access: 'admin',
+    valid: (f) => ({
+      orderId: f.orderId,
+      amountCents: 1,
+      reason: 'other',
+      note: 'hostile',
+      idempotencyKey: 'hostile-refund',
+    }),
+    storedText: ['note', 'idempotencyKey'],
+    idempotencyHeader: true,
+    foreign: () =>
+      fc.record(
+        {
+          orderId: fc.uuid(),
+          amountCents: fc.integer({ min: 1, max: 1_000_000 }),
+          reason: fc.constantFrom('requested_by_customer', 'duplicate', 'fraudulent', 'other'),
+          note: freeText,
+          idempotencyKey: freeText,
+        },
+        { requiredKeys: ['orderId', 'reason'] },
+      ),
+  },
+  'refunds.list': {
+    access: 'user',
+    valid: (f) => ({ orderId: f.orderId }),
+    foreign: orderRef('orderId'),
+  },
 } as const satisfies Record<ProcedurePath, ProcedureFacts>;
 
 /** A procedure as the suite drives it: the router's facts and the table's. */

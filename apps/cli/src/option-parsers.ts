@@ -76,6 +76,7 @@ const ORDER_STATUSES = {
   CONFIRMED: true,
   FAILED: true,
   CANCELLED: true,
+  PARTIALLY_REFUNDED: true,
   REFUNDED: true,
 } as const satisfies Record<OrderStatus, true>;
 

@@ -4,6 +4,7 @@ import { ordersRouter } from './routers/orders.router.js';
 import { productsRouter } from './routers/products.router.js';
 import { ledgerRouter } from './routers/ledger.router.js';
 import { paymentsRouter } from './routers/payments.router.js';
+import { refundsRouter } from './routers/refunds.router.js';
 import { router } from './trpc/init.js';
 
 /** Every procedure the server offers. Clients import only its type. */
@@ -13,6 +14,7 @@ export const appRouter = router({
   inventory: inventoryRouter,
   orders: ordersRouter,
   payments: paymentsRouter,
+  refunds: refundsRouter,
   ledger: ledgerRouter,
 });
 

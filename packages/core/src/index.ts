@@ -18,8 +18,8 @@ export {
   formatMoney,
 } from './shared/money.js';
 export type { Currency, Money } from './shared/money.js';
-export { asUserId, asOrderId, asPaymentId, asProductId, asSku } from './shared/ids.js';
-export type { Brand, UserId, OrderId, PaymentId, ProductId, Sku } from './shared/ids.js';
+export { asUserId, asOrderId, asPaymentId, asProductId, asSku, asRefundId } from './shared/ids.js';
+export type { Brand, UserId, OrderId, PaymentId, ProductId, Sku, RefundId } from './shared/ids.js';
 export { DOMAIN_ERROR_CODES, domainError, isDomainErrorCode } from './shared/domain-error.js';
 export type {
   DomainError,
@@ -120,6 +120,36 @@ export type {
   DecideAfterAttemptInput,
 } from './payments/run-attempt.js';
 
+// refunds
+export { REFUND_STATUSES, REFUND_REASONS, REFUND_FAILURE_CODES } from './refunds/refund.js';
+export type {
+  Refund,
+  RefundStatus,
+  RefundReason,
+  RefundFailureCode,
+  RefundAttempt,
+  RefundAttemptCode,
+  RestockLine,
+} from './refunds/refund.js';
+export {
+  refundTransitions,
+  canTransitionRefund,
+  transitionRefund,
+} from './refunds/refund-transitions.js';
+export { decideRefund, refundableCents, restockableQuantity } from './refunds/decide-refund.js';
+export type {
+  RefundRequest,
+  RefundHold,
+  RefundSubject,
+  RefundDecisionError,
+  RefundCreation,
+} from './refunds/decide-refund.js';
+export { beginRefundAttempt, settleRefundAttempt } from './refunds/settle-refund-attempt.js';
+export type {
+  SettleRefundAttemptInput,
+  RefundConclusion,
+  RefundAttemptSettlement,
+} from './refunds/settle-refund-attempt.js';
 // retry
 export {
   DEFAULT_RETRY_POLICY,
@@ -174,6 +204,7 @@ export {
   cardProfileOf,
   simulateGatewayAttempt,
   simulateTokenizedAttempt,
+  simulateRefundAttempt,
   gatewayReference,
 } from './gateway/card-simulator.js';
 export type {
@@ -185,6 +216,8 @@ export type {
   SimulatorNoise,
   GatewayAttemptInput,
   TokenizedAttemptInput,
+  RefundAttemptInput,
+  RefundGatewayOutcome,
   CardProfile,
 } from './gateway/card-simulator.js';
 
@@ -211,6 +244,7 @@ export {
   GENESIS_HASH,
   attemptChainRecord,
   journalChainRecord,
+  refundAttemptChainRecord,
   chainHash,
   appendChainLink,
   buildChain,
@@ -219,6 +253,7 @@ export {
 } from './ledger/hash-chain.js';
 export type {
   AttemptChainRecord,
+  RefundAttemptChainRecord,
   JournalChainRecord,
   ChainRecord,
   ChainLink,
@@ -229,6 +264,8 @@ export type {
   LedgerProblemCode,
   LedgerProblem,
   LedgerPayment,
+  LedgerRefund,
+  LedgerPurchase,
   LedgerSnapshot,
   LedgerReport,
 } from './ledger/ledger-report.js';

@@ -5,6 +5,7 @@ import { JournalEntrySchema, PostingSchema } from './ledger/journal.entity.js';
 import { OrderEventSchema, OrderLineSchema, OrderSchema } from './orders/order.entity.js';
 import { PaymentAttemptSchema, PaymentSchema } from './payments/payment.entity.js';
 import { RateLimitSchema } from './rate-limits/rate-limit.entity.js';
+import { RefundAttemptSchema, RefundSchema } from './refunds/refund.entity.js';
 import { UserSchema } from './users/user.entity.js';
 
 /**
@@ -37,5 +38,7 @@ export const entities = [
   PaymentAttemptSchema,
   JournalEntrySchema,
   PostingSchema,
+  RefundSchema,
+  RefundAttemptSchema,
   IdempotencyKeySchema,
 ];

@@ -91,3 +91,22 @@ export type { ClaimResult, IdempotencyKeyRecord } from './idempotency/idempotenc
 export { IDEMPOTENCY_KEY_STATES } from './idempotency/idempotency-key.entity.js';
 export type { IdempotencyKeyState } from './idempotency/idempotency-key.entity.js';
 export { createMissingDatabase, databaseExists, databaseNameOf } from './database-presence.js';
+// refunds
+export type { StoredRefund } from './refunds/refund.mapper.js';
+export {
+  claimDueRefunds,
+  createRefundStatements,
+  listRefundsForOrder,
+  lockRefundForAttempt,
+  lockRefundSubject,
+  recordRefundAttemptStatements,
+  releaseRefundLeases,
+  saveRefundStateStatement,
+} from './refunds/refund.repository.js';
+export type {
+  OverCap,
+  OverRestock,
+  RefundForAttempt,
+  RefundSubjectRecord,
+  RefundWithAttempts,
+} from './refunds/refund.repository.js';

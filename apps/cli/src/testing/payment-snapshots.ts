@@ -44,5 +44,7 @@ export function snapshot(
       id: 'order-1',
       status: status === 'SUCCESS' ? 'CONFIRMED' : final ? 'FAILED' : 'PENDING',
     },
+    refundedCents: 0,
+    refunds: [],
   };
 }

@@ -4,7 +4,7 @@ import { formatTable } from '../table.js';
 import { plural } from './labels.js';
 
 type ProblemCode = LedgerReport['problems'][number]['code'];
-type Invariant = 'balanced' | 'sumZero' | 'captures' | 'chains';
+type Invariant = 'balanced' | 'sumZero' | 'captures' | 'refunds' | 'chains';
 
 /** The invariants `ledger.verify` checks (DESIGN §2 Ledger), in words. */
 const INVARIANTS: Readonly<Record<Invariant, string>> = {
@@ -12,6 +12,9 @@ const INVARIANTS: Readonly<Record<Invariant, string>> = {
   sumZero: 'all postings together sum to zero',
   captures:
     'every successful payment has exactly one capture of its amount, and nothing else has one',
+  refunds:
+    'refunds never exceed the capture, every successful refund has exactly one entry of its ' +
+    'amount, and nothing restocks more than was bought',
   chains: "every hash chain links, recomputes and ends at its payment's head",
 };
 
@@ -26,8 +29,13 @@ const BROKEN_BY = {
   CAPTURE_DUPLICATE: 'captures',
   CAPTURE_AMOUNT_MISMATCH: 'captures',
   CAPTURE_WITHOUT_SUCCESS: 'captures',
-  REFUND_WITHOUT_CAPTURE: 'captures',
-  REFUND_EXCEEDS_CAPTURE: 'captures',
+  REFUND_WITHOUT_CAPTURE: 'refunds',
+  REFUND_EXCEEDS_CAPTURE: 'refunds',
+  REFUND_ENTRY_MISSING: 'refunds',
+  REFUND_ENTRY_DUPLICATE: 'refunds',
+  REFUND_ENTRY_WITHOUT_SUCCESS: 'refunds',
+  REFUND_AMOUNT_MISMATCH: 'refunds',
+  RESTOCK_EXCEEDS_PURCHASE: 'refunds',
   CHAIN_LINK_BROKEN: 'chains',
   CHAIN_HASH_MISMATCH: 'chains',
   CHAIN_HEAD_MISMATCH: 'chains',

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AppRouter } from '../router.js';
 import { orderOutput, productOutput, userOutput } from '../routers/output-schemas.js';
 import { paymentOutput } from '../routers/payment-schemas.js';
+import { refundOutput } from '../routers/refund-schemas.js';
 import { errorResponses, inputRefusalExample, restErrorBody } from './openapi-errors.js';
 
 /**
@@ -25,12 +26,13 @@ export function buildOpenApiDocument(
     contact: { name: 'The orders maintainers' },
     baseUrl: '/',
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    tags: ['auth', 'catalogue', 'inventory', 'orders', 'payments', 'ledger'],
+    tags: ['auth', 'catalogue', 'inventory', 'orders', 'payments', 'refunds', 'ledger'],
     defs: {
       User: userOutput,
       Product: productOutput,
       Order: orderOutput,
       Payment: paymentOutput,
+      Refund: refundOutput,
       Error: restErrorBody,
     },
   });
@@ -47,7 +49,7 @@ export function buildOpenApiDocument(
         maxBodyBytes: options.maxBodyBytes,
       }),
     };
-    if (route.path === PAY_PATH) describeIdempotencyKey(operation, route);
+    if (KEYED_WRITES.has(`${route.method} ${route.path}`)) describeIdempotencyKey(operation, route);
   }
   // The generator's own error schemas, now referenced by nothing.
   const { components } = document;
@@ -58,7 +60,11 @@ export function buildOpenApiDocument(
   return document;
 }
 
-const PAY_PATH = '/api/payment-processor/pay';
+/** The writes whose idempotency key may come in the header instead of the body. */
+const KEYED_WRITES = new Set([
+  'post /api/payment-processor/pay',
+  'post /api/payment-processor/{orderId}/refunds',
+]);
 
 interface Operation {
   responses: Record<string, unknown>;
@@ -113,7 +119,8 @@ function refusalOf(input: z.ZodType | undefined, value: unknown): z.ZodError | u
 }
 
 /**
- * The pay body may leave out `idempotencyKey` when the `Idempotency-Key` header carries it
+ * A keyed write's body (pay, refund) may leave out `idempotencyKey` when the `Idempotency-Key`
+ * header carries it
  * (idempotency-header.ts); the schema, shared with tRPC, has to require it. OpenAPI cannot say
  * "one of the two", so both are optional here, the descriptions say one is required, and the 400
  * response shows the answer to a request with neither.
@@ -135,7 +142,7 @@ function describeIdempotencyKey(operation: Operation, route: RestRoute): void {
     'examples',
   ]);
   if (refusal === undefined || typeof examples !== 'object' || examples === null) {
-    throw new Error('pay: the example without a key should be refused, under a 400');
+    throw new Error(`${route.procedure}: the example without a key should be refused, under a 400`);
   }
   Object.assign(examples, {
     noIdempotencyKey: {

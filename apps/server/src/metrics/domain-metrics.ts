@@ -3,6 +3,7 @@ import {
   type AttemptOutcome,
   type FailureCode,
   type PaymentStatus,
+  type RefundStatus,
 } from '@orders/core';
 import { Counter, type Registry } from 'prom-client';
 
@@ -26,6 +27,10 @@ export interface DomainMetrics {
   ordersCancelled(reason: 'customer' | 'expired', count: number): void;
   /** Payments the worker claimed (lease ran out, retry due) and handed to the engine. */
   paymentsClaimed(count: number): void;
+  /** A refund gateway attempt was recorded; `status` is the refund's state it led to. */
+  refundAttemptRecorded(outcome: AttemptOutcome, status: RefundStatus): void;
+  /** Refunds the worker claimed and handed to the engine. */
+  refundsClaimed(count: number): void;
 }
 
 const ORDER_FINAL_STATES = ['CONFIRMED', 'FAILED', 'CANCELLED'] as const;
@@ -45,10 +50,17 @@ export function createDomainMetrics(registry: Registry): DomainMetrics {
   const retries = counter('payment_retries_total', 'Attempts followed by a scheduled retry', []);
   const fraudRejections = counter('fraud_rejections_total', 'Payments rejected by fraud rules', []);
   const claims = counter('worker_claimed_payments_total', 'Payments claimed by the worker', []);
+  const refundAttempts = counter('refund_attempts_total', 'Refund gateway attempts by outcome', [
+    'outcome',
+  ]);
+  const refundsFinal = counter('refunds_final_total', 'Refunds by final state', ['status']);
+  const refundClaims = counter('worker_claimed_refunds_total', 'Refunds claimed by the worker', []);
 
   // Every series exists from the start, so a rate() over a fresh instance is 0, not absent.
   for (const status of ORDER_FINAL_STATES) ordersFinal.inc({ status }, 0);
   for (const outcome of OUTCOMES) attempts.inc({ outcome }, 0);
+  for (const outcome of OUTCOMES) refundAttempts.inc({ outcome }, 0);
+  for (const status of ['SUCCEEDED', 'FAILED']) refundsFinal.inc({ status }, 0);
   paymentsFinal.inc({ status: 'SUCCESS', failure_code: 'none' }, 0);
   for (const code of FAILURE_CODES)
     paymentsFinal.inc({ status: 'FAILED_FINAL', failure_code: code }, 0);
@@ -73,6 +85,13 @@ export function createDomainMetrics(registry: Registry): DomainMetrics {
     },
     paymentsClaimed(count) {
       if (count > 0) claims.inc(count);
+    },
+    refundAttemptRecorded(outcome, status) {
+      refundAttempts.inc({ outcome });
+      if (status === 'SUCCEEDED' || status === 'FAILED') refundsFinal.inc({ status });
+    },
+    refundsClaimed(count) {
+      if (count > 0) refundClaims.inc(count);
     },
   };
   return metrics;

@@ -1,4 +1,11 @@
-import { simulateTokenizedAttempt, type GatewayOutcome, type SimulatorNoise } from '@orders/core';
+import {
+  simulateRefundAttempt,
+  simulateTokenizedAttempt,
+  type CardProfile,
+  type GatewayOutcome,
+  type RefundGatewayOutcome,
+  type SimulatorNoise,
+} from '@orders/core';
 import type { StoredPayment } from '@orders/db';
 
 /** What the gateway answered for one attempt, and how long the call took. */
@@ -21,6 +28,27 @@ export function callGateway(
   const outcome = simulateTokenizedAttempt({
     profile: payment.gatewayToken,
     noiseKey: payment.cardFingerprint,
+    attemptNo,
+    noise,
+  });
+  return { outcome, latencyMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * One call to the (simulated) gateway for an attempt of a refund, outside any transaction: the
+ * refund goes back to the card the payment was made with (its token), keyed by the refund's
+ * attempt (`<refundId>:<attemptNo>`), so a re-driven attempt is the same call.
+ */
+export function callRefundGateway(
+  refund: { readonly id: string },
+  gatewayToken: CardProfile,
+  attemptNo: number,
+  noise: SimulatorNoise,
+): { readonly outcome: RefundGatewayOutcome; readonly latencyMs: number } {
+  const started = performance.now();
+  const outcome = simulateRefundAttempt({
+    profile: gatewayToken,
+    noiseKey: refund.id,
     attemptNo,
     noise,
   });

@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { releaseLeases, retryTransient, type Database } from '@orders/db';
+import { releaseLeases, releaseRefundLeases, retryTransient, type Database } from '@orders/db';
 import type { Logger } from 'pino';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import { recordAttempt, type FinalPayment } from '../use-cases/record-attempt.js';
+import { recordRefundAttempt, type FinalRefund } from '../use-cases/record-refund-attempt.js';
 import { startAttempt, type StartedAttempt } from '../use-cases/start-attempt.js';
-import { callGateway } from './gateway.js';
+import {
+  startRefundAttempt,
+  type StartedRefundAttempt,
+} from '../use-cases/start-refund-attempt.js';
+import { callGateway, callRefundGateway } from './gateway.js';
 import type { PaymentSettings } from './payment-settings.js';
 
-/** Drives payments through their attempts; one per server instance. */
+/** Drives payments and refunds through their attempts; one per server instance. */
 export interface PaymentEngine {
-  /** This instance's lease-owner id. */
+  /** This instance's lease-owner id, for payments and refunds alike. */
   readonly owner: string;
   /**
    * Drives the payment until it is final, this instance loses it, or the engine stops. Pass
@@ -23,6 +28,10 @@ export interface PaymentEngine {
    * the transaction that settled it committed it, or undefined (not settled here in time).
    */
   awaitOutcome(paymentId: string, ms: number): Promise<FinalPayment | undefined>;
+  /** {@link drive}, for a refund. */
+  driveRefund(refundId: string, started?: StartedRefundAttempt): void;
+  /** {@link awaitOutcome}, for a refund. */
+  awaitRefundOutcome(refundId: string, ms: number): Promise<FinalRefund | undefined>;
   /** Stops driving; leases are handed back so another instance continues at once. */
   stop(): Promise<void>;
 }
@@ -36,77 +45,121 @@ export interface PaymentEngineDeps {
   readonly metrics: DomainMetrics;
 }
 
+/** One attempt's steps for one kind of charge: the engine's loop is the same for both. */
+interface AttemptSteps<Started extends { readonly kind: 'attempt' }, Answer, Final> {
+  start(
+    id: string,
+  ): Promise<
+    { readonly kind: 'stop' } | { readonly kind: 'wait'; readonly untilMs: number } | Started
+  >;
+  /** The gateway call, outside any transaction. */
+  call(started: Started): Answer;
+  record(
+    started: Started,
+    answer: Answer,
+  ): Promise<
+    | { readonly kind: 'lost' }
+    | { readonly kind: 'retry'; readonly retryAtMs: number }
+    | { readonly kind: 'final'; readonly final: Final }
+  >;
+}
+
 /**
- * The payment engine (DESIGN §2 Payments), one loop per payment: start the attempt (a
- * transaction: → PROCESSING, lease renewed), call the gateway (outside any transaction), record
- * the answer (a transaction: core's `settleAttempt`, written by compare-and-set on the lease),
- * then wait for the retry or stop at a final state. Each step is a use case; the engine only
- * sequences them and sleeps.
+ * The payment engine (DESIGN §2 Payments and Refunds), one loop per payment or refund: start the
+ * attempt (a transaction: → PROCESSING, lease renewed), call the gateway (outside any
+ * transaction), record the answer (a transaction: core's `settleAttempt` or
+ * `settleRefundAttempt`, written only while the lease is this engine's), then wait for the retry or
+ * stop at a final state. Each step is a use case; the engine only sequences them and sleeps.
  */
 export function createPaymentEngine(deps: PaymentEngineDeps): PaymentEngine {
   const owner = `engine-${randomUUID()}`;
   const { settings } = deps;
-  const steps = {
-    ...deps,
-    owner,
-    leaseMs: settings.leaseMs,
-    policy: settings.retryPolicy,
-  };
-  const active = new Map<string, Promise<FinalPayment | undefined>>();
+  const context = { ...deps, owner, leaseMs: settings.leaseMs, policy: settings.retryPolicy };
   const stopping = new AbortController();
 
-  async function run(
-    paymentId: string,
-    first: StartedAttempt | undefined,
-  ): Promise<FinalPayment | undefined> {
-    let next: StartedAttempt | undefined = first;
-    while (!stopping.signal.aborted) {
-      const started = next ?? (await retryTransient(() => startAttempt(steps, paymentId)));
-      next = undefined;
-      if (started.kind === 'stop') return undefined;
-      if (started.kind === 'wait') {
-        await sleep(started.untilMs - deps.now().getTime(), stopping.signal);
-        continue;
+  const payments = drives<StartedAttempt, ReturnType<typeof callGateway>, FinalPayment>('payment', {
+    start: (id) => startAttempt(context, id),
+    call: (started) => callGateway(started.payment, started.attemptNo, settings.noise),
+    record: (started, answer) => recordAttempt(context, started, answer),
+  });
+  const refunds = drives<StartedRefundAttempt, ReturnType<typeof callRefundGateway>, FinalRefund>(
+    'refund',
+    {
+      start: (id) => startRefundAttempt(context, id),
+      call: (started) =>
+        callRefundGateway(started.refund, started.gatewayToken, started.attemptNo, settings.noise),
+      record: (started, answer) => recordRefundAttempt(context, started, answer),
+    },
+  );
+
+  function drives<Started extends { readonly kind: 'attempt' }, Answer, Final>(
+    kind: 'payment' | 'refund',
+    steps: AttemptSteps<Started, Answer, Final>,
+  ) {
+    const active = new Map<string, Promise<Final | undefined>>();
+
+    async function run(id: string, first: Started | undefined): Promise<Final | undefined> {
+      let next: Started | undefined = first;
+      while (!stopping.signal.aborted) {
+        const started = next ?? (await retryTransient(() => steps.start(id)));
+        next = undefined;
+        if (started.kind === 'stop') return undefined;
+        if (started.kind === 'wait') {
+          await sleep(started.untilMs - deps.now().getTime(), stopping.signal);
+          continue;
+        }
+        const answer = steps.call(started);
+        const recorded = await retryTransient(() => steps.record(started, answer));
+        if (recorded.kind === 'lost') return undefined;
+        if (recorded.kind === 'final') return recorded.final;
+        await sleep(recorded.retryAtMs - deps.now().getTime(), stopping.signal);
       }
-      const answer = callGateway(started.payment, started.attemptNo, settings.noise);
-      const recorded = await retryTransient(() => recordAttempt(steps, started, answer));
-      if (recorded.kind === 'lost') return undefined;
-      if (recorded.kind === 'final') return recorded.payment;
-      await sleep(recorded.retryAtMs - deps.now().getTime(), stopping.signal);
+      return undefined;
     }
-    return undefined;
+
+    return {
+      active,
+      drive(id: string, started?: Started): void {
+        if (active.has(id)) return;
+        const drive = run(id, started)
+          .catch((error: unknown) => {
+            // The lease runs out and a worker picks it up again.
+            deps.logger.error({ [`${kind}Id`]: id, error: nameOf(error) }, `${kind} drive failed`);
+            return undefined;
+          })
+          .finally(() => active.delete(id));
+        active.set(id, drive);
+      },
+      async awaitOutcome(id: string, ms: number): Promise<Final | undefined> {
+        const running = active.get(id);
+        if (!running) return undefined;
+        let timer: NodeJS.Timeout | undefined;
+        const waited = new Promise<undefined>((resolve) => {
+          timer = setTimeout(resolve, ms, undefined);
+        });
+        try {
+          return await Promise.race([running, waited]);
+        } finally {
+          clearTimeout(timer); // the timer goes with the wait, not PAY_WAIT later
+        }
+      },
+    };
   }
 
   return {
     owner,
-    drive(paymentId, started) {
-      if (active.has(paymentId)) return;
-      const drive = run(paymentId, started)
-        .catch((error: unknown) => {
-          // The lease runs out and a worker picks the payment up again.
-          deps.logger.error({ paymentId, error: nameOf(error) }, 'payment drive failed');
-          return undefined;
-        })
-        .finally(() => active.delete(paymentId));
-      active.set(paymentId, drive);
+    drive: (paymentId, started) => {
+      payments.drive(paymentId, started);
     },
-    async awaitOutcome(paymentId, ms) {
-      const running = active.get(paymentId);
-      if (!running) return undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<undefined>((resolve) => {
-        timer = setTimeout(resolve, ms, undefined);
-      });
-      try {
-        return await Promise.race([running, waited]);
-      } finally {
-        clearTimeout(timer); // the timer goes with the wait, not PAY_WAIT later
-      }
+    awaitOutcome: (paymentId, ms) => payments.awaitOutcome(paymentId, ms),
+    driveRefund: (refundId, started) => {
+      refunds.drive(refundId, started);
     },
+    awaitRefundOutcome: (refundId, ms) => refunds.awaitOutcome(refundId, ms),
     async stop() {
       stopping.abort();
-      await Promise.allSettled(active.values());
-      await releaseLeases(deps.db, owner);
+      await Promise.allSettled([...payments.active.values(), ...refunds.active.values()]);
+      await Promise.all([releaseLeases(deps.db, owner), releaseRefundLeases(deps.db, owner)]);
     },
   };
 }

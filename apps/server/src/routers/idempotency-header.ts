@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { authedProcedure } from '../trpc/init.js';
+import { assertAdmin, authedProcedure } from '../trpc/init.js';
 
 /**
  * A refused input, with issues shaped as a schema's (a path of keys, a message), so the error
@@ -38,3 +38,9 @@ export const authedWithIdempotencyHeader = authedProcedure.use(
     return next({ getRawInput: () => Promise.resolve(merged) });
   },
 );
+
+/** An ADMIN procedure whose `idempotencyKey` may come in the header, as above. */
+export const adminWithIdempotencyHeader = authedWithIdempotencyHeader.use(({ ctx, next }) => {
+  assertAdmin(ctx.user);
+  return next();
+});

@@ -1,11 +1,12 @@
 import type { LedgerReport } from '@orders/core';
 import type { OrderLedger } from '../use-cases/ledger-for-order.js';
 import type { PaymentView } from '../use-cases/get-payment.js';
+import { presentRefund } from './refund-presenters.js';
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
 /** The public payment shape (DESIGN §3): whitelisted fields, money in cents, times ISO-8601. */
-export function presentPayment({ payment, attempts, order }: PaymentView) {
+export function presentPayment({ payment, attempts, order, refunds }: PaymentView) {
   return {
     id: payment.id,
     orderId: payment.orderId,
@@ -28,6 +29,10 @@ export function presentPayment({ payment, attempts, order }: PaymentView) {
     })),
     nextAttemptAt: payment.nextAttemptAt === null ? null : iso(payment.nextAttemptAt),
     order: { id: order.id, status: order.status },
+    refundedCents: refunds
+      .filter(({ refund }) => refund.status === 'SUCCEEDED')
+      .reduce((sum, { refund }) => sum + refund.amount.amountCents, 0),
+    refunds: refunds.map(presentRefund),
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@orders/core';
 import { z } from 'zod';
 import { isoTime } from './output-schemas.js';
+import { refundOutput } from './refund-schemas.js';
 
 /**
  * What the payment and ledger procedures return (DESIGN §3), mirroring payment-presenters.ts;
@@ -50,6 +51,9 @@ export const paymentOutput = z
     attempts: z.array(attempt),
     nextAttemptAt: isoTime.nullable(),
     order: z.object({ id: z.string(), status: z.enum(ORDER_STATUSES) }),
+    /** What SUCCEEDED refunds gave back. */
+    refundedCents: z.int(),
+    refunds: z.array(refundOutput),
   })
   .meta({
     examples: [
@@ -67,6 +71,8 @@ export const paymentOutput = z
         ],
         nextAttemptAt: null,
         order: { id: '7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f', status: 'CONFIRMED' },
+        refundedCents: 0,
+        refunds: [],
       },
     ],
   });

@@ -1,4 +1,5 @@
 import { isUnknownUserReference } from '@orders/db';
+import type { TokenSubject } from '../auth/jwt.js';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
@@ -46,10 +47,16 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   }
 });
 
+/** FORBIDDEN unless the caller is an ADMIN: the check of every admin procedure. */
+export function assertAdmin(user: TokenSubject): void {
+  if (user.role !== 'ADMIN') {
+    throw domainErrorToTRPC({ code: 'AUTH.FORBIDDEN', requiredRole: 'ADMIN' });
+  }
+}
+
 /** A signed-in ADMIN. */
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (ctx.user.role !== 'ADMIN')
-    throw domainErrorToTRPC({ code: 'AUTH.FORBIDDEN', requiredRole: 'ADMIN' });
+  assertAdmin(ctx.user);
   return next();
 });
 

@@ -1,4 +1,4 @@
-import { claimDuePayments, retryTransient, type Database } from '@orders/db';
+import { claimDuePayments, claimDueRefunds, retryTransient, type Database } from '@orders/db';
 
 /**
  * Claims, for this instance's engine, up to `limit` payments that are due and whose lease ran
@@ -13,6 +13,22 @@ export function claimAbandonedPayments(
   const { now } = deps;
   return retryTransient(() =>
     claimDuePayments(deps.db, {
+      owner: input.owner,
+      now,
+      leaseUntil: new Date(now.getTime() + deps.leaseMs),
+      limit: input.limit,
+    }),
+  );
+}
+
+/** {@link claimAbandonedPayments}, for refunds: the same lease rules, the same engine. */
+export function claimAbandonedRefunds(
+  deps: { db: Database; now: Date; leaseMs: number },
+  input: { owner: string; limit: number },
+): Promise<string[]> {
+  const { now } = deps;
+  return retryTransient(() =>
+    claimDueRefunds(deps.db, {
       owner: input.owner,
       now,
       leaseUntil: new Date(now.getTime() + deps.leaseMs),

@@ -11,16 +11,20 @@ import {
   findOrderHeader,
   findPaymentByOrder,
   listAttempts,
+  listRefundsForOrder,
   type Database,
+  type RefundWithAttempts,
   type Sql,
   type StoredPayment,
 } from '@orders/db';
 
-/** A payment with its attempts and its order's status: what pay and get return. */
+/** A payment with its attempts, its refunds and its order's status: what pay and get return. */
 export interface PaymentView {
   readonly payment: StoredPayment;
   readonly attempts: readonly PaymentAttempt[];
   readonly order: { readonly id: string; readonly status: OrderStatus };
+  /** The payment's refunds with their attempts, oldest first. */
+  readonly refunds: readonly RefundWithAttempts[];
 }
 
 /**
@@ -43,8 +47,16 @@ export async function readPaymentView(
   if (!order || (order.userId !== query.userId && query.isAdmin !== true)) return null;
   const payment = await findPaymentByOrder(tx, query.orderId);
   if (!payment) return null;
-  const attempts = (await listAttempts(tx, payment.id)).map((a) => a.attempt);
-  return { payment, attempts, order: { id: order.id, status: order.status } };
+  const [attempts, refunds] = await Promise.all([
+    listAttempts(tx, payment.id),
+    listRefundsForOrder(tx, query.orderId),
+  ]);
+  return {
+    payment,
+    attempts: attempts.map((a) => a.attempt),
+    order: { id: order.id, status: order.status },
+    refunds,
+  };
 }
 
 /** `payments.get`: the payment of the caller's order (any order for an admin). */

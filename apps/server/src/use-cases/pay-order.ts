@@ -76,7 +76,12 @@ export async function payOrder(
     case 'rejected': {
       deps.metrics.paymentSettled(creation.payment);
       const { payment } = creation;
-      return ok({ payment, attempts: [], order: { id: payment.orderId, status: 'FAILED' } });
+      return ok({
+        payment,
+        attempts: [],
+        order: { id: payment.orderId, status: 'FAILED' },
+        refunds: [],
+      });
     }
     case 'replay': {
       // The first request's drive may still be running here: its outcome, or the stored state.
@@ -97,7 +102,8 @@ export async function payOrder(
 
 function viewOf(final: FinalPayment): PaymentView {
   const { payment, attempts, orderStatus } = final;
-  return { payment, attempts, order: { id: payment.orderId, status: orderStatus } };
+  // A payment that has just settled has no refunds yet.
+  return { payment, attempts, order: { id: payment.orderId, status: orderStatus }, refunds: [] };
 }
 
 /** The payment as the database has it now (still running, or driven by another instance). */

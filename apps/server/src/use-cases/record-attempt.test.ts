@@ -77,7 +77,7 @@ describe('recordAttempt', () => {
     const recorded = await record(attempt);
     expect(recorded).toMatchObject({
       kind: 'final',
-      payment: { payment: { status: 'SUCCESS', leaseOwner: null }, orderStatus: 'CONFIRMED' },
+      final: { payment: { status: 'SUCCESS', leaseOwner: null }, orderStatus: 'CONFIRMED' },
     });
     expect(await env.stockOf('RA-1')).toMatchObject({ reserved: 0, onHand: 18 });
   });

@@ -29,7 +29,7 @@ export type AttemptRecord =
   /** Another driver has the payment now (this one's lease ran out): it carries on. */
   | { readonly kind: 'lost' }
   | { readonly kind: 'retry'; readonly retryAtMs: number }
-  | { readonly kind: 'final'; readonly payment: FinalPayment };
+  | { readonly kind: 'final'; readonly final: FinalPayment };
 
 export interface RecordAttemptDeps extends AttemptDeps {
   readonly policy: RetryPolicy;
@@ -98,6 +98,6 @@ export async function recordAttempt(
   const orderStatus = conclusion.transition.to === 'CONFIRMED' ? 'CONFIRMED' : 'FAILED';
   return {
     kind: 'final',
-    payment: { payment: after, attempts: [...started.attempts, attempt], orderStatus },
+    final: { payment: after, attempts: [...started.attempts, attempt], orderStatus },
   };
 }

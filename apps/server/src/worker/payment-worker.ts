@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
-import { claimAbandonedPayments } from '../use-cases/claim-abandoned-payments.js';
+import {
+  claimAbandonedPayments,
+  claimAbandonedRefunds,
+} from '../use-cases/claim-abandoned-payments.js';
 import { expireOrders as expireDueOrders } from '../use-cases/expire-orders.js';
 import { purgeExpiredRecords } from '../use-cases/purge-expired-records.js';
 
@@ -21,9 +24,9 @@ const PURGE_BATCH = 500;
 const HOUSEKEEPING_EVERY_MS = 60_000;
 
 /**
- * Runs in every server instance. Each round it (1) claims payments that are due and whose lease
- * ran out — a crashed or stopped driver, or a retry whose driver went away — and hands them to
- * this instance's engine, (2) cancels PENDING orders past their TTL, releasing their stock, and
+ * Runs in every server instance. Each round it (1) claims payments and refunds that are due and
+ * whose lease ran out — a crashed or stopped driver, or a retry whose driver went away — and hands
+ * them to this instance's engine, (2) cancels PENDING orders past their TTL, releasing their stock, and
  * (3) about once a minute drops idempotency keys older than 24 h and ended rate-limit windows.
  * The first two use `for update skip locked`, so any number of instances can run it side by side.
  */
@@ -38,13 +41,20 @@ export function startPaymentWorker(deps: {
   let stopped = false;
 
   async function claimPayments(): Promise<void> {
-    const ids = await claimAbandonedPayments(
-      { db: deps.db, now: deps.now(), leaseMs: deps.settings.leaseMs },
-      { owner: deps.engine.owner, limit: CLAIM_BATCH },
-    );
-    if (ids.length > 0) deps.logger.info({ claimed: ids.length }, 'worker claimed payments');
-    deps.metrics.paymentsClaimed(ids.length);
-    for (const id of ids) deps.engine.drive(id);
+    const claim = { db: deps.db, now: deps.now(), leaseMs: deps.settings.leaseMs };
+    const mine = { owner: deps.engine.owner, limit: CLAIM_BATCH };
+    const payments = await claimAbandonedPayments(claim, mine);
+    const refunds = await claimAbandonedRefunds(claim, mine);
+    if (payments.length + refunds.length > 0) {
+      deps.logger.info(
+        { payments: payments.length, refunds: refunds.length },
+        'worker claimed work',
+      );
+    }
+    deps.metrics.paymentsClaimed(payments.length);
+    deps.metrics.refundsClaimed(refunds.length);
+    for (const id of payments) deps.engine.drive(id);
+    for (const id of refunds) deps.engine.driveRefund(id);
   }
 
   async function expireOrders(): Promise<void> {

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CARD_PROFILES,
   cardProfileOf,
   simulateGatewayAttempt,
+  simulateRefundAttempt,
   simulateTokenizedAttempt,
   TEST_CARDS,
   type GatewayOutcome,
@@ -135,5 +137,37 @@ describe('the tokenized gateway', () => {
     expect(() =>
       simulateTokenizedAttempt({ profile: 'APPROVE', noiseKey: 'k', attemptNo: 0 }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('simulateRefundAttempt', () => {
+  it('refuses a refund of a payment made with 4000000000005126, and only that one', () => {
+    expect(cardProfileOf(TEST_CARDS.refundFails)).toBe('REFUND_FAILS');
+    expect(simulateGatewayAttempt({ cardNumber: TEST_CARDS.refundFails, attemptNo: 1 })).toEqual({
+      outcome: 'APPROVED',
+    });
+    expect(
+      simulateRefundAttempt({ profile: 'REFUND_FAILS', noiseKey: 're-1', attemptNo: 1 }),
+    ).toEqual({
+      outcome: 'DECLINED',
+      code: 'refund_failed',
+    });
+    for (const profile of CARD_PROFILES.filter((p) => p !== 'REFUND_FAILS')) {
+      expect(simulateRefundAttempt({ profile, noiseKey: 're-1', attemptNo: 1 })).toEqual({
+        outcome: 'APPROVED',
+      });
+    }
+  });
+
+  it('adds seeded transient noise, the same for the same refund and attempt', () => {
+    const noise = { rate: 0.5, seed: 7 };
+    const draws = Array.from({ length: 40 }, (_, i) =>
+      simulateRefundAttempt({ profile: 'APPROVE', noiseKey: `re-${i}`, attemptNo: 1, noise }),
+    );
+    expect(draws.some((d) => d.outcome === 'ERROR')).toBe(true);
+    expect(draws.some((d) => d.outcome === 'APPROVED')).toBe(true);
+    expect(
+      simulateRefundAttempt({ profile: 'APPROVE', noiseKey: 're-3', attemptNo: 1, noise }),
+    ).toEqual(draws[3]);
   });
 });

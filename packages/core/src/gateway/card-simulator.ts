@@ -27,6 +27,8 @@ export const TEST_CARDS = {
   processingError: '4000000000000119',
   timeoutThenApproved: '4000000000000341',
   blocklisted: '4100000000000019',
+  /** Approved; a refund of a payment made with it fails (`refund_failed`, not retried). */
+  refundFails: '4000000000005126',
 } as const;
 
 const APPROVED: GatewayOutcome = { outcome: 'APPROVED' };
@@ -44,6 +46,7 @@ export const CARD_PROFILES = [
   'DECLINE_FUNDS',
   'ALWAYS_ERROR',
   'TIMEOUT_TWICE',
+  'REFUND_FAILS',
 ] as const;
 export type CardProfile = (typeof CARD_PROFILES)[number];
 
@@ -53,6 +56,7 @@ const CARD_TABLE: ReadonlyMap<string, CardProfile> = new Map([
   [TEST_CARDS.insufficientFunds, 'DECLINE_FUNDS'],
   [TEST_CARDS.processingError, 'ALWAYS_ERROR'],
   [TEST_CARDS.timeoutThenApproved, 'TIMEOUT_TWICE'],
+  [TEST_CARDS.refundFails, 'REFUND_FAILS'],
 ]);
 
 /** Each profile's outcome for a given attempt number. */
@@ -62,6 +66,7 @@ const PROFILE_SCRIPTS: Readonly<Record<CardProfile, (attemptNo: number) => Gatew
   DECLINE_FUNDS: () => declined('insufficient_funds'),
   ALWAYS_ERROR: () => transient('processing_error'),
   TIMEOUT_TWICE: (attemptNo) => (attemptNo <= 2 ? transient('gateway_timeout') : APPROVED),
+  REFUND_FAILS: () => APPROVED,
 };
 
 /** The simulated gateway's profile for a card number (its "tokenization"). */
@@ -138,4 +143,37 @@ export function gatewayReference(
   outcome: GatewayOutcome,
 ): string | null {
   return outcome.outcome === 'ERROR' ? null : `sim_${paymentId}_${attemptNo}`;
+}
+
+/** What the gateway answers a refund attempt: the money went back, it refused, or it failed in transit. */
+export type RefundGatewayOutcome =
+  | { readonly outcome: 'APPROVED' }
+  | { readonly outcome: 'DECLINED'; readonly code: 'refund_failed' }
+  | { readonly outcome: 'ERROR'; readonly code: TransientCode };
+
+export interface RefundAttemptInput {
+  /** The token of the card the payment was made with. */
+  readonly profile: CardProfile;
+  /** Any stable per-refund string (the server passes the refund's id). */
+  readonly noiseKey: string;
+  /** 1-based. */
+  readonly attemptNo: number;
+  readonly noise?: SimulatorNoise;
+}
+
+/**
+ * One refund attempt (DESIGN §2 Refunds): a payment made with `4000000000005126` cannot be refunded
+ * (`refund_failed`, not retried); the noise adds transient `processing_error`s; every other refund
+ * goes through.
+ */
+export function simulateRefundAttempt(input: RefundAttemptInput): RefundGatewayOutcome {
+  if (!Number.isSafeInteger(input.attemptNo) || input.attemptNo < 1) {
+    throw new RangeError(`attemptNo must be a positive integer, got ${input.attemptNo}`);
+  }
+  if (input.noise && isNoisyAttempt(`refund:${input.noiseKey}`, input.attemptNo, input.noise)) {
+    return { outcome: 'ERROR', code: 'processing_error' };
+  }
+  return input.profile === 'REFUND_FAILS'
+    ? { outcome: 'DECLINED', code: 'refund_failed' }
+    : { outcome: 'APPROVED' };
 }

@@ -22,11 +22,14 @@ export interface ProductStock extends StockLevel {
 export const STOCK_LIMITS = { maxOnHand: 2_147_483_647 } as const;
 
 /** The kinds of rows in `stock_movements`. */
-export const STOCK_MOVEMENT_KINDS = ['RESERVE', 'COMMIT', 'RELEASE', 'ADJUST'] as const;
+export const STOCK_MOVEMENT_KINDS = ['RESERVE', 'COMMIT', 'RELEASE', 'ADJUST', 'RESTOCK'] as const;
 export type StockMovementKind = (typeof STOCK_MOVEMENT_KINDS)[number];
 
 /** The moves of an order's stock, each applied per line. */
-export type OrderStockMoveKind = Extract<StockMovementKind, 'RESERVE' | 'COMMIT' | 'RELEASE'>;
+export type OrderStockMoveKind = Extract<
+  StockMovementKind,
+  'RESERVE' | 'COMMIT' | 'RELEASE' | 'RESTOCK'
+>;
 
 /**
  * One planned change of one product's stock, as written to `stock_movements`: the database
@@ -50,12 +53,14 @@ export interface StockLine {
 
 /**
  * What each order move does to a line of `quantity` units: a reservation holds them, a commit
- * ships them (they leave the shelf and the reservation), a release frees them.
+ * ships them (they leave the shelf and the reservation), a release frees them, a restock (a
+ * refund's) puts shipped units back on the shelf.
  */
 const PER_UNIT = {
   RESERVE: { onHand: 0, reserved: 1 },
   COMMIT: { onHand: -1, reserved: -1 },
   RELEASE: { onHand: 0, reserved: -1 },
+  RESTOCK: { onHand: 1, reserved: 0 },
 } as const satisfies Record<OrderStockMoveKind, { onHand: number; reserved: number }>;
 
 /**

@@ -1,6 +1,7 @@
 import type { PaymentAttempt } from '../payments/payment.js';
 import { canonicalJson } from '../shared/canonical-json.js';
-import type { PaymentId } from '../shared/ids.js';
+import type { RefundAttempt } from '../refunds/refund.js';
+import type { PaymentId, RefundId } from '../shared/ids.js';
 import { sha256Hex } from '../shared/sha256.js';
 import type { JournalEntryKind, JournalEntryRecord, Posting } from './journal.js';
 
@@ -18,6 +19,13 @@ export interface AttemptChainRecord extends PaymentAttempt {
   readonly paymentId: PaymentId;
 }
 
+/** A `refund_attempts` row as chained: a refund's attempts extend its payment's chain. */
+export interface RefundAttemptChainRecord extends RefundAttempt {
+  readonly type: 'REFUND_ATTEMPT';
+  readonly paymentId: PaymentId;
+  readonly refundId: RefundId;
+}
+
 /** A journal entry as chained. */
 export interface JournalChainRecord {
   readonly type: 'JOURNAL';
@@ -27,7 +35,7 @@ export interface JournalChainRecord {
   readonly postings: readonly Posting[];
 }
 
-export type ChainRecord = AttemptChainRecord | JournalChainRecord;
+export type ChainRecord = AttemptChainRecord | RefundAttemptChainRecord | JournalChainRecord;
 
 /** A stored record with the hashes that chain it to its predecessor. */
 export interface ChainLink {
@@ -51,8 +59,30 @@ export function attemptChainRecord(
   return { type: 'ATTEMPT', paymentId, number, outcome, code, at, latencyMs, gatewayRef };
 }
 
+/** The chained form of a refund attempt row (exactly these fields are hashed). */
+export function refundAttemptChainRecord(
+  paymentId: PaymentId,
+  refundId: RefundId,
+  attempt: RefundAttempt,
+): RefundAttemptChainRecord {
+  const { number, outcome, code, at, latencyMs, gatewayRef } = attempt;
+  return {
+    type: 'REFUND_ATTEMPT',
+    paymentId,
+    refundId,
+    number,
+    outcome,
+    code,
+    at,
+    latencyMs,
+    gatewayRef,
+  };
+}
+
 /** The chained form of a journal entry (exactly these fields are hashed). */
-export function journalChainRecord(entry: JournalEntryRecord): JournalChainRecord {
+export function journalChainRecord(
+  entry: Pick<JournalEntryRecord, 'paymentId' | 'kind' | 'reference' | 'postings'>,
+): JournalChainRecord {
   const postings = entry.postings.map(({ account, amountCents, currency }) => ({
     account,
     amountCents,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asPaymentId } from '../shared/ids.js';
+import { asPaymentId, asRefundId } from '../shared/ids.js';
 import { money } from '../shared/money.js';
 import {
   buildCaptureEntry,
@@ -13,6 +13,7 @@ import {
 } from './journal.js';
 
 const paymentId = asPaymentId('pay-1');
+const refundId = asRefundId('re-1');
 const usd = (account: string, amountCents: number): Posting => ({
   account,
   amountCents,
@@ -24,24 +25,26 @@ describe('capture and refund entries', () => {
   it('a capture debits gateway clearing and credits sales', () => {
     expect(buildCaptureEntry(paymentId, money(4200))).toEqual({
       paymentId,
+      refundId: null,
       kind: 'CAPTURE',
       reference: 'capture:pay-1',
       postings: [usd('assets:gateway_clearing', 4200), usd('revenue:sales', -4200)],
     });
   });
 
-  it('a refund is the capture reversed', () => {
-    expect(buildRefundEntry(paymentId, money(4200))).toEqual({
+  it('a refund gives back from revenue:refunds what clearing took in, under the refund', () => {
+    expect(buildRefundEntry(refundId, paymentId, money(4200))).toEqual({
       paymentId,
+      refundId,
       kind: 'REFUND',
-      reference: 'refund:pay-1',
-      postings: [usd('revenue:sales', 4200), usd('assets:gateway_clearing', -4200)],
+      reference: 'refund:re-1',
+      postings: [usd('revenue:refunds', 4200), usd('assets:gateway_clearing', -4200)],
     });
   });
 
   it('refuses a non-positive amount (a caller bug)', () => {
     expect(() => buildCaptureEntry(paymentId, money(0))).toThrow(RangeError);
-    expect(() => buildRefundEntry(paymentId, money(-5))).toThrow(RangeError);
+    expect(() => buildRefundEntry(refundId, paymentId, money(-5))).toThrow(RangeError);
   });
 
   it('always balance, and move exactly the amount', () => {
@@ -52,7 +55,7 @@ describe('capture and refund entries', () => {
         (cents, currency) => {
           for (const entry of [
             buildCaptureEntry(paymentId, money(cents, currency)),
-            buildRefundEntry(paymentId, money(cents, currency)),
+            buildRefundEntry(refundId, paymentId, money(cents, currency)),
           ]) {
             expect(sum(entry.postings)).toBe(0);
             expect(findImbalance(entry.postings)).toBeNull();
@@ -63,15 +66,16 @@ describe('capture and refund entries', () => {
     );
   });
 
-  it('names references after kind and payment', () => {
-    expect(entryReference('CAPTURE', paymentId)).toBe('capture:pay-1');
-    expect(entryReference('REFUND', paymentId)).toBe('refund:pay-1');
+  it('names a capture after its payment and a refund after itself', () => {
+    expect(entryReference({ kind: 'CAPTURE', paymentId, refundId: null })).toBe('capture:pay-1');
+    expect(entryReference({ kind: 'REFUND', paymentId, refundId })).toBe('refund:re-1');
   });
 });
 
 describe('buildJournalEntry', () => {
   const draft = (postings: Posting[]) => ({
     paymentId,
+    refundId: null,
     kind: 'CAPTURE' as const,
     reference: 'capture:pay-1',
     postings,

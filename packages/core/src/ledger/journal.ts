@@ -1,5 +1,5 @@
 import { domainError, type DomainErrorOf } from '../shared/domain-error.js';
-import type { PaymentId } from '../shared/ids.js';
+import type { PaymentId, RefundId } from '../shared/ids.js';
 import { money, type Currency, type Money } from '../shared/money.js';
 import { err, ok, type Result } from '../shared/result.js';
 
@@ -10,6 +10,8 @@ import { err, ok, type Result } from '../shared/result.js';
 export const LEDGER_ACCOUNTS = {
   gatewayClearing: 'assets:gateway_clearing',
   sales: 'revenue:sales',
+  /** Contra-revenue: what refunds gave back, kept apart from the sales it reverses. */
+  refunds: 'revenue:refunds',
 } as const;
 
 export const JOURNAL_ENTRY_KINDS = ['CAPTURE', 'REFUND'] as const;
@@ -25,8 +27,10 @@ export interface Posting {
 /** An entry as stored and loaded: what verification reads. */
 export interface JournalEntryRecord {
   readonly paymentId: PaymentId;
+  /** The refund a REFUND entry posts; null for a capture. */
+  readonly refundId: RefundId | null;
   readonly kind: JournalEntryKind;
-  /** Unique: `capture:<paymentId>` or `refund:<paymentId>`; makes posting idempotent. */
+  /** Unique: `capture:<paymentId>` or `refund:<refundId>`; makes posting idempotent. */
   readonly reference: string;
   readonly postings: readonly Posting[];
 }
@@ -75,14 +79,16 @@ export function buildJournalEntry(
   return ok(record as JournalEntry);
 }
 
-/** The idempotency reference of a payment's capture or refund entry. */
-export function entryReference(kind: JournalEntryKind, paymentId: PaymentId): string {
-  return `${kind.toLowerCase()}:${paymentId}`;
+/** The idempotency reference of an entry: `capture:<paymentId>`, or `refund:<refundId>`. */
+export function entryReference(
+  entry: Pick<JournalEntryRecord, 'kind' | 'paymentId' | 'refundId'>,
+): string {
+  return entry.kind === 'CAPTURE' ? `capture:${entry.paymentId}` : `refund:${entry.refundId ?? ''}`;
 }
 
 function buildMoneyMovement(
   kind: JournalEntryKind,
-  paymentId: PaymentId,
+  ids: { readonly paymentId: PaymentId; readonly refundId: RefundId | null },
   amount: Money,
   debit: string,
   credit: string,
@@ -90,9 +96,9 @@ function buildMoneyMovement(
   if (amount.amountCents <= 0) throw new RangeError(`${kind} amount must be positive`);
   const { amountCents, currency } = money(amount.amountCents, amount.currency);
   const entry = buildJournalEntry({
-    paymentId,
+    ...ids,
     kind,
-    reference: entryReference(kind, paymentId),
+    reference: entryReference({ kind, ...ids }),
     postings: [
       { account: debit, amountCents, currency },
       { account: credit, amountCents: -amountCents, currency },
@@ -106,13 +112,21 @@ function buildMoneyMovement(
 /** A capture: DR `assets:gateway_clearing`, CR `revenue:sales`. Throws on a non-positive amount. */
 export function buildCaptureEntry(paymentId: PaymentId, amount: Money): JournalEntry {
   const { gatewayClearing, sales } = LEDGER_ACCOUNTS;
-  return buildMoneyMovement('CAPTURE', paymentId, amount, gatewayClearing, sales);
+  const ids = { paymentId, refundId: null };
+  return buildMoneyMovement('CAPTURE', ids, amount, gatewayClearing, sales);
 }
 
-/** A refund, the capture reversed: DR `revenue:sales`, CR `assets:gateway_clearing`. */
-export function buildRefundEntry(paymentId: PaymentId, amount: Money): JournalEntry {
-  const { gatewayClearing, sales } = LEDGER_ACCOUNTS;
-  return buildMoneyMovement('REFUND', paymentId, amount, sales, gatewayClearing);
+/**
+ * A refund of (part of) a capture (DESIGN §2 Refunds): DR `revenue:refunds`, CR
+ * `assets:gateway_clearing`. Throws on a non-positive amount.
+ */
+export function buildRefundEntry(
+  refundId: RefundId,
+  paymentId: PaymentId,
+  amount: Money,
+): JournalEntry {
+  const { gatewayClearing, refunds } = LEDGER_ACCOUNTS;
+  return buildMoneyMovement('REFUND', { paymentId, refundId }, amount, refunds, gatewayClearing);
 }
 
 /** The amount an entry moves: the sum of its debits. */

@@ -1,5 +1,6 @@
 import type { PaymentStatus } from '../payments/payment.js';
-import type { PaymentId } from '../shared/ids.js';
+import type { RefundStatus } from '../refunds/refund.js';
+import type { PaymentId, RefundId } from '../shared/ids.js';
 import type { Money } from '../shared/money.js';
 import type { PaymentChain } from './hash-chain.js';
 import type { JournalEntryRecord } from './journal.js';
@@ -19,6 +20,11 @@ export const LEDGER_PROBLEM_CODES = [
   'CAPTURE_WITHOUT_SUCCESS',
   'REFUND_WITHOUT_CAPTURE',
   'REFUND_EXCEEDS_CAPTURE',
+  'REFUND_ENTRY_MISSING',
+  'REFUND_ENTRY_DUPLICATE',
+  'REFUND_ENTRY_WITHOUT_SUCCESS',
+  'REFUND_AMOUNT_MISMATCH',
+  'RESTOCK_EXCEEDS_PURCHASE',
   'CHAIN_LINK_BROKEN',
   'CHAIN_HASH_MISMATCH',
   'CHAIN_HEAD_MISMATCH',
@@ -41,8 +47,27 @@ export interface LedgerPayment {
   readonly chainHead: string;
 }
 
+/** What verification needs of a refund. */
+export interface LedgerRefund {
+  readonly id: RefundId;
+  readonly paymentId: PaymentId;
+  readonly status: RefundStatus;
+  readonly amount: Money;
+  readonly restock: readonly { readonly sku: string; readonly quantity: number }[];
+}
+
+/** A line an order bought, under the payment that paid for it. */
+export interface LedgerPurchase {
+  readonly paymentId: PaymentId;
+  readonly sku: string;
+  readonly quantity: number;
+}
+
 export interface LedgerSnapshot {
   readonly payments: readonly LedgerPayment[];
+  readonly refunds: readonly LedgerRefund[];
+  /** What each paid order bought: no refund may restock more. */
+  readonly purchases: readonly LedgerPurchase[];
   readonly entries: readonly JournalEntryRecord[];
   /** Each payment's chain in append order; a payment with no records may be left out. */
   readonly chains: readonly PaymentChain[];

@@ -9,6 +9,9 @@ describe('assembleLedgerSnapshot', () => {
   const driven = drivePayment(aPayment(), { cardNumber: TEST_CARDS.timeoutThenApproved, now: T0 });
   const stored = {
     payments: [driven.payment],
+    refunds: [],
+    purchases: [],
+    refundAttempts: [],
     attempts: driven.settlements.map((s) => ({
       paymentId: driven.payment.id,
       attempt: s.attempt,

@@ -40,7 +40,9 @@ interface Tally {
 }
 
 /** How often each journal record (in canonical form, so with its payment) occurs. */
-function tally(records: readonly JournalEntryRecord[]): Map<string, Tally> {
+function tally(
+  records: readonly Pick<JournalEntryRecord, 'paymentId' | 'kind' | 'reference' | 'postings'>[],
+): Map<string, Tally> {
   const counts = new Map<string, Tally>();
   for (const record of records) {
     const key = canonicalJson(journalChainRecord(record));

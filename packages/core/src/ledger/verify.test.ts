@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TEST_CARDS } from '../gateway/card-simulator.js';
-import { asPaymentId } from '../shared/ids.js';
+import type { RefundStatus } from '../refunds/refund.js';
+import { asPaymentId, asRefundId } from '../shared/ids.js';
 import { money } from '../shared/money.js';
 import { alterLeaf, buildLedger, leafPaths, ledgerArb } from '../testing/ledger-fixture.js';
 import {
@@ -11,7 +12,7 @@ import {
   type PaymentChain,
 } from './hash-chain.js';
 import { buildCaptureEntry, buildRefundEntry, type JournalEntryRecord } from './journal.js';
-import type { LedgerSnapshot } from './ledger-report.js';
+import type { LedgerRefund, LedgerSnapshot } from './ledger-report.js';
 import { verifyLedger } from './verify.js';
 
 const plan = (cardNumber: string, amountCents = 4200) => ({
@@ -33,8 +34,25 @@ const withPayment = (index: number, change: object): LedgerSnapshot => ({
   payments: ledger.payments.map((p, i) => (i === index ? { ...p, ...change } : p)),
 });
 
+/** A SUCCEEDED refund of `amountCents` of payment `pay-<index>`, and its entry. */
+function refundOf(index: number, amountCents: number, status: RefundStatus = 'SUCCEEDED') {
+  const paymentId = asPaymentId(`pay-${index}`);
+  const refund: LedgerRefund = {
+    id: asRefundId(`re-${index}-${amountCents}`),
+    paymentId,
+    status,
+    amount: money(amountCents),
+    restock: [],
+  };
+  return { refund, entry: buildRefundEntry(refund.id, paymentId, money(amountCents)) };
+}
+
 /** Adds entries to the journal and to their payment's chain, moving its chain head. */
-function post(snapshot: LedgerSnapshot, extra: readonly JournalEntryRecord[]): LedgerSnapshot {
+function post(
+  snapshot: LedgerSnapshot,
+  extra: readonly JournalEntryRecord[],
+  refunds: readonly LedgerRefund[] = [],
+): LedgerSnapshot {
   let { payments, chains } = snapshot;
   for (const entry of extra) {
     const payment = payments.find((p) => p.id === entry.paymentId)!;
@@ -44,7 +62,13 @@ function post(snapshot: LedgerSnapshot, extra: readonly JournalEntryRecord[]): L
     const others = chains.filter((c) => c !== chain);
     chains = [...others, { paymentId: entry.paymentId, links: [...(chain?.links ?? []), link] }];
   }
-  return { payments, chains, entries: [...snapshot.entries, ...extra] };
+  return {
+    ...snapshot,
+    payments,
+    chains,
+    entries: [...snapshot.entries, ...extra],
+    refunds: [...snapshot.refunds, ...refunds],
+  };
 }
 
 describe('verifyLedger on an honest ledger', () => {
@@ -64,8 +88,8 @@ describe('verifyLedger on an honest ledger', () => {
   });
 
   it('accepts a refund of a captured payment', () => {
-    const refunded = post(ledger, [buildRefundEntry(asPaymentId('pay-0'), money(4200))]);
-    expect(verifyLedger(refunded).problems).toEqual([]);
+    const { refund, entry } = refundOf(0, 4200);
+    expect(verifyLedger(post(ledger, [entry], [refund])).problems).toEqual([]);
   });
 });
 
@@ -180,16 +204,55 @@ describe('verifyLedger names each broken invariant', () => {
     expect(codes(again)).toEqual(['DUPLICATE_REFERENCE', 'CAPTURE_DUPLICATE']);
   });
 
-  it('a reference that does not match its kind and payment', () => {
-    const odd = { ...buildRefundEntry(asPaymentId('pay-0'), money(100)), reference: 'refund:zzz' };
-    expect(codes(post(ledger, [odd]))).toEqual(['REFERENCE_MISMATCH']);
+  it('a reference that does not match its kind and refund', () => {
+    const { refund, entry } = refundOf(0, 100);
+    expect(codes(post(ledger, [{ ...entry, reference: 'refund:zzz' }], [refund]))).toEqual([
+      'REFERENCE_MISMATCH',
+    ]);
   });
 
   it('refunds without a capture, or beyond it', () => {
-    const noCapture = post(ledger, [buildRefundEntry(asPaymentId('pay-1'), money(10))]);
-    expect(codes(noCapture)).toEqual(['REFUND_WITHOUT_CAPTURE']);
-    const tooMuch = post(ledger, [buildRefundEntry(asPaymentId('pay-0'), money(4201))]);
-    expect(codes(tooMuch)).toEqual(['REFUND_EXCEEDS_CAPTURE']);
+    const noCapture = refundOf(1, 10);
+    expect(codes(post(ledger, [noCapture.entry], [noCapture.refund]))).toEqual([
+      'REFUND_WITHOUT_CAPTURE',
+    ]);
+    const tooMuch = refundOf(0, 4201);
+    expect(codes(post(ledger, [tooMuch.entry], [tooMuch.refund]))).toEqual([
+      'REFUND_EXCEEDS_CAPTURE',
+    ]);
+  });
+
+  it('a SUCCEEDED refund without its entry, and an entry of a refund that did not succeed', () => {
+    const missing = refundOf(0, 100);
+    expect(codes(post(ledger, [], [missing.refund]))).toEqual(['REFUND_ENTRY_MISSING']);
+    const failed = refundOf(0, 100, 'FAILED');
+    expect(codes(post(ledger, [failed.entry], [failed.refund]))).toEqual([
+      'REFUND_ENTRY_WITHOUT_SUCCESS',
+    ]);
+    const orphan = refundOf(0, 100);
+    expect(codes(post(ledger, [orphan.entry]))).toEqual(['REFUND_ENTRY_WITHOUT_SUCCESS']);
+  });
+
+  it('two entries of one refund, and an entry of another amount than its refund', () => {
+    const { refund, entry } = refundOf(0, 100);
+    const twice = codes(post(ledger, [entry, { ...entry }], [refund]));
+    expect(twice).toContain('REFUND_ENTRY_DUPLICATE');
+    const other = refundOf(0, 100);
+    const mismatched = post(ledger, [other.entry], [{ ...other.refund, amount: money(90) }]);
+    expect(codes(mismatched)).toEqual(['REFUND_AMOUNT_MISMATCH']);
+  });
+
+  it('a refund that restocks more than its order bought', () => {
+    const { refund, entry } = refundOf(0, 100);
+    const restocking = { ...refund, restock: [{ sku: 'SKU-1', quantity: 3 }] };
+    const snapshot = {
+      ...post(ledger, [entry], [restocking]),
+      purchases: [{ paymentId: asPaymentId('pay-0'), sku: 'SKU-1', quantity: 2 }],
+    };
+    expect(codes(snapshot)).toEqual(['RESTOCK_EXCEEDS_PURCHASE']);
+    expect(codes({ ...snapshot, purchases: [{ ...snapshot.purchases[0]!, quantity: 3 }] })).toEqual(
+      [],
+    );
   });
 
   it('entries and chains for a payment nobody knows', () => {

@@ -1,4 +1,5 @@
 import { entryReference, findImbalance, type JournalEntryRecord } from './journal.js';
+import { checkRefundEntries, checkRestocks, debitCents } from './verify-refunds.js';
 import type {
   LedgerPayment,
   LedgerProblem,
@@ -17,7 +18,9 @@ function checkEntries(entries: readonly JournalEntryRecord[]): LedgerProblem[] {
       const detail = `${entry.reference}: ${imbalance.reason} (sum ${imbalance.sumCents})`;
       problems.push({ code: 'ENTRY_UNBALANCED', detail });
     }
-    if (entry.reference !== entryReference(entry.kind, entry.paymentId)) {
+    // A capture names no refund; a refund entry names its refund (its reference says which).
+    const refundNamed = entry.kind === 'REFUND' ? entry.refundId !== null : entry.refundId === null;
+    if (!refundNamed || entry.reference !== entryReference(entry)) {
       const detail = `${entry.reference} on a ${entry.kind} of payment ${entry.paymentId}`;
       problems.push({ code: 'REFERENCE_MISMATCH', detail });
     }
@@ -38,11 +41,6 @@ function checkGlobalSum(entries: readonly JournalEntryRecord[]): LedgerProblem[]
   return [...sums]
     .filter(([, sum]) => sum !== 0)
     .map(([currency, sum]) => ({ code: 'GLOBAL_SUM_NONZERO', detail: `${currency}: ${sum}` }));
-}
-
-/** Debits of an entry, without trusting it to be well-formed. */
-function debitCents(entry: JournalEntryRecord): number {
-  return entry.postings.reduce((sum, p) => (p.amountCents > 0 ? sum + p.amountCents : sum), 0);
 }
 
 /** One payment's captures and refunds against its status and amount. */
@@ -101,15 +99,19 @@ function checkCaptures(
 /**
  * Checks every ledger invariant of DESIGN §2 and reports each broken one (it never stops at the
  * first): every entry balances, the global sum is zero, every SUCCESS payment has exactly one
- * capture of its amount and no other payment has one, every chain recomputes and links up to its
- * payment's head, and journal and chains agree. Never throws on corrupt data.
+ * capture of its amount and no other payment has one, refunds never exceed the capture, every
+ * SUCCEEDED refund has exactly one refund entry of its amount and nothing else has one, no refund
+ * restocks more than was bought, every chain recomputes and links up to its payment's head, and
+ * journal and chains agree. Never throws on corrupt data.
  */
 export function verifyLedger(snapshot: LedgerSnapshot): LedgerReport {
-  const { payments, entries, chains } = snapshot;
+  const { payments, refunds, purchases, entries, chains } = snapshot;
   const problems = [
     ...checkEntries(entries),
     ...checkGlobalSum(entries),
     ...checkCaptures(payments, entries),
+    ...checkRefundEntries(refunds, entries),
+    ...checkRestocks(refunds, purchases),
     ...checkChains(payments, chains),
     ...checkEntriesAnchored(chains, entries),
   ];

@@ -5,12 +5,15 @@ import { isAllowedTransition, type TransitionTable } from '../shared/state-machi
 import type { OrderStatus } from './order.js';
 
 /**
- * The order state machine as data (DESIGN §2 Orders). CONFIRMED → REFUNDED is reserved for
- * refunds; every other non-PENDING state is terminal.
+ * The order state machine as data (DESIGN §2 Orders). After payment, refunds move it:
+ * CONFIRMED → PARTIALLY_REFUNDED → … → REFUNDED, or straight to REFUNDED. Each partial refund is
+ * a move of its own (PARTIALLY_REFUNDED → PARTIALLY_REFUNDED), recorded like any other, so the
+ * audit trail has an event per refund. FAILED, CANCELLED and REFUNDED are terminal.
  */
 export const orderTransitions = {
   PENDING: ['CONFIRMED', 'FAILED', 'CANCELLED'],
-  CONFIRMED: ['REFUNDED'],
+  CONFIRMED: ['PARTIALLY_REFUNDED', 'REFUNDED'],
+  PARTIALLY_REFUNDED: ['PARTIALLY_REFUNDED', 'REFUNDED'],
   FAILED: [],
   CANCELLED: [],
   REFUNDED: [],
@@ -23,7 +26,8 @@ export function canTransitionOrder(from: OrderStatus, to: OrderStatus): boolean 
 
 /**
  * Moves an order to `to`, or returns `ORDER.INVALID_TRANSITION` for a move the table does not
- * allow (including a move to the same state: an illegal move is never a silent no-op).
+ * allow (a move to the same state included, unless the table lists it: an illegal move is never
+ * a silent no-op).
  */
 export function transitionOrder<O extends { readonly id: OrderId; readonly status: OrderStatus }>(
   order: O,

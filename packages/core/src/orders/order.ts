@@ -2,7 +2,14 @@ import type { OrderId, ProductId, Sku, UserId } from '../shared/ids.js';
 import type { Currency, Money } from '../shared/money.js';
 
 /** Every state an order can be in (DESIGN §2 Orders). */
-export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED', 'REFUNDED'] as const;
+export const ORDER_STATUSES = [
+  'PENDING',
+  'CONFIRMED',
+  'FAILED',
+  'CANCELLED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Bounds on what a client may order (DESIGN §2: 1–50 lines, quantity 1..1000). */

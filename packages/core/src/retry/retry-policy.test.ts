@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { GatewayOutcome } from '../gateway/card-simulator.js';
 import {
   classifyOutcome,
   createRetryPolicy,
@@ -108,11 +109,12 @@ describe('createRetryPolicy', () => {
 });
 
 describe('classifyOutcome', () => {
+  const classify = (outcome: GatewayOutcome) => classifyOutcome(outcome);
   it('retries errors, never declines', () => {
-    expect(classifyOutcome({ outcome: 'APPROVED' })).toBe('APPROVED');
-    expect(classifyOutcome({ outcome: 'DECLINED', code: 'card_declined' })).toBe('PERMANENT');
-    expect(classifyOutcome({ outcome: 'DECLINED', code: 'insufficient_funds' })).toBe('PERMANENT');
-    expect(classifyOutcome({ outcome: 'ERROR', code: 'processing_error' })).toBe('TRANSIENT');
-    expect(classifyOutcome({ outcome: 'ERROR', code: 'gateway_timeout' })).toBe('TRANSIENT');
+    expect(classify({ outcome: 'APPROVED' })).toBe('APPROVED');
+    expect(classify({ outcome: 'DECLINED', code: 'card_declined' })).toBe('PERMANENT');
+    expect(classify({ outcome: 'DECLINED', code: 'insufficient_funds' })).toBe('PERMANENT');
+    expect(classify({ outcome: 'ERROR', code: 'processing_error' })).toBe('TRANSIENT');
+    expect(classify({ outcome: 'ERROR', code: 'gateway_timeout' })).toBe('TRANSIENT');
   });
 });

@@ -82,7 +82,7 @@ export type OutcomeClass = 'APPROVED' | 'PERMANENT' | 'TRANSIENT';
  * Declines are permanent (never retried: retrying a decline is how cards get blocked);
  * processing errors and timeouts are transient.
  */
-export function classifyOutcome(outcome: GatewayOutcome): OutcomeClass {
+export function classifyOutcome(outcome: Pick<GatewayOutcome, 'outcome'>): OutcomeClass {
   switch (outcome.outcome) {
     case 'APPROVED':
       return 'APPROVED';

@@ -60,6 +60,18 @@ export function describeDomainError(e: DomainError): string {
       return `The amount ${cents(e.actualCents)} does not match the order total ${cents(e.expectedCents)}.`;
     case 'PAYMENT.INVALID_AMOUNT':
       return `A payment needs a positive amount; got ${cents(e.amountCents)}.`;
+    case 'REFUND.NOT_REFUNDABLE':
+      return e.paymentStatus === 'SUCCESS'
+        ? `Order ${e.orderId} is ${e.orderStatus}: there is nothing to refund.`
+        : `Order ${e.orderId} has no successful payment to refund (${e.paymentStatus ?? 'none'}); an unpaid order is cancelled, not refunded.`;
+    case 'REFUND.AMOUNT_EXCEEDS_REFUNDABLE':
+      return `Cannot refund ${cents(e.requestedCents)} ${e.currency} of order ${e.orderId}: ${cents(e.refundableCents)} ${e.currency} is still refundable.`;
+    case 'REFUND.INVALID_AMOUNT':
+      return `A refund needs a positive amount; got ${cents(e.amountCents)}.`;
+    case 'REFUND.INVALID_RESTOCK':
+      return `Cannot restock ${e.requested} of ${e.sku}: ${e.restockable} can be restocked.`;
+    case 'REFUND.INVALID_TRANSITION':
+      return `Refund ${e.refundId} cannot go from ${e.from} to ${e.to}.`;
     case 'FRAUD.REJECTED':
       return `The payment was rejected by fraud checks (score ${e.score}).`;
     case 'IDEMPOTENCY.KEY_REUSED':

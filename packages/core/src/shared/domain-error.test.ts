@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_CARDS } from '../gateway/card-simulator.js';
-import { asOrderId, asPaymentId, asSku } from './ids.js';
+import { asOrderId, asPaymentId, asRefundId, asSku } from './ids.js';
 import { describeDomainError } from './describe-domain-error.js';
 import {
   DOMAIN_ERROR_CODES,
@@ -83,6 +83,27 @@ const examples = {
     actualCents: 1,
   },
   'PAYMENT.INVALID_AMOUNT': { code: 'PAYMENT.INVALID_AMOUNT', amountCents: 0 },
+  'REFUND.NOT_REFUNDABLE': {
+    code: 'REFUND.NOT_REFUNDABLE',
+    orderId,
+    orderStatus: 'CANCELLED',
+    paymentStatus: null,
+  },
+  'REFUND.AMOUNT_EXCEEDS_REFUNDABLE': {
+    code: 'REFUND.AMOUNT_EXCEEDS_REFUNDABLE',
+    orderId,
+    requestedCents: 500,
+    refundableCents: 300,
+    currency: 'USD',
+  },
+  'REFUND.INVALID_AMOUNT': { code: 'REFUND.INVALID_AMOUNT', amountCents: -1 },
+  'REFUND.INVALID_RESTOCK': { code: 'REFUND.INVALID_RESTOCK', sku, requested: 3, restockable: 1 },
+  'REFUND.INVALID_TRANSITION': {
+    code: 'REFUND.INVALID_TRANSITION',
+    refundId: asRefundId('re-1'),
+    from: 'SUCCEEDED',
+    to: 'PROCESSING',
+  },
   'FRAUD.REJECTED': {
     code: 'FRAUD.REJECTED',
     score: 100,
@@ -98,7 +119,9 @@ describe('DOMAIN_ERROR_CODES', () => {
   it('lists each code once, namespaced', () => {
     expect(new Set(DOMAIN_ERROR_CODES).size).toBe(DOMAIN_ERROR_CODES.length);
     for (const code of DOMAIN_ERROR_CODES) {
-      expect(code).toMatch(/^(ORDER|PAYMENT|INVENTORY|FRAUD|AUTH|IDEMPOTENCY|LEDGER)\.[A-Z_]+$/);
+      expect(code).toMatch(
+        /^(ORDER|PAYMENT|INVENTORY|REFUND|FRAUD|AUTH|IDEMPOTENCY|LEDGER)\.[A-Z_]+$/,
+      );
     }
   });
 

@@ -3,7 +3,8 @@ import type { FraudSignal } from '../fraud/fraud-rule.js';
 import type { UnbalancedReason } from '../ledger/journal.js';
 import type { OrderStatus } from '../orders/order.js';
 import type { PaymentStatus } from '../payments/payment.js';
-import type { OrderId, PaymentId, Sku } from './ids.js';
+import type { RefundStatus } from '../refunds/refund.js';
+import type { OrderId, PaymentId, RefundId, Sku } from './ids.js';
 import type { Currency } from './money.js';
 
 /**
@@ -37,6 +38,11 @@ export const DOMAIN_ERROR_CODES = [
   'PAYMENT.ALREADY_PAID',
   'PAYMENT.AMOUNT_MISMATCH',
   'PAYMENT.INVALID_AMOUNT',
+  'REFUND.NOT_REFUNDABLE',
+  'REFUND.AMOUNT_EXCEEDS_REFUNDABLE',
+  'REFUND.INVALID_AMOUNT',
+  'REFUND.INVALID_RESTOCK',
+  'REFUND.INVALID_TRANSITION',
   'FRAUD.REJECTED',
   'IDEMPOTENCY.KEY_REUSED',
   'IDEMPOTENCY.IN_PROGRESS',
@@ -114,6 +120,31 @@ export interface DomainErrorFacts {
   };
   'PAYMENT.AMOUNT_MISMATCH': { readonly expectedCents: number; readonly actualCents: number };
   'PAYMENT.INVALID_AMOUNT': { readonly amountCents: number };
+  'REFUND.NOT_REFUNDABLE': {
+    readonly orderId: OrderId;
+    readonly orderStatus: OrderStatus;
+    /** The order's payment's status; null when it has none. */
+    readonly paymentStatus: PaymentStatus | null;
+  };
+  'REFUND.AMOUNT_EXCEEDS_REFUNDABLE': {
+    readonly orderId: OrderId;
+    readonly requestedCents: number;
+    /** What is still refundable: the capture less every refund not FAILED. */
+    readonly refundableCents: number;
+    readonly currency: Currency;
+  };
+  'REFUND.INVALID_AMOUNT': { readonly amountCents: number };
+  'REFUND.INVALID_RESTOCK': {
+    readonly sku: Sku;
+    readonly requested: number;
+    /** What the order bought of it less what other refunds restock. */
+    readonly restockable: number;
+  };
+  'REFUND.INVALID_TRANSITION': {
+    readonly refundId: RefundId;
+    readonly from: RefundStatus;
+    readonly to: RefundStatus;
+  };
   'FRAUD.REJECTED': { readonly score: number; readonly signals: readonly FraudSignal[] };
   'IDEMPOTENCY.KEY_REUSED': { readonly key: string };
   'IDEMPOTENCY.IN_PROGRESS': { readonly key: string };

@@ -10,6 +10,7 @@ export type OrderId = Brand<string, 'OrderId'>;
 export type PaymentId = Brand<string, 'PaymentId'>;
 export type ProductId = Brand<string, 'ProductId'>;
 export type Sku = Brand<string, 'Sku'>;
+export type RefundId = Brand<string, 'RefundId'>;
 
 function nonEmpty(value: string, kind: string): string {
   if (value.length === 0) throw new TypeError(`${kind} must not be empty`);
@@ -26,3 +27,5 @@ export const asPaymentId = (value: string): PaymentId => nonEmpty(value, 'Paymen
 export const asProductId = (value: string): ProductId => nonEmpty(value, 'ProductId') as ProductId;
 /** Brands a string as a {@link Sku}; throws on the empty string. */
 export const asSku = (value: string): Sku => nonEmpty(value, 'Sku') as Sku;
+/** Brands a string as a {@link RefundId}; throws on the empty string. */
+export const asRefundId = (value: string): RefundId => nonEmpty(value, 'RefundId') as RefundId;

@@ -4,7 +4,8 @@ import type { FraudContext } from '../fraud/fraud-rule.js';
 import { GENESIS_HASH } from '../ledger/hash-chain.js';
 import type { CatalogueItem, Order } from '../orders/order.js';
 import type { Payment } from '../payments/payment.js';
-import { asOrderId, asPaymentId, asProductId, asSku, asUserId } from '../shared/ids.js';
+import type { Refund } from '../refunds/refund.js';
+import { asOrderId, asPaymentId, asProductId, asRefundId, asSku, asUserId } from '../shared/ids.js';
 import { money } from '../shared/money.js';
 
 export const T0 = Date.UTC(2030, 0, 15, 12, 0, 0);
@@ -69,6 +70,25 @@ export function aFraudContext(overrides: Partial<FraudContext> = {}): FraudConte
     recentPaymentsByUser: 1,
     distinctUsersForCard: 1,
     accountAgeMs: 30 * 24 * 60 * 60 * 1000,
+    ...overrides,
+  };
+}
+
+export function aRefund(overrides: Partial<Refund> = {}): Refund {
+  return {
+    id: asRefundId('re-1'),
+    paymentId: asPaymentId('pay-1'),
+    orderId: asOrderId('order-1'),
+    userId: asUserId('user-1'),
+    amount: money(1000),
+    reason: 'requested_by_customer',
+    note: null,
+    status: 'PROCESSING',
+    failureCode: null,
+    restock: [],
+    nextAttemptAt: null,
+    createdAt: T0,
+    settledAt: null,
     ...overrides,
   };
 }

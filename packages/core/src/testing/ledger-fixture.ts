@@ -38,7 +38,7 @@ export function buildLedger(plans: readonly PaymentPlan[]): LedgerSnapshot {
     entries.push(...driven.entries);
     chains.push({ paymentId: driven.payment.id, links: driven.links });
   });
-  return { payments, entries, chains };
+  return { payments, refunds: [], purchases: [], entries, chains };
 }
 
 export const paymentPlanArb: fc.Arbitrary<PaymentPlan> = fc.record({

@@ -1,6 +1,7 @@
 import { JOURNAL_ENTRY_KINDS, type Currency } from '@orders/core';
 import { defineEntity } from '@mikro-orm/core';
 import { PaymentSchema } from '../payments/payment.entity.js';
+import { RefundSchema } from '../refunds/refund.entity.js';
 
 /** `journal_entries`: append-only, unique by reference, balanced at commit (both triggers). */
 export const JournalEntrySchema = defineEntity({
@@ -19,7 +20,20 @@ export const JournalEntrySchema = defineEntity({
     createdAt: p.datetime(),
     prevHash: p.text(),
     hash: p.text(),
+    refundId: p
+      .manyToOne(RefundSchema)
+      .mapToPk()
+      .joinColumn('refund_id')
+      .updateRule('no action')
+      .deleteRule('no action')
+      .nullable(),
   }),
+  checks: [
+    {
+      name: 'journal_entries_refund_named',
+      expression: "(kind = 'REFUND') = (refund_id is not null)",
+    },
+  ],
 });
 
 /** `postings`: signed amounts (debit > 0, credit < 0) of one entry. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   asPaymentId,
+  asRefundId,
   type ChainLink,
   type Currency,
   type JournalEntry,
@@ -11,6 +12,12 @@ import {
 import type { Database, Sql } from '../database.js';
 import { statementForRows, valuesPlaceholders } from '../sql-values.js';
 import { statement, type Statement } from '../statement.js';
+import {
+  toRefund,
+  toRefundAttempt,
+  type RefundAttemptRow,
+  type RefundRow,
+} from '../refunds/refund.mapper.js';
 import {
   toPaymentAttempt,
   toStoredPayment,
@@ -29,6 +36,7 @@ export interface StoredJournalEntry extends JournalEntryRecord {
 interface EntryRow {
   id: string;
   payment_id: string;
+  refund_id: string | null;
   kind: string;
   reference: string;
   created_at: Date | string;
@@ -53,6 +61,7 @@ export function journalEntryStatement(
   return statement(insertEntrySql(entry.postings.length), [
     randomUUID(),
     entry.paymentId,
+    entry.refundId,
     entry.kind,
     entry.reference,
     currency,
@@ -65,8 +74,9 @@ export function journalEntryStatement(
 
 const insertEntrySql = statementForRows(
   (postings) => `with entry as (
-       insert into journal_entries (id, payment_id, kind, reference, currency, created_at, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?) returning id)
+       insert into journal_entries
+         (id, payment_id, refund_id, kind, reference, currency, created_at, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?) returning id)
      insert into postings (entry_id, account, amount_cents, currency)
      select entry.id, p.account, p.amount_cents::bigint, p.currency
        from entry, (values ${valuesPlaceholders(postings, 4)})
@@ -74,7 +84,7 @@ const insertEntrySql = statementForRows(
       order by p.n::int`,
 );
 
-const ENTRY_SELECT = `select e.id, e.payment_id, e.kind, e.reference, e.created_at, e.prev_hash, e.hash,
+const ENTRY_SELECT = `select e.id, e.payment_id, e.refund_id, e.kind, e.reference, e.created_at, e.prev_hash, e.hash,
     coalesce(json_agg(json_build_object('account', p.account, 'amount_cents', p.amount_cents,
       'currency', p.currency) order by p.id) filter (where p.id is not null), '[]') as postings
   from journal_entries e left join postings p on p.entry_id = e.id`;
@@ -115,7 +125,37 @@ export function loadStoredLedger(db: Database): Promise<StoredLedger> {
       prevHash: row.prev_hash,
       hash: row.hash,
     }));
-    return { payments, entries, attempts };
+    const refundRows = await tx.execute<RefundRow[]>(
+      'select * from refunds order by created_at, id',
+    );
+    const refunds = refundRows.map((row) => {
+      const refund = toRefund(row);
+      const restock = refund.restock.map(({ sku, quantity }) => ({ sku, quantity }));
+      return { ...refund, restock };
+    });
+    const refundAttempts = (
+      await tx.execute<(RefundAttemptRow & { payment_id: string; refund_id: string })[]>(
+        `select a.*, r.payment_id from refund_attempts a join refunds r on r.id = a.refund_id
+          order by a.refund_id, a.attempt_no`,
+      )
+    ).map((row) => ({
+      paymentId: asPaymentId(row.payment_id),
+      refundId: asRefundId(row.refund_id),
+      attempt: toRefundAttempt(row),
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    }));
+    const purchases = (
+      await tx.execute<{ payment_id: string; sku: string; quantity: number }[]>(
+        `select p.id as payment_id, l.sku, l.quantity
+           from payments p join order_lines l on l.order_id = p.order_id`,
+      )
+    ).map((row) => ({
+      paymentId: asPaymentId(row.payment_id),
+      sku: row.sku,
+      quantity: row.quantity,
+    }));
+    return { payments, refunds, purchases, entries, attempts, refundAttempts };
   });
 }
 
@@ -123,6 +163,7 @@ function toStoredEntry(row: EntryRow): StoredJournalEntry {
   return {
     id: row.id,
     paymentId: asPaymentId(row.payment_id),
+    refundId: row.refund_id === null ? null : asRefundId(row.refund_id),
     kind: row.kind as JournalEntryKind,
     reference: row.reference,
     createdAt: new Date(row.created_at),

@@ -3,6 +3,7 @@ import { Migration20261125000000_users } from './Migration20261125000000_users.j
 import { Migration20261125010000_orders_payments_ledger } from './Migration20261125010000_orders_payments_ledger.js';
 import { Migration20261130000000_card_user_index } from './Migration20261130000000_card_user_index.js';
 import { Migration20261130010000_assertions } from './Migration20261130010000_assertions.js';
+import { Migration20261205000000_refunds } from './Migration20261205000000_refunds.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261130000000_card_user_index,
   },
   { name: 'Migration20261130010000_assertions', class: Migration20261130010000_assertions },
+  { name: 'Migration20261205000000_refunds', class: Migration20261205000000_refunds },
 ];

@@ -59,10 +59,15 @@ export const OrderLineSchema = defineEntity({
     quantity: p.integer(),
     unitPriceCents: p.bigint('number'),
     lineTotalCents: p.bigint('number'),
+    restockHeld: p.integer().default(0),
   }),
   checks: [
     { name: 'order_lines_quantity_range', expression: 'quantity >= 1 and quantity <= 1000' },
     { name: 'order_lines_total', expression: 'line_total_cents = unit_price_cents * quantity' },
+    {
+      name: 'order_lines_restock_within_quantity',
+      expression: 'restock_held >= 0 and restock_held <= quantity',
+    },
   ],
 });
 

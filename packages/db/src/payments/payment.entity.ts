@@ -40,6 +40,8 @@ export const PaymentSchema = defineEntity({
     chainHead: p.text(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
+    refundHeldCents: p.bigint('number').default(0),
+    refundedCents: p.bigint('number').default(0),
   }),
   indexes: [
     { name: 'payments_user_created', properties: ['userId', 'createdAt'] },
@@ -65,6 +67,12 @@ export const PaymentSchema = defineEntity({
     },
     { name: 'payments_amount_positive', expression: 'amount_cents > 0' },
     { name: 'payments_last4', expression: "card_last4 ~ '^[0-9]{4}$'" },
+    {
+      name: 'payments_refunds_within_capture',
+      expression:
+        'refunded_cents >= 0 and refunded_cents <= refund_held_cents' +
+        ' and refund_held_cents <= amount_cents',
+    },
   ],
 });
 

@@ -1,0 +1,24 @@
+import { asOrderId, domainError, err, ok, type DomainError, type Result } from '@orders/core';
+import {
+  findOrderHeader,
+  listRefundsForOrder,
+  type Database,
+  type RefundWithAttempts,
+} from '@orders/db';
+
+/**
+ * `refunds.list`: an order's refunds with their attempts, oldest first, for its owner or an
+ * admin. Another customer's order answers exactly as a missing one (ORDER.NOT_FOUND).
+ */
+export async function listRefunds(
+  db: Database,
+  query: { orderId: string; userId: string; isAdmin: boolean },
+): Promise<Result<RefundWithAttempts[], DomainError>> {
+  return db.snapshot(async (tx) => {
+    const order = await findOrderHeader(tx, query.orderId);
+    if (!order || (order.userId !== query.userId && !query.isAdmin)) {
+      return err(domainError('ORDER.NOT_FOUND', { orderId: asOrderId(query.orderId) }));
+    }
+    return ok(await listRefundsForOrder(tx, query.orderId));
+  });
+}

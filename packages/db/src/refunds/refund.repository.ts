@@ -1,0 +1,412 @@
+import {
+  asOrderId,
+  asPaymentId,
+  asProductId,
+  asSku,
+  asUserId,
+  money,
+  type CardProfile,
+  type ChainLink,
+  type Currency,
+  type Money,
+  type OrderStatus,
+  type PaymentStatus,
+  type RefundAttempt,
+  type RefundConclusion,
+  type RefundSubject,
+} from '@orders/core';
+import type { Sql } from '../database.js';
+import { stockMoveStatements, type StockShortage } from '../inventory/stock-moves.js';
+import { journalEntryStatement } from '../ledger/ledger.repository.js';
+import { orderTransitionStatement } from '../orders/order.repository.js';
+import type { LeaseLost } from '../payments/payment.repository.js';
+import { guarded, statement, type Statement } from '../statement.js';
+import {
+  toRefund,
+  toRefundAttempt,
+  type RefundAttemptRow,
+  type RefundRow,
+  type StoredRefund,
+} from './refund.mapper.js';
+
+/** The refund would take the payment's refunds past its capture: another refund got there first. */
+export interface OverCap {
+  readonly kind: 'over-cap';
+}
+
+/** The refund would restock more of a line than its order bought, less other refunds' restock. */
+export interface OverRestock {
+  readonly kind: 'over-restock';
+  readonly sku: string;
+}
+
+interface SubjectRow {
+  id: string;
+  user_id: string;
+  status: OrderStatus;
+  lines: { productId: string; sku: string; quantity: number }[];
+  payment: {
+    id: string;
+    status: PaymentStatus;
+    amount_cents: number;
+    currency: string;
+    gateway_token: string;
+  } | null;
+  refunds: {
+    amount_cents: number;
+    currency: string;
+    status: StoredRefund['status'];
+    restock: { productId: string; sku: string; quantity: number }[];
+  }[];
+}
+
+/** What refunding an order reads: core's `RefundSubject`, and the card's token to refund to. */
+export interface RefundSubjectRecord {
+  readonly subject: RefundSubject;
+  /** The simulated gateway's token for the payment's card; null without a payment. */
+  readonly gatewayToken: CardProfile | null;
+}
+
+/**
+ * What deciding a refund of an order reads, in one statement: the order — locked `for update`, so
+ * refunds of one order are decided one at a time — with its lines, its payment and the payment's
+ * refunds so far. Null when there is no such order.
+ */
+export async function lockRefundSubject(
+  db: Sql,
+  orderId: string,
+): Promise<RefundSubjectRecord | null> {
+  const rows = await db.execute<SubjectRow[]>(
+    `select o.id, o.user_id, o.status,
+       (select coalesce(json_agg(json_build_object('productId', l.product_id, 'sku', l.sku,
+          'quantity', l.quantity) order by l.line_no), '[]')
+          from order_lines l where l.order_id = o.id) as lines,
+       (select json_build_object('id', p.id, 'status', p.status, 'amount_cents', p.amount_cents,
+          'currency', p.currency, 'gateway_token', p.gateway_token)
+          from payments p where p.order_id = o.id) as payment,
+       (select coalesce(json_agg(json_build_object('amount_cents', r.amount_cents,
+          'currency', r.currency, 'status', r.status, 'restock', r.restock)), '[]')
+          from refunds r where r.order_id = o.id) as refunds
+     from orders o where o.id = ? for update of o`,
+    [orderId],
+  );
+  const row = rows[0];
+  if (row === undefined) return null;
+  const restockOf = (lines: SubjectRow['lines']) =>
+    lines.map((l) => ({
+      productId: asProductId(l.productId),
+      sku: asSku(l.sku),
+      quantity: l.quantity,
+    }));
+  const subject: RefundSubject = {
+    order: {
+      id: asOrderId(row.id),
+      userId: asUserId(row.user_id),
+      status: row.status,
+      lines: restockOf(row.lines),
+    },
+    payment:
+      row.payment === null
+        ? null
+        : {
+            id: asPaymentId(row.payment.id),
+            status: row.payment.status,
+            amount: money(Number(row.payment.amount_cents), row.payment.currency as Currency),
+          },
+    refunds: row.refunds.map((r) => ({
+      amount: money(Number(r.amount_cents), r.currency as Currency),
+      status: r.status,
+      restock: restockOf(r.restock),
+    })),
+  };
+  // The payments' tokens are the simulator's profiles (written from `cardProfileOf`).
+  return { subject, gatewayToken: (row.payment?.gateway_token ?? null) as CardProfile | null };
+}
+
+const REFUND_COLUMNS = `id, payment_id, order_id, user_id, amount_cents, currency, reason, note, status,
+  failure_code, restock, next_attempt_at, lease_owner, lease_until, created_at, settled_at, updated_at`;
+
+/**
+ * A new refund (core's `decideRefund`) and its holds, in the order they must succeed: its amount
+ * held against the payment's capture and each restocked line against what the order bought —
+ * conditional UPDATEs, the cap's enforcement under concurrency (refused: `over-cap`,
+ * `over-restock`) — then the refund row.
+ */
+export function createRefundStatements(refund: StoredRefund): Statement<OverCap | OverRestock>[] {
+  const at = new Date(refund.createdAt);
+  const amount = refund.amount.amountCents;
+  return [
+    guarded(
+      `with held as (
+         update payments set refund_held_cents = refund_held_cents + ?, updated_at = ?
+          where id = ? and refund_held_cents + ? <= amount_cents returning 1)
+       select orders_assert((select count(*) from held) = 1, ?)`,
+      [amount, at, refund.paymentId, amount, `payment ${refund.paymentId}: over its capture`],
+      { kind: 'over-cap' },
+    ),
+    ...refund.restock.map((line) =>
+      guarded(
+        `with held as (
+           update order_lines set restock_held = restock_held + ?
+            where order_id = ? and product_id = ? and restock_held + ? <= quantity returning 1)
+         select orders_assert((select count(*) from held) = 1, ?)`,
+        [line.quantity, refund.orderId, line.productId, line.quantity, `restock of ${line.sku}`],
+        { kind: 'over-restock' as const, sku: line.sku },
+      ),
+    ),
+    statement(
+      `insert into refunds (${REFUND_COLUMNS})
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)`,
+      [
+        refund.id,
+        refund.paymentId,
+        refund.orderId,
+        refund.userId,
+        amount,
+        refund.amount.currency,
+        refund.reason,
+        refund.note,
+        refund.status,
+        refund.failureCode,
+        JSON.stringify(refund.restock),
+        toDate(refund.nextAttemptAt),
+        refund.leaseOwner,
+        toDate(refund.leaseUntil),
+        at,
+        toDate(refund.settledAt),
+        at,
+      ],
+    ),
+  ];
+}
+
+/** A refund as an attempt needs it: with its attempts, its payment's chain and its order. */
+export interface RefundForAttempt {
+  readonly refund: StoredRefund;
+  readonly attempts: readonly RefundAttempt[];
+  readonly payment: {
+    /** What the payment captured. */
+    readonly amount: Money;
+    readonly chainHead: string;
+    readonly refundedCents: number;
+    readonly gatewayToken: CardProfile;
+  };
+  readonly orderStatus: OrderStatus;
+}
+
+/**
+ * The refund with its attempts, its payment (chain head, what earlier refunds gave back, the
+ * card's token) and its order's status, all locked until the transaction ends — the order first,
+ * then payment and refund, the order every writer of them takes — so refunds of one payment
+ * extend its chain one at a time. One round trip.
+ */
+export async function lockRefundForAttempt(
+  db: Sql,
+  refundId: string,
+): Promise<RefundForAttempt | null> {
+  const [, rows] = await Promise.all([
+    db.execute(
+      'select 1 from orders where id = (select order_id from refunds where id = ?) for update',
+      [refundId],
+    ),
+    db.execute<
+      (RefundRow & {
+        attempts: RefundAttemptRow[];
+        chain_head: string;
+        payment_amount_cents: string | number;
+        refunded_cents: string | number;
+        gateway_token: string;
+        order_status: OrderStatus;
+      })[]
+    >(
+      `select r.*, p.chain_head, p.amount_cents as payment_amount_cents, p.refunded_cents,
+         p.gateway_token, o.status as order_status,
+         (select coalesce(json_agg(json_build_object('attempt_no', a.attempt_no,
+            'outcome', a.outcome, 'code', a.code, 'gateway_ref', a.gateway_ref,
+            'latency_ms', a.latency_ms, 'at', a.at, 'prev_hash', a.prev_hash, 'hash', a.hash)
+            order by a.attempt_no), '[]')
+            from refund_attempts a where a.refund_id = r.id) as attempts
+       from refunds r join payments p on p.id = r.payment_id join orders o on o.id = r.order_id
+      where r.id = ? for update of r, p`,
+      [refundId],
+    ),
+  ]);
+  const row = rows[0];
+  if (row === undefined) return null;
+  return {
+    refund: toRefund(row),
+    attempts: row.attempts.map(toRefundAttempt),
+    payment: {
+      amount: money(Number(row.payment_amount_cents), row.currency as Currency),
+      chainHead: row.chain_head,
+      refundedCents: Number(row.refunded_cents),
+      gatewayToken: row.gateway_token as CardProfile,
+    },
+    orderStatus: row.order_status,
+  };
+}
+
+const UPDATE_REFUND = `update refunds set status = ?, failure_code = ?, next_attempt_at = ?,
+  lease_owner = ?, lease_until = ?, settled_at = ?, updated_at = ? where id = ?`;
+
+function refundStateParams(refund: StoredRefund, at: Date): unknown[] {
+  return [
+    refund.status,
+    refund.failureCode,
+    toDate(refund.nextAttemptAt),
+    refund.leaseOwner,
+    toDate(refund.leaseUntil),
+    toDate(refund.settledAt),
+    at,
+    refund.id,
+  ];
+}
+
+/** The refund's mutable state — status, failure, schedule, lease, settlement — written. */
+export function saveRefundStateStatement(refund: StoredRefund, at: Date): Statement {
+  return statement(UPDATE_REFUND, refundStateParams(refund, at));
+}
+
+/**
+ * A refund attempt (core's `settleRefundAttempt`): the attempt row and the refund's new state — by
+ * compare-and-set on the refund being PROCESSING under this driver's lease (refused:
+ * `lease-lost`) — the payment's chain head moved past it, and for a final state its conclusion:
+ * SUCCEEDED posts the refund entry, counts the amount as refunded, moves the order and restocks;
+ * FAILED gives back the held amount and restock.
+ */
+export function recordRefundAttemptStatements(input: {
+  readonly attempt: RefundAttempt;
+  readonly attemptLink: Pick<ChainLink, 'prevHash' | 'hash'>;
+  readonly refund: StoredRefund;
+  readonly chainHead: string;
+  readonly conclusion: RefundConclusion | null;
+  readonly leaseOwner: string;
+  readonly at: Date;
+}): Statement<LeaseLost | StockShortage>[] {
+  const { attempt, attemptLink, refund, conclusion, at } = input;
+  const statements: Statement<LeaseLost | StockShortage>[] = [
+    guarded(
+      `with moved as (
+         ${UPDATE_REFUND} and status = 'PROCESSING' and lease_owner = ? returning id),
+       recorded as (
+         insert into refund_attempts
+           (refund_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
+         select id, ?, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
+       select orders_assert((select count(*) from recorded) = 1, ?)`,
+      [
+        ...refundStateParams(refund, at),
+        input.leaseOwner,
+        attempt.number,
+        attempt.outcome,
+        attempt.code,
+        attempt.gatewayRef,
+        attempt.latencyMs,
+        new Date(attempt.at),
+        attemptLink.prevHash,
+        attemptLink.hash,
+        `refund ${refund.id} is no longer PROCESSING under ${input.leaseOwner}`,
+      ],
+      { kind: 'lease-lost' },
+    ),
+    // The payment is locked for the attempt: a chain head elsewhere is a bug.
+    statement(
+      `with moved as (
+         update payments set chain_head = ?, updated_at = ? where id = ? and chain_head = ?
+         returning 1)
+       select orders_assert((select count(*) from moved) = 1, ?)`,
+      [
+        input.chainHead,
+        at,
+        refund.paymentId,
+        attemptLink.prevHash,
+        `payment ${refund.paymentId}: chain moved`,
+      ],
+    ),
+  ];
+  if (conclusion === null) return statements;
+  const amount = refund.amount.amountCents;
+  if (conclusion.kind === 'failed') {
+    return [
+      ...statements,
+      statement('update payments set refund_held_cents = refund_held_cents - ? where id = ?', [
+        amount,
+        refund.paymentId,
+      ]),
+      ...conclusion.restock.map((line) =>
+        statement(
+          'update order_lines set restock_held = restock_held - ? where order_id = ? and product_id = ?',
+          [line.quantity, refund.orderId, line.productId],
+        ),
+      ),
+    ];
+  }
+  const context = { orderId: refund.orderId, actor: conclusion.transition.actor, at };
+  return [
+    ...statements,
+    journalEntryStatement(conclusion.entry, conclusion.entryLink, at),
+    statement('update payments set refunded_cents = refunded_cents + ? where id = ?', [
+      amount,
+      refund.paymentId,
+    ]),
+    orderTransitionStatement(conclusion.transition, at),
+    ...stockMoveStatements(conclusion.restock, context),
+  ];
+}
+
+/** A refund with its attempts, as the API shows it. */
+export interface RefundWithAttempts {
+  readonly refund: StoredRefund;
+  readonly attempts: readonly RefundAttempt[];
+}
+
+/** An order's refunds with their attempts, oldest first. */
+export async function listRefundsForOrder(db: Sql, orderId: string): Promise<RefundWithAttempts[]> {
+  const rows = await db.execute<(RefundRow & { attempts: RefundAttemptRow[] })[]>(
+    `select r.*,
+       (select coalesce(json_agg(json_build_object('attempt_no', a.attempt_no,
+          'outcome', a.outcome, 'code', a.code, 'gateway_ref', a.gateway_ref,
+          'latency_ms', a.latency_ms, 'at', a.at, 'prev_hash', a.prev_hash, 'hash', a.hash)
+          order by a.attempt_no), '[]')
+          from refund_attempts a where a.refund_id = r.id) as attempts
+     from refunds r where r.order_id = ? order by r.created_at, r.id`,
+    [orderId],
+  );
+  return rows.map((row) => ({
+    refund: toRefund(row),
+    attempts: row.attempts.map(toRefundAttempt),
+  }));
+}
+
+/** Claims up to `limit` refunds that are due and whose lease is free or expired (SKIP LOCKED). */
+export async function claimDueRefunds(
+  db: Sql,
+  input: { owner: string; now: Date; leaseUntil: Date; limit: number },
+): Promise<string[]> {
+  const rows = await db.execute<{ id: string }[]>(
+    `update refunds set lease_owner = ?, lease_until = ?
+     where id in (
+       select id from refunds
+       where status in ('PENDING', 'PROCESSING', 'RETRY')
+         and (lease_until is null or lease_until < ?)
+         and (status <> 'RETRY' or next_attempt_at <= ?)
+       order by coalesce(next_attempt_at, lease_until)
+       limit ?
+       for update skip locked)
+     returning id`,
+    [input.owner, input.leaseUntil, input.now, input.now, input.limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Gives up this owner's refund leases at once (clean shutdown). */
+export async function releaseRefundLeases(db: Sql, owner: string): Promise<void> {
+  await db.execute(
+    `update refunds set lease_until = null, lease_owner = null
+     where lease_owner = ? and status in ('PENDING', 'PROCESSING', 'RETRY')`,
+    [owner],
+  );
+}
+
+function toDate(epochMs: number | null): Date | null {
+  return epochMs === null ? null : new Date(epochMs);
+}

@@ -70,6 +70,7 @@ export default tseslint.config(
                 'asPaymentId',
                 'asProductId',
                 'asSku',
+                'asRefundId',
                 'money',
                 'DEFAULT_CURRENCY',
                 'CURRENCIES',
@@ -79,6 +80,8 @@ export default tseslint.config(
                 'FRAUD_VERDICTS',
                 'STOCK_MOVEMENT_KINDS',
                 'JOURNAL_ENTRY_KINDS',
+                'REFUND_STATUSES',
+                'REFUND_REASONS',
               ],
               message:
                 'packages/db decides nothing (DESIGN §1): from @orders/core it imports only types, ids, money, ok/err and value lists. A rule belongs in core, called by a use case in apps/server.',

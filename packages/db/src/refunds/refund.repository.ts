@@ -48,12 +48,12 @@ interface SubjectRow {
   payment: {
     id: string;
     status: PaymentStatus;
-    amount_cents: number;
+    amount_cents: number | string;
     currency: string;
     gateway_token: string;
   } | null;
   refunds: {
-    amount_cents: number;
+    amount_cents: number | string;
     currency: string;
     status: StoredRefund['status'];
     restock: { productId: string; sku: string; quantity: number }[];

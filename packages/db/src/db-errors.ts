@@ -75,6 +75,7 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
 export const USER_REFERENCE_CONSTRAINTS: ReadonlySet<string> = new Set([
   'orders_user_id_fkey',
   'payments_user_id_fkey',
+  'refunds_user_id_fkey',
   'idempotency_keys_user_id_fkey',
 ]);
 

@@ -17,6 +17,9 @@ interface Response {
 interface Operation {
   readonly operationId: string;
   readonly security?: unknown;
+  readonly requestBody?: {
+    readonly content: { 'application/json': { schema: { examples?: Record<string, unknown>[] } } };
+  };
   readonly responses: Record<string, Response>;
 }
 type Paths = Record<string, Record<'get' | 'post', Operation>>;
@@ -74,6 +77,7 @@ describe('the error responses of the OpenAPI document', () => {
       'inventory-adjust',
       'inventory-upsert',
       'ledger-verify',
+      'refunds-create',
     ]);
   });
 
@@ -118,7 +122,7 @@ describe('the error responses of the OpenAPI document', () => {
         for (const [name, example] of Object.entries(
           response.content['application/json'].examples,
         )) {
-          const request = requestFor(method, path, status, name);
+          const request = requestFor(method, path, status, name, operation);
           if (request === undefined) {
             shapesOnly.add(status);
             continue;
@@ -147,6 +151,7 @@ function requestFor(
   template: string,
   status: string,
   example: string,
+  operation: Operation,
 ): { path: string; init: RequestInit } | undefined {
   const path = template.replace(/\{\w+\}/g, '!');
   const json = { 'content-type': 'application/json' };
@@ -155,8 +160,11 @@ function requestFor(
   switch (`${status} ${example}`) {
     case '400 emptyInput':
       return { path, init: { method, headers: { ...json, ...as(adminToken) }, body } };
-    case '400 noIdempotencyKey':
-      return { path, init: { method, headers: { ...json, ...as(adminToken) }, body: payBody() } };
+    case '400 noIdempotencyKey': {
+      const keyless = documentedBodyWithoutKey(template, operation);
+      const init = { method, headers: { ...json, ...as(adminToken) }, body: keyless.body };
+      return { path: keyless.path, init };
+    }
     case '400 malformedJson':
       return { path, init: { method, headers: json, body: '{"items":' } };
     case '401 refused':
@@ -184,14 +192,25 @@ function requestFor(
   }
 }
 
-/** The documented pay example, without its idempotency key. */
-function payBody(): string {
-  const paymentMethod = {
-    type: 'card',
-    number: '4242424242424242',
-    expMonth: 12,
-    expYear: 2030,
-    cvc: '123',
-  };
-  return JSON.stringify({ orderId: '7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f', paymentMethod });
+/**
+ * The operation's documented body example without its idempotency key, sent where the example
+ * says: its path parameters (a refund's `orderId`) in the path, the rest in the body.
+ */
+function documentedBodyWithoutKey(
+  template: string,
+  operation: Operation,
+): { path: string; body: string } {
+  const [example] = operation.requestBody?.content['application/json'].schema.examples ?? [];
+  if (example === undefined) throw new Error(`${template}: no documented body example`);
+  const parameters = [...template.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+  const path = template.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = example[name];
+    return typeof value === 'string' ? value : '!';
+  });
+  const body = Object.fromEntries(
+    Object.entries(example).filter(
+      ([name]) => name !== 'idempotencyKey' && !parameters.includes(name),
+    ),
+  );
+  return { path, body: JSON.stringify(body) };
 }

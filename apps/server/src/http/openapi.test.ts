@@ -50,6 +50,8 @@ const OPERATIONS = [
   ['post', '/api/orders/{id}/cancel', 'orders-cancel', true],
   ['post', '/api/payment-processor/pay', 'payments-pay', true],
   ['get', '/api/payment-processor/{orderId}', 'payments-get', true],
+  ['post', '/api/payment-processor/{orderId}/refunds', 'refunds-create', true],
+  ['get', '/api/payment-processor/{orderId}/refunds', 'refunds-list', true],
   ['get', '/api/orders/{orderId}/ledger', 'ledger-forOrder', true],
   ['get', '/api/ledger/verify', 'ledger-verify', true],
 ] as const;
@@ -137,10 +139,38 @@ describe('GET /openapi.json', () => {
     ]);
   });
 
+  it('says that a refund needs an idempotency key as pay does, and that only an admin may make one', () => {
+    const create = ['paths', '/api/payment-processor/{orderId}/refunds', 'post'];
+    const parameters = doc(...create, 'parameters') as Record<string, unknown>[];
+    const header = parameters.find((parameter) => parameter.name === 'Idempotency-Key');
+    expect(header).toMatchObject({ in: 'header' });
+    expect(header?.required).not.toBe(true);
+    expect(header?.description).toMatch(/Required in one of two places/);
+    const body = at(doc(...create, 'requestBody', 'content'), 'application/json', 'schema');
+    expect(at(body, 'required')).toEqual(['reason']);
+    expect(at(body, 'properties', 'idempotencyKey', 'description')).toMatch(
+      /one of the two is required/,
+    );
+    const examples = at(
+      doc(...create, 'responses', '400', 'content'),
+      'application/json',
+      'examples',
+    );
+    expect(at(examples, 'noIdempotencyKey', 'value', 'data', 'issues')).toEqual([
+      { path: 'idempotencyKey', message: expect.any(String) },
+    ]);
+    expect(keysAt(...create, 'responses')).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422']),
+    );
+    expect(
+      keysAt('paths', '/api/payment-processor/{orderId}/refunds', 'get', 'responses'),
+    ).not.toContain('403');
+  });
+
   it('publishes as the SKU pattern the check the server applies: any case, spaces around', () => {
     const patterns = skuPatterns();
-    // Request bodies, path parameters and order lines: found, and all the same.
-    expect(patterns).toHaveLength(4);
+    // Request bodies, path parameters, order lines and restock lines: found, and all the same.
+    expect(patterns).toHaveLength(5);
     expect(new Set(patterns).size).toBe(1);
     const documented = new RegExp(String(patterns[0]), 'u');
     for (const value of ['MUG-01', 'mug-01', ' Mug_01 ', 'A'.repeat(64)]) {
@@ -220,6 +250,10 @@ function skuPatterns(): unknown[] {
   return [
     at(bodyOf('/api/inventory'), 'properties', 'sku', 'pattern'),
     at(bodyOf('/api/orders'), 'properties', 'items', 'items', 'properties', 'sku', 'pattern'),
+    at(
+      bodyOf('/api/payment-processor/{orderId}/refunds'),
+      ...['properties', 'restock', 'items', 'properties', 'sku', 'pattern'],
+    ),
     skuParameter('/api/products/{sku}'),
     skuParameter('/api/inventory/{sku}/adjustments'),
   ];

@@ -18,7 +18,7 @@ const REFUND_ATTEMPT_CODES = [
 ] as const satisfies RefundAttemptCode[];
 
 export const refundOutput = z
-  .object({
+  .strictObject({
     id: z.string(),
     paymentId: z.string(),
     orderId: z.string(),
@@ -29,7 +29,7 @@ export const refundOutput = z
     status: z.enum(REFUND_STATUSES),
     failureCode: z.enum(REFUND_FAILURE_CODES).nullable(),
     attempts: z.array(
-      z.object({
+      z.strictObject({
         number: z.int(),
         outcome: z.enum(ATTEMPT_OUTCOMES),
         code: z.enum(REFUND_ATTEMPT_CODES).nullable(),
@@ -37,7 +37,7 @@ export const refundOutput = z
         at: isoTime,
       }),
     ),
-    restock: z.array(z.object({ sku: z.string(), quantity: z.int() })),
+    restock: z.array(z.strictObject({ sku: z.string(), quantity: z.int() })),
     createdAt: isoTime,
     settledAt: isoTime.nullable(),
   })

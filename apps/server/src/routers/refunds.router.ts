@@ -88,6 +88,7 @@ export const refundsRouter = router({
           'REFUNDED and the `restock` units go back on the shelf.',
         errorResponses: {
           400: 'An invalid amount (`REFUND.INVALID_AMOUNT`), or no idempotency key.',
+          403: 'Needs the ADMIN role (`AUTH.FORBIDDEN`).',
           404: 'No such order (`ORDER.NOT_FOUND`).',
           409:
             'Nothing to refund: the order was never paid, failed, was cancelled or is already ' +

@@ -260,8 +260,8 @@ describe('the journal in the database', () => {
       const id = randomUUID();
       await tx.execute(
         `insert into journal_entries (id, payment_id, kind, reference, currency, created_at, prev_hash, hash)
-         values (?, ?, 'REFUND', ?, 'USD', now(), 'p', 'h')`,
-        [id, paymentId, `refund:${paymentId}`],
+         values (?, ?, 'CAPTURE', ?, 'USD', now(), 'p', 'h')`,
+        [id, paymentId, `capture:${paymentId}`],
       );
       await tx.execute(
         `insert into postings (entry_id, account, amount_cents, currency) values (?, 'a', 500, 'USD'), (?, 'b', -400, 'USD')`,

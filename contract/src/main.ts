@@ -45,8 +45,9 @@ async function main(): Promise<void> {
     const types = await step('openapi-typescript types, and tsc on the client', () =>
       checkGeneratedTypes({ contractDir: CONTRACT_DIR, document, ci: process.env.CI === 'true' }),
     );
-    const direct = await step('the generated client: signup → login → order → pay → ledger', () =>
-      runClientFlow({ baseUrl: server.url, admin: ADMIN, card: CARDS[1] }),
+    const direct = await step(
+      'the generated client: signup → login → order → pay → ledger → refund',
+      () => runClientFlow({ baseUrl: server.url, admin: ADMIN, card: CARDS[1] }),
     );
 
     const [validating, answersOnly] = await step('start two Prism proxies', () =>

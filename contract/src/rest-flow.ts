@@ -6,8 +6,9 @@ type StepOptions = Pick<Step, 'token' | 'headers' | 'raw' | 'refusedByDocument'>
 
 /**
  * The demo's story over REST through Prism's validating proxy: the happy path (a lower-case SKU,
- * the idempotency key in the header, then in the body), the refusals a valid request can meet
- * (404, 409, 422, 401, 403, 413 and the 400 of a pay without a key), and bad requests. Every
+ * the idempotency key in the header, then in the body, a partial refund with a restock), the
+ * refusals a valid request can meet (404, 409, 422, 401, 403, 413 and the 400 of a pay or refund
+ * without a key), and bad requests. Every
  * valid request must be forwarded and answered with no violation. Every request the document
  * refuses must be refused by the proxy too, and — sent through a proxy that lets it pass, or to
  * the server when no proxy forwards it — refused by the server with a declared, valid answer.
@@ -75,10 +76,24 @@ export async function runRestFlow(
   await pay('pay, key in the header', first, { header: `h-${run}` }, 200);
   const second = await order(1);
   await pay('pay, key in the body', second, { body: `b-${run}` }, 200);
-  await get('the payment', `/api/payment-processor/${first}`, 200, asAnn);
+  const refunds = (orderId: string) => `/api/payment-processor/${orderId}/refunds`;
+  const refundKey = (key: string) => ({ 'Idempotency-Key': `${key}-${run}` });
+  const part = {
+    amountCents: 500,
+    reason: 'requested_by_customer',
+    note: 'one mug came broken',
+    restock: [{ sku: ` ${sku} `, quantity: 1 }],
+  };
+  await post('refund part, restocking one', refunds(first), part, 200, {
+    ...asAdmin,
+    headers: refundKey('r'),
+  });
+  await get('its refunds', refunds(first), 200, asAnn);
+  await get('the payment, refunds included', `/api/payment-processor/${first}`, 200, asAnn);
   await get('the ledger', `/api/orders/${first}/ledger`, 200, asAnn);
   await get('verify the ledger', '/api/ledger/verify', 200, asAdmin);
-  await post('cancel', `/api/orders/${await order(1)}/cancel`, undefined, 200, asAnn);
+  const cancelled = await order(1);
+  await post('cancel', `/api/orders/${cancelled}/cancel`, undefined, 200, asAnn);
 
   // Valid requests the server refuses: each status declared, each body as documented.
   await get('an unknown order', `/api/orders/${randomUUID()}`, 404, asAnn);
@@ -94,6 +109,23 @@ export async function runRestFlow(
   await post('a wrong password', '/auth/login', { ...ann, password: 'wrong-password' }, 401);
   await get('a forged token', '/api/me', 401, { token: 'a.b.c' });
   await post('a customer stocking', '/api/inventory', { sku, onHand: 1 }, 403, asAnn);
+  const other = { reason: 'other' };
+  const asAdminKeyed = (key: string) => ({ ...asAdmin, headers: refundKey(key) });
+  const over = { amountCents: 99_999, reason: 'other' };
+  await post('refund more than is left', refunds(first), over, 422, asAdminKeyed('over'));
+  const restockMore = { ...other, amountCents: 1, restock: [{ sku, quantity: 5 }] };
+  await post('restock more than bought', refunds(first), restockMore, 422, asAdminKeyed('more'));
+  await post('refund a cancelled order', refunds(cancelled), other, 409, asAdminKeyed('cxl'));
+  await post('refund an unknown order', refunds(randomUUID()), other, 404, asAdminKeyed('unk'));
+  await post('refund with no key, in neither place', refunds(second), other, 400, asAdmin);
+  await post('a customer refunding', refunds(first), other, 403, {
+    ...asAnn,
+    headers: refundKey('mine'),
+  });
+  const bob = { email: `prism-bob-${run}@example.com`, password: 'prism-password-9' };
+  await post('sign up another customer', '/auth/signup', bob, 200);
+  const bobToken = String(field(await post('they log in', '/auth/login', bob, 200), 'accessToken'));
+  await get("another customer's refunds", refunds(first), 404, { token: bobToken });
   await post('a body over 64 KiB', '/auth/signup', { ...ann, padding: 'x'.repeat(70_000) }, 413);
 
   // Bad requests: the document refuses them as the server does.
@@ -111,6 +143,14 @@ export async function runRestFlow(
   });
   await get('an id that is no uuid', '/api/orders/42', 400, { ...asAnn, ...invalid });
   await post('a card number that is none', '/api/payment-processor/pay', badCard, 400, keyed);
+  const badReason = { ...asAdmin, ...invalid, headers: refundKey('why') };
+  await post(
+    'a refund reason that is none',
+    refunds(second),
+    { reason: 'because' },
+    400,
+    badReason,
+  );
   const text = { raw: { type: 'text/plain', text: 'hello' }, ...invalid };
   await post('a text/plain body', '/auth/login', undefined, 415, text);
   await get('no token', '/api/me', 401, { refusedByDocument: 'token' });

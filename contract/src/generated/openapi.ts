@@ -247,6 +247,30 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/payment-processor/{orderId}/refunds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An order's refunds (owner or admin)
+     * @description Every refund of one of your orders (any order, for an admin), oldest first, with its attempts.
+     */
+    get: operations['refunds-list'];
+    put?: never;
+    /**
+     * Refund (part of) an order's payment (admin)
+     * @description Gives back all or part of a SUCCESS payment's capture: never more than the capture less every refund not FAILED, even when several refunds run at once. The refund is driven against the gateway like a payment (attempts, retries with backoff); the call waits for its outcome and answers with the refund (poll the list while it is PROCESSING or RETRY). A refund the gateway refuses is a 200 with status FAILED, and its amount is refundable again. On success the order moves to PARTIALLY_REFUNDED or REFUNDED and the `restock` units go back on the shelf.
+     */
+    post: operations['refunds-create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/orders/{orderId}/ledger': {
     parameters: {
       query?: never;
@@ -291,6 +315,71 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /**
+     * @example {
+     *       "id": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+     *       "paymentId": "5d6e7f80-9a1b-4c2d-8e3f-4a5b6c7d8e9f",
+     *       "orderId": "7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f",
+     *       "amountCents": 1250,
+     *       "currency": "USD",
+     *       "reason": "requested_by_customer",
+     *       "note": "one mug came broken",
+     *       "status": "SUCCEEDED",
+     *       "failureCode": null,
+     *       "attempts": [
+     *         {
+     *           "number": 1,
+     *           "outcome": "APPROVED",
+     *           "code": null,
+     *           "latencyMs": 1,
+     *           "at": "2025-06-02T09:00:00Z"
+     *         }
+     *       ],
+     *       "restock": [
+     *         {
+     *           "sku": "MUG-01",
+     *           "quantity": 1
+     *         }
+     *       ],
+     *       "createdAt": "2025-06-02T09:00:00Z",
+     *       "settledAt": "2025-06-02T09:00:00Z"
+     *     }
+     */
+    Refund: {
+      id: string;
+      paymentId: string;
+      orderId: string;
+      amountCents: number;
+      currency: string;
+      /** @enum {string} */
+      reason: 'requested_by_customer' | 'duplicate' | 'fraudulent' | 'other';
+      note: string | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'PROCESSING' | 'SUCCEEDED' | 'RETRY' | 'FAILED';
+      failureCode: ('REFUND_FAILED' | 'RETRIES_EXHAUSTED') | null;
+      attempts: {
+        number: number;
+        /** @enum {string} */
+        outcome: 'APPROVED' | 'DECLINED' | 'ERROR';
+        code: ('refund_failed' | 'processing_error' | 'gateway_timeout') | null;
+        latencyMs: number;
+        /**
+         * Format: date-time
+         * @example 2025-06-01T12:00:00.000Z
+         */
+        at: string;
+      }[];
+      restock: {
+        sku: string;
+        quantity: number;
+      }[];
+      /**
+       * Format: date-time
+       * @example 2025-06-01T12:00:00.000Z
+       */
+      createdAt: string;
+      settledAt: string | null;
+    };
     /**
      * @example {
      *       "id": "0b7e3f4a-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
@@ -363,7 +452,7 @@ export interface components {
        */
       id: string;
       /** @enum {string} */
-      status: 'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED' | 'REFUNDED';
+      status: 'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
       currency: string;
       /** @description Integer minor units (cents) */
       totalCents: number;
@@ -417,7 +506,9 @@ export interface components {
      *       "order": {
      *         "id": "7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f",
      *         "status": "CONFIRMED"
-     *       }
+     *       },
+     *       "refundedCents": 0,
+     *       "refunds": []
      *     }
      */
     Payment: {
@@ -461,8 +552,11 @@ export interface components {
       order: {
         id: string;
         /** @enum {string} */
-        status: 'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED' | 'REFUNDED';
+        status:
+          'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
       };
+      refundedCents: number;
+      refunds: components['schemas']['Refund'][];
     };
     /** @description An error: branch on `data.domainCode` when present */
     Error: {
@@ -991,7 +1085,8 @@ export interface operations {
   'orders-list': {
     parameters: {
       query?: {
-        status?: 'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED' | 'REFUNDED';
+        status?:
+          'PENDING' | 'CONFIRMED' | 'FAILED' | 'CANCELLED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
         cursor?: string;
         limit?: number;
       };
@@ -1449,6 +1544,187 @@ export interface operations {
       };
     };
   };
+  'refunds-list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orderId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Refund'][];
+        };
+      };
+      /** @description Invalid input: `data.issues` names each refused field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such order of yours (`ORDER.NOT_FOUND`). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'refunds-create': {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The refund's idempotency key. Required in one of two places: this header (preferred) or `idempotencyKey` in the body; both, if sent, must be equal. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        orderId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What to give back, in cents; omitted: all that is still refundable */
+          amountCents?: number;
+          /** @enum {string} */
+          reason: 'requested_by_customer' | 'duplicate' | 'fraudulent' | 'other';
+          note?: string;
+          /** @description Units to put back on the shelf when the refund succeeds: at most what the order bought less what earlier refunds restock */
+          restock?: {
+            sku: string;
+            quantity: number;
+          }[];
+          /** @description The refund's idempotency key (per admin, 1–255 characters), as an alternative to the `Idempotency-Key` header: one of the two is required (400 without either). */
+          idempotencyKey?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Refund'];
+        };
+      };
+      /** @description Invalid input: `data.issues` names each refused field. Also a body that is not valid JSON (`PARSE_ERROR`). An invalid amount (`REFUND.INVALID_AMOUNT`), or no idempotency key. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Needs the ADMIN role (`AUTH.FORBIDDEN`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such order (`ORDER.NOT_FOUND`). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Nothing to refund: the order was never paid, failed, was cancelled or is already refunded (`REFUND.NOT_REFUNDABLE`), or the same key still running (`IDEMPOTENCY.IN_PROGRESS`). */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body over 64 KiB (`PAYLOAD_TOO_LARGE`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body sent as anything but `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description More than is still refundable (`REFUND.AMOUNT_EXCEEDS_REFUNDABLE`, with `refundableCents`), a restock beyond what was bought (`REFUND.INVALID_RESTOCK`), or the key was used for another request (`IDEMPOTENCY.KEY_REUSED`). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   'ledger-forOrder': {
     parameters: {
       query?: never;
@@ -1562,6 +1838,11 @@ export interface operations {
                 | 'CAPTURE_WITHOUT_SUCCESS'
                 | 'REFUND_WITHOUT_CAPTURE'
                 | 'REFUND_EXCEEDS_CAPTURE'
+                | 'REFUND_ENTRY_MISSING'
+                | 'REFUND_ENTRY_DUPLICATE'
+                | 'REFUND_ENTRY_WITHOUT_SUCCESS'
+                | 'REFUND_AMOUNT_MISMATCH'
+                | 'RESTOCK_EXCEEDS_PURCHASE'
                 | 'CHAIN_LINK_BROKEN'
                 | 'CHAIN_HASH_MISMATCH'
                 | 'CHAIN_HEAD_MISMATCH'

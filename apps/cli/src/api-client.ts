@@ -46,3 +46,4 @@ export type OrderPage = Outputs['orders']['list'];
 export type Payment = Outputs['payments']['get'];
 export type OrderLedger = Outputs['ledger']['forOrder'];
 export type LedgerReport = Outputs['ledger']['verify'];
+export type Refund = Outputs['refunds']['list'][number];

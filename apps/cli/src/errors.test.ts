@@ -125,6 +125,51 @@ describe('exitErrorFrom', () => {
     });
   });
 
+  it.each([
+    [
+      'REFUND.AMOUNT_EXCEEDS_REFUNDABLE',
+      'UNPROCESSABLE_CONTENT',
+      { orderId: 'o1', requestedCents: 2000, refundableCents: 1500, currency: 'USD' },
+      'cannot refund $20.00 of order o1: only $15.00 is left to refund — pass --amount 1500 or less',
+    ],
+    [
+      'REFUND.AMOUNT_EXCEEDS_REFUNDABLE',
+      'UNPROCESSABLE_CONTENT',
+      { orderId: 'o1', requestedCents: 100, refundableCents: 0, currency: 'EUR' },
+      'cannot refund €1.00 of order o1: nothing is left to refund — see `ordersctl ledger o1`',
+    ],
+    [
+      'REFUND.NOT_REFUNDABLE',
+      'CONFLICT',
+      { orderId: 'o1', orderStatus: 'REFUNDED', paymentStatus: 'SUCCESS' },
+      'order o1 is REFUNDED: nothing is left to refund — see `ordersctl ledger o1`',
+    ],
+    [
+      'REFUND.NOT_REFUNDABLE',
+      'CONFLICT',
+      { orderId: 'o1', orderStatus: 'FAILED', paymentStatus: 'FAILED_FINAL' },
+      'order o1 has no successful payment to refund (FAILED_FINAL) — an unpaid order is cancelled, not refunded',
+    ],
+    [
+      'REFUND.INVALID_RESTOCK',
+      'UNPROCESSABLE_CONTENT',
+      { sku: 'MUG', requested: 3, restockable: 1 },
+      'cannot restock 3 × MUG: only 1 can be (what the order bought of it, less what other refunds restock)',
+    ],
+    [
+      'REFUND.INVALID_AMOUNT',
+      'BAD_REQUEST',
+      { amountCents: 0 },
+      'a refund needs a positive amount of cents; got 0',
+    ],
+  ])(
+    'explains %s from its facts as a request to change (exit 2), like a stock shortage',
+    (domainCode, code, details, message) => {
+      const error = apiError({ code, domainCode, details });
+      expect(exitErrorFrom(error, SERVER)).toMatchObject({ code: 2, message });
+    },
+  );
+
   it('treats a fraud rejection reported as an error as a payment that did not succeed (exit 4)', () => {
     const error = apiError({ code: 'UNPROCESSABLE_CONTENT', domainCode: 'FRAUD.REJECTED' });
     expect(exitErrorFrom(error, SERVER).code).toBe(4);

@@ -5,6 +5,7 @@ import {
   networkFailureOf,
   type ApiErrorFacts,
 } from './error-facts.js';
+import { formatMoney } from './money.js';
 
 /** DESIGN §6. Scripts depend on these numbers; never renumber one. */
 export const ExitCode = {
@@ -94,7 +95,37 @@ const byDomainCode: Readonly<Record<string, Rule>> = {
   'IDEMPOTENCY.KEY_REUSED': {
     exit: ExitCode.usage,
     say: () =>
-      'that idempotency key was used for a different request — retry with the same card, or drop --idempotency-key',
+      'that idempotency key was used for a different request — retry with the same details as the first run, or drop --idempotency-key',
+  },
+  // Refunds follow the rule for orders and payments above: a request the server refuses as it
+  // stands (nothing to refund, more than is left, a restock beyond what was bought) is exit 2, as
+  // ORDER.NOT_PENDING, INVENTORY.INSUFFICIENT_STOCK and PAYMENT.ALREADY_PAID are. Exit 4 is kept
+  // for a refund that was tried and ended FAILED (`refund` says so itself), as for a payment.
+  'REFUND.NOT_REFUNDABLE': {
+    exit: ExitCode.usage,
+    say: (f) =>
+      f.details.paymentStatus === 'SUCCESS'
+        ? `order ${fact(f, 'orderId')} is ${fact(f, 'orderStatus')}: nothing is left to refund — see \`ordersctl ledger ${fact(f, 'orderId')}\``
+        : `order ${fact(f, 'orderId')} has no successful payment to refund (${typeof f.details.paymentStatus === 'string' ? f.details.paymentStatus : 'none'}) — an unpaid order is cancelled, not refunded`,
+  },
+  'REFUND.AMOUNT_EXCEEDS_REFUNDABLE': {
+    exit: ExitCode.usage,
+    say: (f) => {
+      const left = cents(f, 'refundableCents');
+      const asked = `cannot refund ${money(f, 'requestedCents')} of order ${fact(f, 'orderId')}`;
+      return left === undefined || left > 0
+        ? `${asked}: only ${money(f, 'refundableCents')} is left to refund — pass --amount ${left ?? '?'} or less`
+        : `${asked}: nothing is left to refund — see \`ordersctl ledger ${fact(f, 'orderId')}\``;
+    },
+  },
+  'REFUND.INVALID_RESTOCK': {
+    exit: ExitCode.usage,
+    say: (f) =>
+      `cannot restock ${fact(f, 'requested')} × ${fact(f, 'sku')}: only ${fact(f, 'restockable')} can be (what the order bought of it, less what other refunds restock)`,
+  },
+  'REFUND.INVALID_AMOUNT': {
+    exit: ExitCode.usage,
+    say: (f) => `a refund needs a positive amount of cents; got ${fact(f, 'amountCents')}`,
   },
   // A rejection normally comes back as a FAILED_FINAL payment; should it come as an error, it is
   // still a payment that did not succeed.
@@ -146,6 +177,19 @@ function ruleFor(facts: ApiErrorFacts): Rule {
   if (domainRule) return domainRule;
   const trpcRule: Rule | undefined = (byTrpcCode as Partial<Record<string, Rule>>)[facts.code];
   return trpcRule ?? { exit: ExitCode.unexpected, say: serverSays };
+}
+
+/** A fact in cents, when the server sent it as a whole number. */
+function cents(facts: ApiErrorFacts, name: string): number | undefined {
+  const value = facts.details[name];
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** A fact in cents as money in the error's `currency` (`$12.50`); "?" when it is missing. */
+function money(facts: ApiErrorFacts, name: string): string {
+  const amount = cents(facts, name);
+  const currency = typeof facts.details.currency === 'string' ? facts.details.currency : 'USD';
+  return amount === undefined ? '?' : formatMoney(amount, currency);
 }
 
 /** The core states the wait in ms (`retryAfterMs`); `retryAfterSeconds` is understood too. */

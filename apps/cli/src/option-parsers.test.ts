@@ -2,7 +2,11 @@ import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import {
   collectItem,
+  collectRestock,
   nonZeroInteger,
+  parseAmountCents,
+  parseNote,
+  parseRefundReason,
   parseExpiry,
   parseIdempotencyKey,
   parseOrderId,
@@ -67,5 +71,33 @@ describe('option parsers', () => {
     for (const bad of ['', 'k'.repeat(256), 'a\u0000b']) {
       expect(() => parseIdempotencyKey(bad)).toThrow(InvalidArgumentError);
     }
+  });
+
+  it('read a refund amount as a positive whole number of cents, never dollars', () => {
+    expect(parseAmountCents(' 1250 ')).toBe(1250);
+    for (const bad of ['0', '-5', '12.50', '1e3', '$12', '', '100000000001']) {
+      expect(() => parseAmountCents(bad)).toThrow('expected a positive whole number of cents');
+    }
+  });
+
+  it("read a refund reason in Stripe's words, in any letter case or with dashes", () => {
+    expect(parseRefundReason('Requested-By-Customer')).toBe('requested_by_customer');
+    expect(parseRefundReason('duplicate')).toBe('duplicate');
+    expect(() => parseRefundReason('changed_mind')).toThrow(
+      'expected one of requested_by_customer, duplicate, fraudulent, other',
+    );
+  });
+
+  it('add up restocked units per SKU, at most what one order line holds', () => {
+    expect(collectRestock('MUG=1', collectRestock('mug=2'))).toEqual([{ sku: 'MUG', quantity: 3 }]);
+    expect(() => collectRestock('MUG')).toThrow('expected SKU=QTY, e.g. --restock KEYBOARD-01=2');
+    for (const bad of ['MUG=0', 'MUG=1001']) {
+      expect(() => collectRestock(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('read a note of at most 500 characters', () => {
+    expect(parseNote(' broken ')).toBe('broken');
+    expect(() => parseNote('n'.repeat(501))).toThrow('expected at most 500 characters');
   });
 });

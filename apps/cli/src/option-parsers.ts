@@ -1,5 +1,10 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { IDEMPOTENCY_KEY_MAX_LENGTH } from '@orders/core';
+import {
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  ORDER_LIMITS,
+  REFUND_REASONS,
+  type RefundReason,
+} from '@orders/core';
 import type { Order } from './api-client.js';
 
 /**
@@ -34,22 +39,67 @@ export interface OrderItem {
   readonly quantity: number;
 }
 
-const quantity = wholeNumber(1, 1_000_000);
-
 /**
- * One `--item SKU=QTY`, added to those before it. The server refuses a SKU on two lines, so a
- * repeated SKU (in any letter case: SKUs are upper-case) adds to the quantity already asked for.
+ * A repeatable `SKU=QTY` option (`--item`, `--restock`): each value is added to those before it.
+ * The server refuses a SKU on two lines, so a repeated SKU (in any letter case: SKUs are
+ * upper-case) adds to the quantity already asked for.
  */
-export function collectItem(value: string, previous: readonly OrderItem[] = []): OrderItem[] {
-  const match = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(value);
-  if (!match?.[1] || match[2] === undefined) {
-    throw new InvalidArgumentError('expected SKU=QTY, e.g. --item KEYBOARD-01=2');
+function skuQuantities(flag: string, maxQuantity: number) {
+  const quantity = wholeNumber(1, maxQuantity);
+  return (value: string, previous: readonly OrderItem[] = []): OrderItem[] => {
+    const match = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(value);
+    if (!match?.[1] || match[2] === undefined) {
+      throw new InvalidArgumentError(`expected SKU=QTY, e.g. ${flag} KEYBOARD-01=2`);
+    }
+    const sku = match[1].toUpperCase();
+    const qty = quantity(match[2]);
+    const known = previous.find((item) => item.sku === sku);
+    if (!known) return [...previous, { sku, quantity: qty }];
+    return previous.map((item) => (item === known ? { sku, quantity: item.quantity + qty } : item));
+  };
+}
+
+/** One `--item SKU=QTY` of `order create`. */
+export const collectItem = skuQuantities('--item', 1_000_000);
+
+/** One `--restock SKU=QTY` of `refund`: at most what one order line can hold. */
+export const collectRestock = skuQuantities('--restock', ORDER_LIMITS.maxQuantity);
+
+/** The server's bound on one refund's amount (refunds.router.ts). */
+const MAX_REFUND_CENTS = 100_000_000_000;
+
+/** `--amount 1250`: a positive whole number of cents, never `12.50`. */
+export function parseAmountCents(value: string): number {
+  const trimmed = value.trim();
+  const n = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_REFUND_CENTS) {
+    throw new InvalidArgumentError(
+      'expected a positive whole number of cents, e.g. --amount 1250 for $12.50',
+    );
   }
-  const sku = match[1].toUpperCase();
-  const qty = quantity(match[2]);
-  const known = previous.find((item) => item.sku === sku);
-  if (!known) return [...previous, { sku, quantity: qty }];
-  return previous.map((item) => (item === known ? { sku, quantity: item.quantity + qty } : item));
+  return n;
+}
+
+/** `--reason duplicate`; `requested-by-customer` and any letter case read as Stripe's words. */
+export function parseRefundReason(value: string): RefundReason {
+  const wanted = value.trim().toLowerCase().replaceAll('-', '_');
+  const reason = REFUND_REASONS.find((r) => r === wanted);
+  if (reason === undefined) {
+    throw new InvalidArgumentError(`expected one of ${REFUND_REASONS.join(', ')}`);
+  }
+  return reason;
+}
+
+/** The server's bound on a refund's note (refunds.router.ts). */
+export const MAX_NOTE_LENGTH = 500;
+
+/** `--note "one mug came broken"`: kept with the refund, at most 500 characters. */
+export function parseNote(value: string): string {
+  const note = value.trim();
+  if (note.length > MAX_NOTE_LENGTH) {
+    throw new InvalidArgumentError(`expected at most ${MAX_NOTE_LENGTH} characters`);
+  }
+  return note;
 }
 
 export interface CardExpiry {

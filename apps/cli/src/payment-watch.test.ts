@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Payment } from './api-client.js';
 import { ExitError } from './errors.js';
-import { watchPayment } from './payment-watch.js';
+import { watchPayment, watchUntilFinal } from './payment-watch.js';
 import { approvedAt, errorAt, snapshot } from './testing/payment-snapshots.js';
 
 /** A settable promise, to decide in the test when `pay` answers. */
@@ -93,5 +93,29 @@ describe('watchPayment', () => {
         settleTimeoutMs: 1000,
       }),
     ).rejects.toBe(refused);
+  });
+
+  it('watches a refund the same way, naming it when it never ends', async () => {
+    let clock = 0;
+    const stuck = { id: 'refund-1', orderId: 'order-1', status: 'RETRY' };
+    const watching = watchUntilFinal({
+      start: () => Promise.resolve(stuck),
+      get: () => Promise.resolve(stuck),
+      isFinal: (r) => r.status === 'SUCCEEDED' || r.status === 'FAILED',
+      noun: 'refund',
+      onSnapshot: () => undefined,
+      pollMs: 1,
+      settleTimeoutMs: 2000,
+      sleep: async () => {
+        clock += 1000;
+        await tick();
+      },
+      now: () => clock,
+    });
+    await expect(watching).rejects.toMatchObject({
+      code: 1,
+      message:
+        'refund refund-1 is still RETRY after 2 s — see how it ends with `ordersctl ledger order-1`',
+    });
   });
 });

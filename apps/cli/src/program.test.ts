@@ -37,6 +37,7 @@ describe('the ordersctl program', () => {
       'order',
       'pay [options] <orderId>',
       'ledger',
+      'refund [options] <orderId>',
       '--server <url>',
       '--json',
       '--no-color',
@@ -64,6 +65,7 @@ describe('the ordersctl program', () => {
       ['pay'],
       ['ledger'],
       ['ledger', 'verify'],
+      ['refund'],
     ];
     for (const command of commands) {
       const help = await cli.run([...command, '--help']);

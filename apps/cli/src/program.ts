@@ -6,6 +6,7 @@ import { logoutCommand } from './commands/logout.js';
 import { orderCommand } from './commands/order.js';
 import { payCommand } from './commands/pay.js';
 import { productsCommand } from './commands/products.js';
+import { refundCommand } from './commands/refund.js';
 import { signupCommand } from './commands/signup.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { createContext, type CliContext } from './context.js';
@@ -20,10 +21,11 @@ Examples:
   $ ordersctl order create --item KEYBOARD-01=1 --item MOUSE-01=2
   $ ordersctl pay <orderId>                           # asks for the card on a terminal
   $ ordersctl ledger <orderId>
+  $ ordersctl refund <orderId> --amount 1250 --reason requested_by_customer   # admin
   $ ordersctl --server http://orders.internal:4000 order list --json
 
 Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 not logged in or token expired,
-4 payment not successful, 5 server unreachable, 6 not found or forbidden.`;
+4 payment or refund not successful, 5 server unreachable, 6 not found or forbidden.`;
 
 /**
  * The whole command tree for one run. Output goes to `io`, never straight to `process`, and
@@ -31,7 +33,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 not logged in or tok
  */
 export function createProgram(io: CliIo, env: CliEnv, version: string) {
   const program = new Command('ordersctl')
-    .description('Drive the orders API: accounts, orders and payments.')
+    .description('Drive the orders API: accounts, orders, payments and refunds.')
     .version(version, '-V, --version', 'print the version')
     .option('--server <url>', 'API server (env ORDERSCTL_SERVER)', env.server ?? DEFAULT_SERVER)
     .option('--json', 'machine output: the API data as one JSON document; no colour, no prompts')
@@ -62,7 +64,8 @@ export function createProgram(io: CliIo, env: CliEnv, version: string) {
     .addCommand(inventoryCommand(contextFactory))
     .addCommand(orderCommand(contextFactory))
     .addCommand(payCommand(contextFactory))
-    .addCommand(ledgerCommand(contextFactory));
+    .addCommand(ledgerCommand(contextFactory))
+    .addCommand(refundCommand(contextFactory));
   inheritSettings(program);
   return program;
 }

@@ -105,6 +105,7 @@ describe("the README's examples", () => {
       'pay',
       'ledger',
       'ledger verify',
+      'refund',
     ]) {
       expect(
         commands.some((c) => c.includes(`ordersctl ${verb} `) || c.endsWith(`ordersctl ${verb}`)),

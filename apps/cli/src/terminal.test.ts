@@ -4,7 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, OrderPage } from './api-client.js';
 import { buildCli } from './testing/build-cli.js';
 import { createSandbox } from './testing/run-cli.js';
-import { newEmail, openSession, stockProduct, type Session } from './testing/session.js';
+import {
+  CARD_FLAGS,
+  newEmail,
+  openSession,
+  stockProduct,
+  type Session,
+} from './testing/session.js';
 import { hasTmux, openTerminal, type Terminal } from './testing/tmux.js';
 
 // The interactive paths, driven for real: the built binary in a tmux pseudo-terminal, keys sent
@@ -150,6 +156,38 @@ describe.skipIf(!tmux)(title, () => {
       expect(screen).toMatch(/attempt 3: APPROVED/);
       expect(screen).toContain('SUCCESS — order CONFIRMED');
       expect(screen).toMatch(/^status +SUCCESS$/m);
+    } finally {
+      await customer.dispose();
+    }
+  });
+
+  it('refunds after showing what is left and asking for the reason, the amount defaulting to all of it', async () => {
+    const customer = await openSession(server, 'customer');
+    try {
+      const order = await customer.json<Order>(['order', 'create', '--item', 'MUG=2']);
+      const paid = await customer.run([
+        'pay',
+        order.id,
+        '--card',
+        '4242424242424242',
+        ...CARD_FLAGS,
+      ]);
+      expect(paid.code, paid.stderr).toBe(0);
+      const tty = await open(admin.sandbox.configDir, ['refund', order.id, '--restock', 'MUG=1']);
+      const asked = await tty.waitFor('? Reason');
+      expect(asked).toContain(
+        `Refunding order ${order.id}: paid $25.00 on visa •••• 4242, $25.00 left to refund (CONFIRMED)`,
+      );
+      expect(asked).toMatch(/❯ requested_by_customer +the customer asked for it/);
+      await tty.press('Down', 'Enter'); // duplicate
+      await tty.waitFor('? Amount in cents, up to 2500 ($25.00, all that is left) (2500)');
+      await tty.press('Enter'); // the default: all of it
+      expect(await tty.exitCode()).toBe(0);
+      const screen = await tty.screen();
+      expect(screen).toContain('✔ Reason duplicate');
+      expect(screen).toMatch(/attempt 1: APPROVED/);
+      expect(screen).toContain('SUCCEEDED — $25.00 refunded, 1 × MUG restocked');
+      expect(screen).toContain(`order      ${order.id} REFUNDED`);
     } finally {
       await customer.dispose();
     }

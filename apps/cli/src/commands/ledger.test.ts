@@ -87,6 +87,7 @@ describe('ordersctl ledger verify', () => {
         '  ✓ every journal entry balances and carries its own reference',
         '  ✓ all postings together sum to zero',
         '  ✓ every successful payment has exactly one capture of its amount, and nothing else has one',
+        '  ✓ refunds never exceed the capture, every successful refund has exactly one entry of its amount, and nothing restocks more than was bought',
         "  ✓ every hash chain links, recomputes and ends at its payment's head",
         '',
       ].join('\n'),

@@ -150,7 +150,7 @@ describe('ordersctl order list, show and cancel', () => {
     const result = await ann.run(['order', 'list', '--status', 'paid']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      'expected one of PENDING, CONFIRMED, FAILED, CANCELLED, REFUNDED',
+      'expected one of PENDING, CONFIRMED, FAILED, CANCELLED, PARTIALLY_REFUNDED, REFUNDED',
     );
   });
 

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { Order } from '../api-client.js';
 import type { ContextFactory } from '../context.js';
 import { orderStatus, wholeNumber } from '../option-parsers.js';
-import { orderDetail, orderTable } from '../views/order-view.js';
+import { orderDetail, orderRefunds, orderTable } from '../views/order-view.js';
 import { orderCreateCommand } from './order-create.js';
 
 /** Orders per page of `order list` unless `--limit` says otherwise. */
@@ -23,7 +23,7 @@ function listCommand(context: ContextFactory) {
     .description('your orders, newest first')
     .option(
       '--status <status>',
-      'only PENDING, CONFIRMED, FAILED, CANCELLED or REFUNDED',
+      'only PENDING, CONFIRMED, FAILED, CANCELLED, PARTIALLY_REFUNDED or REFUNDED',
       orderStatus,
     )
     .option('--limit <n>', 'at most this many (1–100)', wholeNumber(1, 100), DEFAULT_LIMIT)
@@ -34,6 +34,7 @@ function listCommand(context: ContextFactory) {
 Examples:
   $ ordersctl order list
   $ ordersctl order list --status pending
+  $ ordersctl order list --status partially_refunded
   $ ordersctl order list --json | jq -r '.items[].id'`,
     )
     .action(async (flags) => {
@@ -83,9 +84,12 @@ function shellWord(text: string): string {
   return /^[\w-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/** The states a paid order can be in: only such an order can have refunds. */
+const PAID_STATES: readonly Order['status'][] = ['CONFIRMED', 'PARTIALLY_REFUNDED', 'REFUNDED'];
+
 function showCommand(context: ContextFactory) {
   return new Command('show')
-    .description('one order: status, lines and total')
+    .description('one order: status, lines and total, and its refunds once paid')
     .argument('<id>', 'the order id')
     .addHelpText(
       'after',
@@ -95,7 +99,15 @@ function showCommand(context: ContextFactory) {
       const ctx = await context();
       const client = await ctx.authedClient();
       const order = await client.orders.get.query({ id: id.trim() });
-      ctx.out.result(order, (o, style) => orderDetail(o, style));
+      // `--json` is exactly the order; its refunds are `refunds.list` (or `ledger --json`).
+      const refunds =
+        !ctx.json && PAID_STATES.includes(order.status)
+          ? await client.refunds.list.query({ orderId: order.id })
+          : [];
+      ctx.out.result(order, (o, style) => [
+        ...orderDetail(o, style),
+        ...orderRefunds(o, refunds, style),
+      ]);
     });
 }
 

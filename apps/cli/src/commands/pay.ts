@@ -1,21 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { Command } from '@commander-js/extra-typings';
 import { cardFrom, checkCard } from '../card-prompts.js';
-import type { CliContext, ContextFactory } from '../context.js';
+import type { ContextFactory } from '../context.js';
 import { hasDomainCode } from '../error-facts.js';
 import { ExitCode, ExitError } from '../errors.js';
+import { announceIdempotencyKey } from '../idempotency-key.js';
 import { parseExpiry, parseIdempotencyKey, parseOrderId } from '../option-parsers.js';
 import { createProgressLog, isFinal } from '../payment-progress.js';
-import { watchPayment } from '../payment-watch.js';
+import {
+  ENGINE_CALL_TIMEOUT_MS,
+  POLL_MS,
+  SETTLE_TIMEOUT_MS,
+  watchPayment,
+} from '../payment-watch.js';
 import { createProgress } from '../spinner.js';
 import { payingLine } from '../views/order-view.js';
 import { failureMessage, paymentFields } from '../views/payment-view.js';
-
-const POLL_MS = 200;
-/** After `payments.pay` answers with a payment still in flight, how long to wait for its end. */
-const SETTLE_TIMEOUT_MS = 60_000;
-/** `payments.pay` itself waits up to PAY_WAIT (at most 120 s) on the server. */
-const PAY_TIMEOUT_MS = 150_000;
 
 /** `ordersctl pay`: pays an order by card and shows each attempt as it happens. Exit 4 unless paid. */
 export function payCommand(context: ContextFactory) {
@@ -55,10 +54,9 @@ Exits 4 when the payment does not succeed (declined, rejected by fraud checks, r
       // Checked before the key is announced: "retry safely" is for failures a retry can mend,
       // and no retry mends a malformed id (commander's parser) or an invalid card.
       const card = checkCard(await cardFrom(given, ctx.asker), Date.now());
-      const key = flags.idempotencyKey ?? randomUUID();
-      announceKey(ctx, key, flags.idempotencyKey !== undefined);
+      const key = announceIdempotencyKey(ctx, flags.idempotencyKey);
 
-      const payClient = await ctx.authedClient({ timeoutMs: PAY_TIMEOUT_MS });
+      const payClient = await ctx.authedClient({ timeoutMs: ENGINE_CALL_TIMEOUT_MS });
       const progress = createProgress(ctx.io.stderr, { animate: !ctx.json });
       const log = createProgressLog(ctx.out.style);
       progress.status('paying…');
@@ -88,15 +86,6 @@ Exits 4 when the payment does not succeed (declined, rejected by fraud checks, r
       if (payment.status !== 'SUCCESS')
         throw new ExitError(ExitCode.paymentFailed, failureMessage(payment));
     });
-}
-
-/** Printed before anything is sent, so an interrupted run can be retried without a double charge. */
-function announceKey(ctx: CliContext, key: string, given: boolean): void {
-  if (ctx.json) {
-    if (!given) ctx.io.stderr.write(`idempotency key: ${key}\n`);
-    return;
-  }
-  ctx.out.note(`idempotency key ${key}${given ? '' : ' (retry safely with --idempotency-key)'}`);
 }
 
 /** Until the payment row exists, `payments.get` answers PAYMENT.NOT_FOUND: not a failure. */

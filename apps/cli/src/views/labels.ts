@@ -1,9 +1,10 @@
 import type { ChalkInstance } from 'chalk';
 
-/** Order and payment states, coloured by what they mean: done, failed, or still moving. */
+/** Order, payment and refund states, coloured by what they mean: done, failed, or still moving. */
 export function paintStatus(status: string, style: ChalkInstance): string {
   switch (status) {
     case 'SUCCESS':
+    case 'SUCCEEDED':
     case 'CONFIRMED':
     case 'APPROVED':
     case 'ALLOW':

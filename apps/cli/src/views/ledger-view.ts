@@ -1,13 +1,18 @@
 import type { ChalkInstance } from 'chalk';
-import type { OrderLedger, Payment } from '../api-client.js';
+import type { OrderLedger, Payment, Refund } from '../api-client.js';
 import { formatMoney } from '../money.js';
 import { formatFields } from '../output.js';
 import { formatTable } from '../table.js';
+import type { AttemptSeen } from '../payment-progress.js';
 import { formatInstant, paintStatus } from './labels.js';
+import { refundedSummary, restockText } from './refund-view.js';
 
 type Entry = OrderLedger['entries'][number];
 
-/** An order's ledger: the payment, its attempts as a table, and its journal entries. */
+/**
+ * An order's ledger: the payment, its attempts as a table, its refunds each with their attempts,
+ * and its journal entries (captures and refunds).
+ */
 export function orderLedgerView(ledger: OrderLedger, style: ChalkInstance): string[] {
   const { payment } = ledger;
   if (!payment) {
@@ -20,11 +25,14 @@ export function orderLedgerView(ledger: OrderLedger, style: ChalkInstance): stri
     ...paymentHeader(ledger.orderId, payment, style),
     '',
     style.bold('Attempts'),
-    ...attemptTable(payment, style),
+    ...(payment.attempts.length === 0
+      ? [style.dim('  none — the gateway was never called')]
+      : attemptTable(payment.attempts, style, '  ')),
+    ...refundLines(payment.refunds, style),
     '',
     style.bold('Journal'),
     ...(ledger.entries.length === 0
-      ? [style.dim('  no entries (money moves only when a payment succeeds)')]
+      ? [style.dim('  no entries (money moves only when a payment or refund succeeds)')]
       : ledger.entries.flatMap((entry) => entryLines(entry, payment.currency, style))),
   ];
 }
@@ -42,17 +50,27 @@ function paymentHeader(orderId: string, payment: Payment, style: ChalkInstance):
       ...fraud.signals.map(
         (s) => ['', style.dim(`${s.rule} +${s.score}: ${s.reason}`)] as [string, string],
       ),
+      ...(payment.refunds.length === 0
+        ? []
+        : [
+            [
+              'refunded',
+              refundedSummary(payment.amountCents, payment.currency, payment.refunds),
+            ] as [string, string],
+          ]),
     ],
     style,
   );
 }
 
-function attemptTable(payment: Payment, style: ChalkInstance): string[] {
-  if (payment.attempts.length === 0) {
-    return [style.dim('  none — the gateway was never called')];
-  }
+/** Gateway attempts, a payment's or a refund's, one per row. */
+function attemptTable(
+  attempts: readonly AttemptSeen[],
+  style: ChalkInstance,
+  indent: string,
+): string[] {
   return formatTable(
-    payment.attempts,
+    attempts,
     [
       { header: '#', value: (a) => String(a.number), align: 'right' },
       { header: 'OUTCOME', value: (a) => paintStatus(a.outcome, style) },
@@ -61,8 +79,31 @@ function attemptTable(payment: Payment, style: ChalkInstance): string[] {
       { header: 'AT', value: (a) => formatInstant(a.at) },
     ],
     style,
-    '  ',
+    indent,
   );
+}
+
+/** Each refund: its state, amount, reason, restock and note, then its own gateway attempts. */
+function refundLines(refunds: readonly Refund[], style: ChalkInstance): string[] {
+  if (refunds.length === 0) return [];
+  return [
+    '',
+    style.bold('Refunds'),
+    ...refunds.flatMap((refund) => {
+      const failure = refund.failureCode === null ? '' : ` ${refund.failureCode}`;
+      const amount = formatMoney(refund.amountCents, refund.currency);
+      const restock = refund.restock.length === 0 ? [] : [`restock ${restockText(refund.restock)}`];
+      const note = refund.note === null ? [] : [`note "${refund.note}"`];
+      const facts = [refund.reason, ...restock, ...note].join('; ');
+      return [
+        `  ${style.bold('REFUND')} ${refund.id} ${paintStatus(refund.status, style)}${failure}  ${amount}  ${formatInstant(refund.createdAt)}`,
+        style.dim(`    ${facts}`),
+        ...(refund.attempts.length === 0
+          ? [style.dim('    no attempt yet')]
+          : attemptTable(refund.attempts, style, '    ')),
+      ];
+    }),
+  ];
 }
 
 /** One entry: what it is, then its postings as debits and credits, then whether they balance. */

@@ -1,9 +1,10 @@
 import type { ChalkInstance } from 'chalk';
-import type { Order } from '../api-client.js';
+import type { Order, Refund } from '../api-client.js';
 import { formatMoney } from '../money.js';
 import { formatFields } from '../output.js';
 import { formatTable, visibleWidth } from '../table.js';
 import { formatInstant, paintStatus, plural } from './labels.js';
+import { refundedSummary, refundTable } from './refund-view.js';
 
 /** An order: its state, when it lapses, its priced lines and the total. */
 export function orderDetail(order: Order, style: ChalkInstance): string[] {
@@ -32,6 +33,20 @@ export function orderDetail(order: Order, style: ChalkInstance): string[] {
     '',
     ...lines,
     ...totalLine(lines, `Total ${money(order.totalCents)}`, style),
+  ];
+}
+
+/** Under a paid order: how much was refunded, what is left, and each refund. */
+export function orderRefunds(
+  order: Order,
+  refunds: readonly Refund[],
+  style: ChalkInstance,
+): string[] {
+  if (refunds.length === 0) return [];
+  return [
+    '',
+    `${style.bold('Refunded')} ${refundedSummary(order.totalCents, order.currency, refunds)}`,
+    ...refundTable(refunds, style, '  '),
   ];
 }
 

@@ -3,11 +3,15 @@ import type { Payment } from '../api-client.js';
 import { formatMoney } from '../money.js';
 import { formatFields } from '../output.js';
 import { paintStatus, plural } from './labels.js';
+import { refundedSummary, refundTable } from './refund-view.js';
 
-/** A payment at a glance: state, amount, card, attempts, fraud verdict, order. */
+/**
+ * A payment at a glance: state, amount, card, attempts, fraud verdict, order; once it has been
+ * refunded, how much and each refund.
+ */
 export function paymentFields(payment: Payment, style: ChalkInstance): string[] {
   const failure = payment.failureCode === null ? '' : ` ${payment.failureCode}`;
-  return formatFields(
+  const fields = formatFields(
     [
       ['payment', style.bold(payment.id)],
       ['status', `${paintStatus(payment.status, style)}${failure}`],
@@ -16,9 +20,19 @@ export function paymentFields(payment: Payment, style: ChalkInstance): string[] 
       ['attempts', String(payment.attempts.length)],
       ['fraud', `${paintStatus(payment.fraud.verdict, style)} (score ${payment.fraud.score})`],
       ['order', `${payment.order.id} ${paintStatus(payment.order.status, style)}`],
+      ...(payment.refunds.length === 0
+        ? []
+        : [
+            [
+              'refunded',
+              refundedSummary(payment.amountCents, payment.currency, payment.refunds),
+            ] as [string, string],
+          ]),
     ],
     style,
   );
+  if (payment.refunds.length === 0) return fields;
+  return [...fields, '', ...refundTable(payment.refunds, style)];
 }
 
 type FailureCode = NonNullable<Payment['failureCode']>;

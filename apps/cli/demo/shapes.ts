@@ -20,6 +20,20 @@ export interface Payment {
   };
   readonly attempts: readonly { readonly number: number; readonly outcome: string }[];
   readonly order: { readonly status: string };
+  readonly refundedCents: number;
+  readonly refunds: readonly Refund[];
+}
+
+export interface Order {
+  readonly id: string;
+  readonly status: string;
+}
+
+export interface Refund {
+  readonly id: string;
+  readonly amountCents: number;
+  readonly status: string;
+  readonly restock: readonly { readonly sku: string; readonly quantity: number }[];
 }
 
 export interface OrderLedger {

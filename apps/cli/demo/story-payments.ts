@@ -77,8 +77,8 @@ export async function payWithEachCard(
   return { first: { orderId: first, paymentId: payment?.id ?? '', key }, flakyOrderId: flaky };
 }
 
-/** Retry the first payment, read a ledger, verify the whole ledger. */
-export async function retryAndAudit(admin: Ctl, customer: Ctl, paid: Paid): Promise<void> {
+/** Retry the first payment, then read the flaky card's order's ledger. */
+export async function retryAndAudit(customer: Ctl, paid: Paid): Promise<void> {
   const { orderId, paymentId, key } = paid.first;
   step('The first payment retried with the same idempotency key: no second charge');
   const again = await customer.run([
@@ -109,11 +109,6 @@ export async function retryAndAudit(admin: Ctl, customer: Ctl, paid: Paid): Prom
     (e) => e.postings.reduce((sum, p) => sum + p.amountCents, 0) === 0,
   );
   expectThat(entries.length === 1 && balanced, 'one capture; its debits equal its credits');
-
-  step('The admin verifies the whole ledger');
-  const verify = await admin.run(['ledger', 'verify']);
-  expectExit(verify, 0, 'every invariant holds');
-  expectThat(verify.stdout.startsWith('Ledger OK'), 'Ledger OK, no problems listed');
 }
 
 async function orderOf(customer: Ctl, items: readonly string[]): Promise<string> {

@@ -4,6 +4,7 @@ import { createCtl, expectExit, type Ctl } from './ctl.js';
 import { DEMO_ADMIN } from './server.js';
 import type { Product } from './shapes.js';
 import { payWithEachCard, retryAndAudit } from './story-payments.js';
+import { refundAndVerify } from './story-refunds.js';
 import { expectThat, step } from './transcript.js';
 
 export interface StoryOptions {
@@ -19,7 +20,8 @@ const CUSTOMER = { email: 'ann@demo.local', password: 'ann-demo-password' } as c
 
 /**
  * The scripted story, told through the real `ordersctl`: the admin stocks two products, a
- * customer signs up and pays with each kind of card, then the ledger is read and verified.
+ * customer signs up and pays with each kind of card, the admin refunds one order in two parts,
+ * then the ledger is read and verified.
  * Every step checks its exit code and, through `--json`, its effect.
  */
 export async function tellStory(options: StoryOptions): Promise<void> {
@@ -107,15 +109,18 @@ export async function tellStory(options: StoryOptions): Promise<void> {
     'nothing was reserved',
   );
 
-  await retryAndAudit(cast.admin, cast.customer, paid);
+  await retryAndAudit(cast.customer, paid);
+  await refundAndVerify(cast.admin, cast.customer, paid.flakyOrderId, stockOf);
 
   step("The customer's orders, newest first");
   const list = await cast.customer.run(['order', 'list']);
   expectExit(list, 0, 'listed');
-  const statuses = [...list.stdout.matchAll(/ (CONFIRMED|FAILED) /g)].map((m) => m[1]).join(',');
+  const statuses = [...list.stdout.matchAll(/ (CONFIRMED|FAILED|REFUNDED) /g)]
+    .map((m) => m[1])
+    .join(',');
   expectThat(
-    statuses === 'FAILED,FAILED,CONFIRMED,CONFIRMED',
-    'the rejected and declined orders FAILED, the paid ones CONFIRMED',
+    statuses === 'FAILED,FAILED,REFUNDED,CONFIRMED',
+    'the rejected and declined orders FAILED, the refunded one REFUNDED, the first CONFIRMED',
   );
 }
 

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants, PAYMENT_FINAL_WITHIN_MS } from './checks.js';
+import { checkInvariants, ORDER_STOCK_INVARIANT, STOCK_INVARIANT } from './checks.js';
 import { startEnvironment, Teardown, type Environment } from './environment.js';
 import { keylessCreates, type History } from './history.js';
+import { PAYMENT_FINAL_WITHIN_MS } from './invariant.js';
 import { KEYLESS_ORDERS_INVARIANT } from './keyless-orders.js';
 import { killInstances } from './nemesis.js';
+import {
+  REFUND_CAP_INVARIANT,
+  REFUND_ENTRY_INVARIANT,
+  REFUNDED_ORDER_INVARIANT,
+} from './refund-checks.js';
+import { corruptRefunds } from './refund-corruptions.js';
 import { checkContext, runScenario, type ScenarioRun } from './scenario.js';
 
 describe('three instances, one of them killed -9 every few seconds', () => {
@@ -22,15 +29,15 @@ describe('three instances, one of them killed -9 every few seconds', () => {
     run = await runScenario(env, {
       loadMs: 25_000,
       nemesis: killInstances({
-        kills: 6,
+        kills: 7,
         downMs: [300, 1_200],
-        moments: ['between-attempts', 'after-approval', 'random'],
+        moments: ['between-attempts', 'after-approval', 'refund-approval', 'random'],
       }),
       shortTimeoutRate: 0.2,
     });
 
     expect(run.report.violations).toEqual([]);
-    expect(run.report.faults['kill-9']).toBe(6);
+    expect(run.report.faults['kill-9']).toBe(7);
     expect(run.report.operations.pay?.ok).toBeGreaterThan(100);
   });
 
@@ -56,7 +63,9 @@ describe('three instances, one of them killed -9 every few seconds', () => {
 
     const broken = (name: string) => violations.some((v) => v.startsWith(`${name}: `));
     expect(
-      broken('a CONFIRMED order has one SUCCESS payment and one balanced capture of its total'),
+      broken(
+        'a paid order (CONFIRMED, PARTIALLY_REFUNDED, REFUNDED) has one SUCCESS payment and one balanced capture of its total',
+      ),
     ).toBe(true);
     expect(broken('ledger.verify finds no problem')).toBe(true);
     expect(
@@ -70,13 +79,11 @@ describe('three instances, one of them killed -9 every few seconds', () => {
         (v) => v.startsWith(`${KEYLESS_ORDERS_INVARIANT}: `) && v.includes(keylessCopy),
       ),
     ).toBe(true);
+    expect(broken(STOCK_INVARIANT)).toBe(true);
     expect(
       broken(
-        'stock equals the initial stock minus CONFIRMED orders, reserved equals PENDING orders',
+        'what a client was told stays true (no acknowledged order, final payment or final refund lost)',
       ),
-    ).toBe(true);
-    expect(
-      broken('what a client was told stays true (no acknowledged order or final payment lost)'),
     ).toBe(true);
     expect(broken("an order's status matches its payment's")).toBe(true);
     expect(
@@ -84,6 +91,35 @@ describe('three instances, one of them killed -9 every few seconds', () => {
     ).toBe(true);
     expect(
       broken("a payment's gateway attempts follow the card table (no attempt lost or repeated)"),
+    ).toBe(true);
+  });
+
+  it('would notice a refund posted twice, a FAILED refund posted, a restock beyond what was bought, an order REFUNDED without its refunds and a refund beyond the capture', async () => {
+    const corrupted = await corruptRefunds(env.cluster.databaseUrl);
+
+    const { violations } = await checkInvariants(checkContext(env, run.history));
+
+    const names = (name: string, id: string) =>
+      violations.some((v) => v.startsWith(`${name}: `) && v.includes(id));
+    expect(names(REFUND_ENTRY_INVARIANT, corrupted.doubledEntry)).toBe(true);
+    expect(names(REFUND_ENTRY_INVARIANT, corrupted.entryOfFailed)).toBe(true);
+    expect(names('ledger.verify finds no problem', corrupted.doubledEntry)).toBe(true);
+    expect(names('ledger.verify finds no problem', corrupted.entryOfFailed)).toBe(true);
+    expect(names(ORDER_STOCK_INVARIANT, corrupted.overRestocked)).toBe(true);
+    expect(
+      violations.some(
+        (v) => v.startsWith(`${STOCK_INVARIANT}: `) && v.includes('+ restocked quantity'),
+      ),
+    ).toBe(true);
+    expect(names(REFUNDED_ORDER_INVARIANT, corrupted.refundedWithoutRefunds)).toBe(true);
+    expect(names(REFUND_CAP_INVARIANT, corrupted.overCap)).toBe(true);
+    // The refund no key made is a refund no client asked for.
+    expect(
+      violations.some((v) =>
+        v.startsWith(
+          'each refunds.create key made at most one refund, of the order, amount and restock it was sent with, and every refund came from a key: ',
+        ),
+      ),
     ).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { passesLuhn } from '@orders/core';
-import { callerFor, clientFor, type Client } from './clients.js';
+import { callerFor, clientFor, type Caller, type Client } from './clients.js';
 import { createCluster, type PostgresCluster } from './cluster.js';
 import type { CardKind } from './history.js';
 import type { Customer } from './load.js';
@@ -14,6 +14,8 @@ export interface Environment {
   readonly cluster: PostgresCluster;
   readonly fleet: Fleet;
   readonly admin: Client;
+  /** The admin as a load client: its calls (refunds) go to any instance and into the history. */
+  readonly refunder: Caller;
   readonly customers: readonly Customer[];
   /** A customer of its own for the after-fault checkouts on each instance. */
   readonly probe: Customer;
@@ -85,6 +87,7 @@ export async function startEnvironment(
     cluster,
     fleet,
     admin,
+    refunder: callerFor('admin', session.accessToken, fleet.instances),
     customers,
     probe: await signUp(fleet, spec.customers, 'probe', ['approve']),
     skus: CATALOGUE.map((p) => p.sku),
@@ -101,6 +104,7 @@ export async function startEnvironment(
 function cardKindsFor(n: number): CardKind[] {
   if (n < 3) return ['approve', 'flaky'];
   if (n < 6) return ['approve', 'decline'];
+  if (n < 9) return ['approve', 'refundFails'];
   return ['approve'];
 }
 

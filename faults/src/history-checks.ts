@@ -17,7 +17,7 @@ interface KeyedWrite {
   readonly op: OpKind;
   readonly scope: string;
   /** The table of the resources the key creates. */
-  readonly table: 'orders' | 'payments';
+  readonly table: 'orders' | 'payments' | 'refunds';
   /**
    * Whether a resource may have no key: orders.create may be sent without one, and the keyless
    * check accounts for those orders; payments.pay always carries one.
@@ -32,12 +32,19 @@ const CREATE_ORDER: KeyedWrite = {
   keyOptional: true,
 };
 const PAY: KeyedWrite = { op: 'pay', scope: 'payments.pay', table: 'payments', keyOptional: false };
+const REFUND: KeyedWrite = {
+  op: 'refund',
+  scope: 'refunds.create',
+  table: 'refunds',
+  keyOptional: false,
+};
 
 /** The gateway profile the server must have derived from the card the client sent. */
 const PROFILE_OF: Readonly<Record<CardKind, string>> = {
   approve: 'APPROVE',
   flaky: 'TIMEOUT_TWICE',
   decline: 'DECLINE_CARD',
+  refundFails: 'REFUND_FAILS',
 };
 
 /** Refusals the load can legitimately meet; anything else a client saw is a violation. */
@@ -47,7 +54,18 @@ const EXPECTED_REFUSALS: Readonly<Record<OpKind, readonly string[]>> = {
   createOrderKeyless: ['INVENTORY.INSUFFICIENT_STOCK'],
   pay: ['IDEMPOTENCY.IN_PROGRESS'],
   getPayment: [],
+  // Each refund of a plan is sent once the one before it is final: only a racer can find the
+  // capture or the line taken by the others (`expectedRefusals`).
+  refund: ['IDEMPOTENCY.IN_PROGRESS'],
+  listRefunds: [],
 };
+/** What a racing refund may meet: the cap, or the restock limit, reached by the other racers. */
+const RACER_REFUSALS = ['REFUND.AMOUNT_EXCEEDS_REFUNDABLE', 'REFUND.INVALID_RESTOCK'];
+
+function expectedRefusals(operation: Operation): readonly string[] {
+  const expected = EXPECTED_REFUSALS[operation.op];
+  return operation.input.refund === 'racer' ? [...expected, ...RACER_REFUSALS] : expected;
+}
 
 /** Invariants that hold the client history against the database. */
 export const historyInvariants: Invariant[] = [
@@ -63,7 +81,13 @@ export const historyInvariants: Invariant[] = [
     },
   },
   {
-    name: 'what a client was told stays true (no acknowledged order or final payment lost)',
+    name: 'each refunds.create key made at most one refund, of the order, amount and restock it was sent with, and every refund came from a key',
+    async find(ctx) {
+      return [...(await keyedWriteProblems(ctx, REFUND)), ...(await refundInputProblems(ctx))];
+    },
+  },
+  {
+    name: 'what a client was told stays true (no acknowledged order, final payment or final refund lost)',
     find: acknowledgedProblems,
   },
   {
@@ -77,7 +101,7 @@ export const historyInvariants: Invariant[] = [
     name: 'clients met only the refusals the load can cause',
     find(ctx) {
       const unexpected = ctx.history.operations.filter(
-        (o) => o.result === 'error' && !EXPECTED_REFUSALS[o.op].includes(o.errorCode ?? ''),
+        (o) => o.result === 'error' && !expectedRefusals(o).includes(o.errorCode ?? ''),
       );
       return Promise.resolve(unexpected.map((o) => JSON.stringify(o)));
     },
@@ -172,15 +196,56 @@ async function paymentInputProblems(ctx: CheckContext): Promise<string[]> {
   });
 }
 
-/** Orders clients saw created exist; final payment statuses clients saw are still the status. */
+/** Each refund is of the order its key was sent with, for the amount and restock asked for. */
+async function refundInputProblems(ctx: CheckContext): Promise<string[]> {
+  const refunds = await query<{
+    id: string;
+    orderId: string;
+    amountCents: number;
+    restock: number;
+    key: string;
+  }>(
+    ctx.databaseUrl,
+    `select r.id, r.order_id as "orderId", r.amount_cents::int as "amountCents", k.key,
+            coalesce((select sum((x->>'quantity')::int) from jsonb_array_elements(r.restock) x), 0)::int
+              as restock
+       from refunds r join idempotency_keys k on k.scope = 'refunds.create' and k.resource_id = r.id`,
+  );
+  const sent = operationsByKey(ctx, 'refund');
+  return refunds.flatMap((refund) => {
+    const input = sent.get(refund.key)?.[0]?.input;
+    if (input === undefined) return []; // reported by the key check
+    const asSent =
+      input.orderId === refund.orderId &&
+      (input.amountCents ?? refund.amountCents) === refund.amountCents &&
+      (input.restock ?? 0) === refund.restock;
+    return asSent
+      ? []
+      : [`refund ${refund.id} does not match its request ${JSON.stringify({ ...refund, input })}`];
+  });
+}
+
+const FINAL_PAYMENT = ['SUCCESS', 'FAILED_FINAL'];
+const FINAL_REFUND = ['SUCCEEDED', 'FAILED'];
+
+/**
+ * Orders clients saw created exist; final payment and refund statuses clients saw are still the
+ * status; a refund a client was told of is in its order's list.
+ */
 async function acknowledgedProblems(ctx: CheckContext): Promise<string[]> {
   const orders = await query<{ id: string }>(ctx.databaseUrl, 'select id from orders');
-  const payments = await query<{ id: string; status: string }>(
-    ctx.databaseUrl,
-    'select id, status from payments',
-  );
+  const statusOf = async (table: 'payments' | 'refunds') => {
+    const rows = await query<{ id: string; status: string }>(
+      ctx.databaseUrl,
+      `select id, status from ${table}`,
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  };
   const orderIds = new Set(orders.map((o) => o.id));
-  const paymentStatus = new Map(payments.map((p) => [p.id, p.status]));
+  const paymentStatus = await statusOf('payments');
+  const refundStatus = await statusOf('refunds');
+  const stillHolds = (now: string | undefined, told: string, final: readonly string[]) =>
+    now !== undefined && (now === told || !final.includes(told));
   return ctx.history.operations.flatMap((o) => {
     if (o.result !== 'ok' || o.value === undefined) return [];
     switch (o.op) {
@@ -192,10 +257,17 @@ async function acknowledgedProblems(ctx: CheckContext): Promise<string[]> {
       case 'pay':
       case 'getPayment': {
         const now = paymentStatus.get(o.value.id);
-        const told = o.value.status;
-        const holds =
-          now !== undefined && (now === told || !['SUCCESS', 'FAILED_FINAL'].includes(told));
-        return holds ? [] : [`payment ${o.value.id} is ${now ?? 'gone'}: ${JSON.stringify(o)}`];
+        return stillHolds(now, o.value.status, FINAL_PAYMENT)
+          ? []
+          : [`payment ${o.value.id} is ${now ?? 'gone'}: ${JSON.stringify(o)}`];
+      }
+      case 'refund':
+      case 'listRefunds': {
+        // ABSENT: refunds.list did not show a refund its order has (or had).
+        const now = refundStatus.get(o.value.id);
+        return o.value.status !== 'ABSENT' && stillHolds(now, o.value.status, FINAL_REFUND)
+          ? []
+          : [`refund ${o.value.id} is ${now ?? 'gone'}: ${JSON.stringify(o)}`];
       }
     }
   });

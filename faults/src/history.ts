@@ -5,9 +5,11 @@ export const IN_PROGRESS = 'IDEMPOTENCY.IN_PROGRESS';
  * What a client asked for. `createOrderKeyless` is `orders.create` sent without an idempotency
  * key (the path the server's catalogue memory serves): kept apart from `createOrder` because
  * nothing ties a repeat of it to the first call, so it is never retried and each one stands for
- * at most one order of its own.
+ * at most one order of its own. `refund` is the admin's `refunds.create` (always keyed);
+ * `listRefunds` its `refunds.list`, polled for one refund until it is final.
  */
-export type OpKind = 'createOrder' | 'createOrderKeyless' | 'pay' | 'getPayment';
+export type OpKind =
+  'createOrder' | 'createOrderKeyless' | 'pay' | 'getPayment' | 'refund' | 'listRefunds';
 
 /**
  * `unknown`: the client timed out, lost the connection or got a 5xx — the server may or may not
@@ -15,7 +17,15 @@ export type OpKind = 'createOrder' | 'createOrderKeyless' | 'pay' | 'getPayment'
  */
 export type OpResult = 'ok' | 'error' | 'unknown';
 
-export type CardKind = 'approve' | 'flaky' | 'decline';
+/** `refundFails` pays like `approve`, but every refund of its payments FAILs (`refund_failed`). */
+export type CardKind = 'approve' | 'flaky' | 'decline' | 'refundFails';
+
+/**
+ * What a refund request asks for, in a refund plan (`refund-plans.ts`): `full` all of the
+ * capture, `partial` a part, `rest` what a `partial` left (sent once that one is final), `racer`
+ * one of several partial refunds of one order sent at once, which the cap must keep within it.
+ */
+export type RefundKind = 'full' | 'partial' | 'rest' | 'racer';
 
 /** One client call, as Jepsen records it: invocation, completion, and what came back. */
 export interface Operation {
@@ -23,19 +33,31 @@ export interface Operation {
   /** The server instance the call went to. */
   readonly instance: number;
   readonly op: OpKind;
-  /** The idempotency key (createOrder, pay); null for reads and for `createOrderKeyless`. */
+  /** The idempotency key (createOrder, pay, refund); null for reads and `createOrderKeyless`. */
   readonly key: string | null;
   readonly input: {
     readonly sku?: string;
+    /** Units of `sku` the order asked for (createOrder, createOrderKeyless). */
+    readonly quantity?: number;
     readonly orderId?: string;
     readonly card?: CardKind;
+    /** refund: the amount asked for; null for "all that is still refundable". */
+    readonly amountCents?: number | null;
+    /** refund: units of the order's line to put back on the shelf. */
+    readonly restock?: number;
+    readonly refund?: RefundKind;
+    /** listRefunds: the refund polled for. */
+    readonly refundId?: string;
     readonly timeoutMs: number;
   };
   /** Milliseconds since the run started. */
   readonly start: number;
   readonly end: number;
   readonly result: OpResult;
-  /** The order (createOrder, createOrderKeyless) or payment (pay, getPayment) returned. */
+  /**
+   * The order (createOrder, createOrderKeyless), payment (pay, getPayment) or refund (refund,
+   * listRefunds: the one polled for; status `ABSENT` if the list lacked it) returned.
+   */
   readonly value?: { readonly id: string; readonly status: string };
   /** The domain code of an `error`; the reason of an `unknown`. */
   readonly errorCode?: string;
@@ -44,8 +66,11 @@ export interface Operation {
 export type FaultKind =
   'kill-9' | 'postgres-stop-fast' | 'postgres-stop-immediate' | 'terminate-backends';
 
-/** When a kill -9 was aimed: at a random moment, or at a payment the database showed in a state. */
-export type KillMoment = 'random' | 'between-attempts' | 'after-approval';
+/**
+ * When a kill -9 was aimed: at a random moment, or at a payment or refund the database showed in
+ * a state.
+ */
+export type KillMoment = 'random' | 'between-attempts' | 'after-approval' | 'refund-approval';
 
 export type RecoveryKind = 'instance-restart' | 'postgres-start';
 
@@ -121,6 +146,14 @@ export function settlesKey(operation: Operation): boolean {
     operation.result === 'ok' ||
     (operation.result === 'error' && operation.errorCode !== IN_PROGRESS)
   );
+}
+
+/** Whether a call of kind `op` timed out at the client and a later call with its key settled it. */
+export function timedOutThenSettled(history: History, op: OpKind): boolean {
+  return [...history.byKey().values()].some((operations) => {
+    const timeout = operations.findIndex((o) => o.op === op && o.errorCode === 'timeout');
+    return timeout >= 0 && operations.slice(timeout + 1).some(settlesKey);
+  });
 }
 
 /** A key no answer settled: what first left it open, and the last answer it got. */

@@ -13,6 +13,18 @@ export interface CheckContext {
   readonly verifyLedger: () => Promise<{ readonly problems: readonly unknown[] }>;
 }
 
+/** An order's statuses once paid: it shipped, whatever refunds gave back since. */
+export const PAID_STATUSES: readonly string[] = ['CONFIRMED', 'PARTIALLY_REFUNDED', 'REFUNDED'];
+/** {@link PAID_STATUSES} as an SQL list. */
+export const PAID = `(${PAID_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+/**
+ * How long a payment (or a refund) may take from its creation to its final state, faults
+ * included: a dead driver's lease (1 s) and the worker's poll (0.2 s), a database outage (1.5 s),
+ * backoff between attempts (< 0.5 s in all), and slack for a small, loaded CI machine.
+ */
+export const PAYMENT_FINAL_WITHIN_MS = 10_000;
+
 /** A named rule; `find` returns one line per violation (none when it holds). */
 export interface Invariant {
   readonly name: string;

@@ -4,13 +4,18 @@ import type { History, KillMoment } from './history.js';
 import { sleep } from './load.js';
 import type { Fleet, ServerInstance } from './servers.js';
 
-/** A moment the database can show a payment in, worth a kill -9 of the instance driving it. */
+/**
+ * A moment the database can show a payment or refund in, worth a kill -9 of the instance driving
+ * it (`refund-approval`: `refund-kill-target.ts`).
+ */
 export type AimedMoment = Exclude<KillMoment, 'random'>;
+type PaymentMoment = Exclude<AimedMoment, 'refund-approval'>;
 
-/** A payment seen at an aimed moment, and the instance that drives it. */
+/** A payment (or refund) seen at an aimed moment, and the instance that drives it. */
 export interface KillTarget {
   readonly moment: AimedMoment;
-  readonly paymentId: string;
+  /** The payment's id; the refund's, for `refund-approval`. */
+  readonly id: string;
   /** Attempts recorded when it was seen: the kill is aimed before attempt `attempts + 1`. */
   readonly attempts: number;
   /** Its lease when seen (epoch ms): only another driver records an attempt after it runs out. */
@@ -32,8 +37,8 @@ export interface HeldTarget {
 }
 
 /** How long an aimed kill looks for its moment before it settles for a random one. */
-const AIM_WINDOW_MS = 3_000;
-const POLL_MS = 5;
+export const AIM_WINDOW_MS = 3_000;
+export const POLL_MS = 5;
 /** A RETRY payment must have this long left before its next attempt, for the kill to land first. */
 const MIN_WAIT_LEFT_MS = 25;
 /** How long a driver gets to reach the held lock (after its next attempt is due, in RETRY). */
@@ -78,7 +83,7 @@ const CANDIDATES_SQL = `
  */
 export async function findTarget(input: {
   databaseUrl: string;
-  moment: AimedMoment;
+  moment: PaymentMoment;
   fleet: Fleet;
   history: History;
   /** The end of the load: no payments show up after it. */
@@ -102,8 +107,8 @@ export async function findTarget(input: {
       for (const candidate of rows.filter((c) => isAt(moment, c))) {
         const instance = driverOf(candidate, fleet, history);
         if (instance === undefined) continue;
-        const { id: paymentId, attempts, leaseUntil, nextAttemptAt } = candidate;
-        const target = { moment, paymentId, attempts, leaseUntil, nextAttemptAt, instance };
+        const { id, attempts, leaseUntil, nextAttemptAt } = candidate;
+        const target = { moment, id, attempts, leaseUntil, nextAttemptAt, instance };
         if (moment === 'between-attempts') return { target, release: close };
         if (
           await holdUntilDriverBlocks({ watcher, holder, holderPid: holderPid?.pid }, candidate)
@@ -153,7 +158,7 @@ async function holdUntilDriverBlocks(
   return false;
 }
 
-function isAt(moment: AimedMoment, c: Candidate): boolean {
+function isAt(moment: PaymentMoment, c: Candidate): boolean {
   const now = Date.now();
   if (c.leaseUntil <= now) return false; // up for a re-drive already
   switch (moment) {
@@ -168,12 +173,16 @@ function isAt(moment: AimedMoment, c: Candidate): boolean {
 }
 
 /**
- * The instance whose engine holds the payment's lease. The harness cannot read lease owners'
- * instances, so it takes the instance that created the payment: every call with the payment's
- * key went to that one instance, whose current process already ran when the payment was created
- * (and the lease has not run out, so no worker has taken it over).
+ * The instance whose engine holds the lease of a payment (or refund) made by the calls with
+ * `key`. The harness cannot read lease owners' instances, so it takes the instance that created
+ * it: every call with its key went to that one instance, whose current process already ran when
+ * it was created (and the lease has not run out, so no worker has taken it over).
  */
-function driverOf(c: Candidate, fleet: Fleet, history: History): ServerInstance | undefined {
+export function driverOf(
+  c: { readonly key: string; readonly createdAt: number },
+  fleet: Fleet,
+  history: History,
+): ServerInstance | undefined {
   const sentTo = new Set(history.instancesSentTo(c.key));
   const [index] = sentTo;
   if (sentTo.size !== 1 || index === undefined) return undefined;
@@ -189,12 +198,15 @@ function driverOf(c: Candidate, fleet: Fleet, history: History): ServerInstance 
  * before that attempt was due, while the driver slept; (after an approval) that attempt is the
  * approval.
  */
-export async function landed(databaseUrl: string, kill: AimedKill): Promise<boolean> {
+export async function landed(
+  databaseUrl: string,
+  kill: AimedKill & { readonly moment: PaymentMoment },
+): Promise<boolean> {
   const [attempt] = await query<{ outcome: string; at: number }>(
     databaseUrl,
     `select outcome, extract(epoch from at)::float8 * 1000 as at
        from payment_attempts where payment_id = $1 and attempt_no = $2`,
-    [kill.paymentId, kill.attempts + 1],
+    [kill.id, kill.attempts + 1],
   );
   if (attempt === undefined || attempt.at < kill.leaseUntil) return false;
   switch (kill.moment) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TEST_CARDS } from '@orders/core';
 import { invoke, isDefinite, type Caller, type Outcome } from './clients.js';
 import type { CardKind, History } from './history.js';
+import type { RefundQueue } from './refund-load.js';
 import type { Fleet, ServerInstance } from './servers.js';
 
 /** A logged-in customer and the cards it pays with. */
@@ -26,76 +27,112 @@ export interface LoadContext {
   readonly shortTimeoutRate: number;
   /** The share of orders placed without an idempotency key (never retried; see `checkout`). */
   readonly keylessOrderRate: number;
+  /** Where paid orders go for the admin to refund some of them; none for the probe. */
+  readonly refunds: RefundQueue | undefined;
 }
 
-const NORMAL_TIMEOUT_MS = 5_000;
+/** A checkout whose payment ended SUCCESS: what a refund may give back, and to which card. */
+export interface PaidOrder {
+  readonly orderId: string;
+  readonly sku: string;
+  readonly quantity: number;
+  /** What the payment captured. */
+  readonly amountCents: number;
+  readonly card: CardKind;
+}
+
+/** How a checkout ended: the payment's last known status (or where it stopped short). */
+export interface CheckoutEnd {
+  readonly status: string;
+  /** Set when the payment ended SUCCESS. */
+  readonly paid?: PaidOrder;
+}
+
+export const NORMAL_TIMEOUT_MS = 5_000;
 const SHORT_TIMEOUT_MS = 50;
 const FINAL_STATUSES = new Set(['SUCCESS', 'FAILED_FINAL']);
 
-/** Checkouts, one after another, until the load ends. */
+/** Checkouts, one after another, until the load ends; each paid order is offered for refunds. */
 export async function runCustomer(customer: Customer, ctx: LoadContext): Promise<void> {
   while (Date.now() < ctx.until) {
     const ended = await checkout(customer, ctx, () => pickLiveInstance(ctx.fleet));
+    if (ended.paid !== undefined) ctx.refunds?.offer(ended.paid);
     // Out of stock, say: pause rather than spin.
-    if (!FINAL_STATUSES.has(ended)) await sleep(randomBetween(50, 150));
+    if (!FINAL_STATUSES.has(ended.status)) await sleep(randomBetween(50, 150));
   }
 }
 
 /**
- * orders.create (one line, a random SKU) then payments.pay (a random card of the customer's),
- * each retried with its key until the answer is definite, then `payments.get` until the payment
- * is final. A share of the orders (`keylessOrderRate`) is placed without a key instead: a retry
- * of one whose outcome is unknown could place a second order, so it is not retried, and the
- * checkout ends there, unpaid. `route` picks the instance of each call. Returns the payment's
- * last known status, or where and why the checkout stopped short
- * (`createOrder: INVENTORY.INSUFFICIENT_STOCK`, `createOrderKeyless: unknown (timeout)`).
+ * orders.create (one line, a random SKU, 1–3 units: a refund can then restock part of it) then
+ * payments.pay (a random card of the customer's), each retried with its key until the answer is
+ * definite, then `payments.get` until the payment is final. A share of the orders
+ * (`keylessOrderRate`) is placed without a key instead: a retry of one whose outcome is unknown
+ * could place a second order, so it is not retried, and the checkout ends there, unpaid. `route`
+ * picks the instance of each call. Returns the payment's last known status, or where and why the
+ * checkout stopped short (`createOrder: INVENTORY.INSUFFICIENT_STOCK`,
+ * `createOrderKeyless: unknown (timeout)`), and the paid order if it ended SUCCESS.
  */
 export async function checkout(
   customer: Customer,
   ctx: LoadContext,
   route: () => ServerInstance,
-): Promise<string> {
+): Promise<CheckoutEnd> {
   const sku = pick(ctx.skus);
+  const quantity = pick(QUANTITIES);
   const orderKey = Math.random() < ctx.keylessOrderRate ? undefined : `order-${randomUUID()}`;
   const order =
     orderKey === undefined
-      ? await createOrder(customer, ctx, route(), sku, undefined)
-      : await untilDefinite(ctx, () => createOrder(customer, ctx, route(), sku, orderKey));
+      ? await createOrder(customer, ctx, route(), { sku, quantity }, undefined)
+      : await untilDefinite(ctx, () =>
+          createOrder(customer, ctx, route(), { sku, quantity }, orderKey),
+        );
   if (order.result !== 'ok') {
-    return `${orderKey === undefined ? 'createOrderKeyless' : 'createOrder'}: ${describe(order)}`;
+    const op = orderKey === undefined ? 'createOrderKeyless' : 'createOrder';
+    return { status: `${op}: ${describe(order)}` };
   }
 
   const orderId = order.value.id;
   const card = pick(customer.kinds);
   const payKey = `pay-${randomUUID()}`;
-  const payment = await untilDefinite(ctx, () => {
-    const timeoutMs = Math.random() < ctx.shortTimeoutRate ? SHORT_TIMEOUT_MS : NORMAL_TIMEOUT_MS;
-    return invoke(
+  const payment = await untilDefinite(ctx, () =>
+    invoke(
       ctx.history,
       customer,
       route(),
-      { op: 'pay', key: payKey, input: { orderId, card, timeoutMs } },
+      { op: 'pay', key: payKey, input: { orderId, card, timeoutMs: writeTimeoutMs(ctx) } },
       (client, signal) =>
         client.payments.pay.mutate(
           { orderId, paymentMethod: cardFor(customer, card), idempotencyKey: payKey },
           { signal },
         ),
-    );
-  });
-  if (payment.result !== 'ok') return `pay: ${describe(payment)}`;
-  if (FINAL_STATUSES.has(payment.value.status)) return payment.value.status;
-  return awaitFinal(customer, ctx, orderId, route);
+    ),
+  );
+  if (payment.result !== 'ok') return { status: `pay: ${describe(payment)}` };
+  const status = FINAL_STATUSES.has(payment.value.status)
+    ? payment.value.status
+    : await awaitFinal(customer, ctx, orderId, route);
+  if (status !== 'SUCCESS') return { status };
+  const amountCents = payment.value.amountCents;
+  return { status, paid: { orderId, sku, quantity, amountCents, card } };
 }
 
-/** One orders.create call for a unit of `sku`, with `key` as its idempotency key if there is one. */
+/** A keyed write's deadline: a share of them (`shortTimeoutRate`) too short to see the answer. */
+export function writeTimeoutMs(ctx: LoadContext): number {
+  return Math.random() < ctx.shortTimeoutRate ? SHORT_TIMEOUT_MS : NORMAL_TIMEOUT_MS;
+}
+
+/** Units per order: mostly one, often more. */
+const QUANTITIES = [1, 1, 1, 1, 1, 2, 2, 2, 3, 3] as const;
+
+/** One orders.create call, with `key` as its idempotency key if there is one. */
 function createOrder(
   customer: Customer,
   ctx: LoadContext,
   instance: ServerInstance,
-  sku: string,
+  line: { readonly sku: string; readonly quantity: number },
   key: string | undefined,
 ) {
-  const input = { sku, timeoutMs: NORMAL_TIMEOUT_MS };
+  const input = { ...line, timeoutMs: NORMAL_TIMEOUT_MS };
   return invoke(
     ctx.history,
     customer,
@@ -105,7 +142,7 @@ function createOrder(
       : { op: 'createOrder', key, input },
     (client, signal) =>
       client.orders.create.mutate(
-        { items: [{ sku, quantity: 1 }], ...(key === undefined ? {} : { idempotencyKey: key }) },
+        { items: [line], ...(key === undefined ? {} : { idempotencyKey: key }) },
         { signal },
       ),
   );
@@ -135,7 +172,7 @@ async function awaitFinal(
 }
 
 /** Repeats the same call (same key) after a pause while its outcome stays open. */
-async function untilDefinite<T>(
+export async function untilDefinite<T>(
   ctx: LoadContext,
   attempt: () => Promise<Outcome<T>>,
 ): Promise<Outcome<T>> {
@@ -146,7 +183,7 @@ async function untilDefinite<T>(
   }
 }
 
-function describe<T>(outcome: Exclude<Outcome<T>, { result: 'ok' }>): string {
+export function describe<T>(outcome: Exclude<Outcome<T>, { result: 'ok' }>): string {
   return outcome.result === 'error' ? outcome.code : `unknown (${outcome.reason})`;
 }
 
@@ -155,6 +192,7 @@ function cardFor(customer: Customer, kind: CardKind) {
     approve: customer.approveCard,
     flaky: TEST_CARDS.timeoutThenApproved,
     decline: TEST_CARDS.declined,
+    refundFails: TEST_CARDS.refundFails,
   }[kind];
   return { type: 'card' as const, number, expMonth: 12, expYear: 2099, cvc: '123' };
 }
@@ -165,13 +203,13 @@ export function pickLiveInstance(fleet: Fleet): ServerInstance {
   return pick(live.length > 0 ? live : fleet.instances);
 }
 
-function pick<T>(items: readonly T[]): T {
+export function pick<T>(items: readonly T[]): T {
   const item = items[Math.floor(Math.random() * items.length)];
   if (item === undefined) throw new Error('picked from an empty list');
   return item;
 }
 
-function randomBetween(min: number, max: number): number {
+export function randomBetween(min: number, max: number): number {
   return min + Math.random() * (max - min);
 }
 

@@ -8,6 +8,7 @@ import {
   type KillTarget,
 } from './kill-targets.js';
 import { sleep } from './load.js';
+import { findRefundTarget, refundKillLanded } from './refund-kill-target.js';
 import { readyStatus, type Fleet, type ServerInstance } from './servers.js';
 
 /** What a nemesis works on; it injects faults until `until` (epoch ms). */
@@ -47,6 +48,8 @@ const MOMENT_COVERAGE: Readonly<Record<AimedMoment, string>> = {
     'a kill -9 landed between two attempts of a payment (RETRY, its driver asleep) and another instance made the next attempt',
   'after-approval':
     'a kill -9 landed after an approving attempt was committed as started and before its approval was recorded, and another instance re-made that attempt',
+  'refund-approval':
+    "a kill -9 landed after a refund's approval and before it was recorded, and another instance re-made that attempt (the refund SUCCEEDED once)",
 };
 
 /**
@@ -70,10 +73,13 @@ export function killInstances(options: {
       // In the first half of its slice, so the restart is done before the next slice begins.
       await sleep(firstSlice + slice * (n + Math.random() / 2) - Date.now());
       const moment = options.moments[n % options.moments.length] ?? 'random';
+      const aim = { databaseUrl: cluster.databaseUrl, fleet, history, until };
       const held =
         moment === 'random'
           ? undefined
-          : await findTarget({ databaseUrl: cluster.databaseUrl, moment, fleet, history, until });
+          : moment === 'refund-approval'
+            ? await findRefundTarget(aim)
+            : await findTarget({ ...aim, moment });
       const target = held?.target;
       const victim = target?.instance ?? pickLive(fleet);
       if (victim === undefined) continue;
@@ -98,7 +104,7 @@ export function killInstances(options: {
         for (const moment of aimedMoments) {
           const kills = aimed.filter((kill) => kill.moment === moment);
           let hits = 0;
-          for (const kill of kills) if (await landed(databaseUrl, kill)) hits++;
+          for (const kill of kills) if (await landedWhereAimed(databaseUrl, kill)) hits++;
           killMoments[`${moment} aimed`] = kills.length;
           killMoments[`${moment} landed`] = hits;
           if (hits === 0)
@@ -110,9 +116,17 @@ export function killInstances(options: {
   };
 }
 
+function landedWhereAimed(databaseUrl: string, kill: AimedKill): Promise<boolean> {
+  const { moment } = kill;
+  return moment === 'refund-approval'
+    ? refundKillLanded(databaseUrl, kill)
+    : landed(databaseUrl, { ...kill, moment });
+}
+
 function describeKill(moment: KillMoment, target: KillTarget | undefined): string {
   if (target !== undefined) {
-    return `${moment}, payment ${target.paymentId} before its attempt ${target.attempts + 1}`;
+    const subject = moment === 'refund-approval' ? 'refund' : 'payment';
+    return `${moment}, ${subject} ${target.id} before its attempt ${target.attempts + 1}`;
   }
   return moment === 'random' ? 'random moment' : `random moment (no payment ${moment} in time)`;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countBy, unknownKeys, type History, type OpenKey } from './history.js';
 import type { KeylessFigures } from './keyless-orders.js';
+import type { RefundFigures } from './refund-coverage.js';
 
 /** `faults/results/` (git-ignored): one JSON report per scenario, its history and server logs. */
 export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
@@ -40,6 +41,8 @@ export interface ScenarioReport {
   readonly paymentsByCard: Record<string, Record<string, number>>;
   /** orders.create calls sent without a key, and the orders no key made. */
   readonly keylessOrders: KeylessFigures;
+  /** The admin's refunds: by status, requests by kind and end, restock, re-drives. */
+  readonly refunds: RefundFigures;
   readonly finalState: {
     readonly orders: Record<string, number>;
     readonly payments: Record<string, number>;
@@ -124,6 +127,13 @@ export function printSummary(report: ScenarioReport, file: string): void {
       .join('; ')}`,
     `  keyless creates ${formatCounts(report.keylessOrders.creates)}; orders no key made ` +
       `${formatCounts(report.keylessOrders.orders)} (${report.keylessOrders.toldToNobody} told to nobody)`,
+    `  refunds ${formatCounts(report.refunds.byStatus)} (${report.refunds.unitsRestocked} units ` +
+      `restocked, ${report.refunds.redriven} finished by a re-drive; ` +
+      `ms to final ${formatCounts(report.refunds.msToFinal)}); requests ${Object.entries(
+        report.refunds.requests,
+      )
+        .map(([kind, counts]) => `${kind} ${formatCounts(counts)}`)
+        .join('; ')}`,
     `  orders ${formatCounts(report.finalState.orders)}; ` +
       `payments ${formatCounts(report.finalState.payments)} ` +
       `(${report.finalState.redrivenPayments} finished by a re-drive; ` +

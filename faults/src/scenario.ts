@@ -1,11 +1,14 @@
 import { checkInvariants } from './checks.js';
 import { query } from './cluster.js';
 import type { Environment } from './environment.js';
-import { History, keylessCreates, settlesKey, type CardKind } from './history.js';
+import { PAYMENT_FINAL_AT } from './checks.js';
+import { History, keylessCreates, timedOutThenSettled, type CardKind } from './history.js';
 import type { CheckContext } from './invariant.js';
 import { keylessFigures } from './keyless-orders.js';
 import { checkout, runCustomer, sleep, type LoadContext } from './load.js';
 import type { Nemesis } from './nemesis.js';
+import { REFUND_COVERAGE, refundFigures, refundShortfalls } from './refund-coverage.js';
+import { RefundQueue, runRefunder } from './refund-load.js';
 import { printSummary, summarizeHistory, writeReport, type ScenarioReport } from './report.js';
 import { FAULT_SERVER_ENV } from './servers.js';
 
@@ -24,9 +27,18 @@ export interface ScenarioSpec {
  */
 const KEYLESS_ORDER_RATE = 0.3;
 
+/**
+ * The share of paid orders the admin refunds, how long after their payment, and how many refund
+ * loops it runs side by side (each refunds one order at a time, by a plan of its own:
+ * `refund-plans.ts`).
+ */
+const REFUND_SHARE = 0.3;
+const REFUND_DELAY_MS = 2_000;
+const REFUNDERS = 2;
+
 /** After the load, how long an open outcome is still retried with its key. */
 const RESOLVE_MS = 5_000;
-/** After the load, how long the payments get to become final (workers re-drive leases). */
+/** After the load, how long payments and refunds get to become final (workers re-drive leases). */
 const SETTLE_MS = 30_000;
 
 const PROBE_INVARIANT = 'a fresh checkout succeeds on every instance after the faults';
@@ -34,18 +46,19 @@ const EXIT_INVARIANT = 'no instance exits unless killed';
 
 /** What the load must have done for its run to test what it claims. */
 const CARD_COVERAGE =
-  'the load paid with every card kind: approve, flaky (transient errors), decline';
+  'the load paid with every card kind: approve, flaky (transient errors), decline, refund-fails';
 const TIMEOUT_COVERAGE =
   'a payments.pay call timed out at the client, and a retry with the same key settled it';
 const KEYLESS_COVERAGE =
   'an orders.create without an idempotency key (the catalogue memory path) placed an order, and it was paid';
-const LOAD_COVERAGE = [CARD_COVERAGE, TIMEOUT_COVERAGE, KEYLESS_COVERAGE];
+const LOAD_COVERAGE = [CARD_COVERAGE, TIMEOUT_COVERAGE, KEYLESS_COVERAGE, ...REFUND_COVERAGE];
 
 /** The gateway token the server stores for each card kind's number. */
 const CARD_OF_TOKEN: Readonly<Record<string, CardKind>> = {
   APPROVE: 'approve',
   TIMEOUT_TWICE: 'flaky',
   DECLINE_CARD: 'decline',
+  REFUND_FAILS: 'refundFails',
 };
 
 export interface ScenarioRun {
@@ -54,13 +67,15 @@ export interface ScenarioRun {
 }
 
 /**
- * Runs the load and the nemesis together, lets the payments settle, checks a fresh checkout on
- * every instance, then checks every invariant. Writes the report and returns it with the history.
+ * Runs the load (customers' checkouts, the admin's refunds of some paid orders) and the nemesis
+ * together, lets payments and refunds settle, checks a fresh checkout on every instance, then
+ * checks every invariant. Writes the report and returns it with the history.
  */
 export async function runScenario(env: Environment, spec: ScenarioSpec): Promise<ScenarioRun> {
   const started = Date.now();
   const history = new History();
   const until = started + spec.loadMs;
+  const refunds = new RefundQueue(REFUND_SHARE, REFUND_DELAY_MS);
   const load: LoadContext = {
     fleet: env.fleet,
     history,
@@ -69,17 +84,24 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     resolveBy: until + RESOLVE_MS,
     shortTimeoutRate: spec.shortTimeoutRate,
     keylessOrderRate: KEYLESS_ORDER_RATE,
+    refunds,
   };
   const [nemesis] = await Promise.all([
     spec.nemesis({ cluster: env.cluster, fleet: env.fleet, history, until }),
     ...env.customers.map((customer) => runCustomer(customer, load)),
+    ...Array.from({ length: REFUNDERS }, () => runRefunder(env.refunder, load, refunds)),
   ]);
   const loadEnded = Date.now();
-  await waitForFinalPayments(env.cluster.databaseUrl, SETTLE_MS);
+  const { databaseUrl } = env.cluster;
+  await waitUntilSettled(databaseUrl, SETTLE_MS);
   const settleMs = Date.now() - loadEnded;
-  const hit = await nemesis.afterSettling?.(env.cluster.databaseUrl);
-  const paymentsByCard = await countPaymentsByCard(env.cluster.databaseUrl);
-  const shortfalls = [...loadShortfalls(history, paymentsByCard), ...(hit?.shortfalls ?? [])];
+  const hit = await nemesis.afterSettling?.(databaseUrl);
+  const paymentsByCard = await countPaymentsByCard(databaseUrl);
+  const shortfalls = [
+    ...loadShortfalls(history, paymentsByCard),
+    ...(await refundShortfalls(databaseUrl, history)),
+    ...(hit?.shortfalls ?? []),
+  ];
   const probeViolations = await probeEveryInstance(env, history);
   const checked = await checkInvariants(checkContext(env, history));
 
@@ -95,8 +117,9 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     ...summarizeHistory(history),
     killMoments: hit?.killMoments,
     paymentsByCard,
-    keylessOrders: await keylessFigures(env.cluster.databaseUrl, history),
-    finalState: await finalState(env.cluster.databaseUrl),
+    keylessOrders: await keylessFigures(databaseUrl, history),
+    refunds: await refundFigures(databaseUrl, history, Number(FAULT_SERVER_ENV.PAYMENT_LEASE_MS)),
+    finalState: await finalState(databaseUrl),
     coverage: [...LOAD_COVERAGE, ...(hit?.coverage ?? [])],
     invariants: [...nemesis.invariants, PROBE_INVARIANT, EXIT_INVARIANT, ...checked.invariants],
     violations: [
@@ -138,11 +161,14 @@ async function probeEveryInstance(env: Environment, history: History): Promise<s
       resolveBy: Date.now() + 10_000,
       shortTimeoutRate: 0,
       keylessOrderRate: 0,
+      refunds: undefined,
     };
-    const ended = await checkout(env.probe, ctx, () => instance);
+    const { status } = await checkout(env.probe, ctx, () => instance);
     const failedCalls = history.operations.slice(before).filter((o) => o.result !== 'ok');
-    if (ended !== 'SUCCESS' || failedCalls.length > 0) {
-      violations.push(`instance ${instance.index}: ended ${ended}, ${JSON.stringify(failedCalls)}`);
+    if (status !== 'SUCCESS' || failedCalls.length > 0) {
+      violations.push(
+        `instance ${instance.index}: ended ${status}, ${JSON.stringify(failedCalls)}`,
+      );
     }
   }
   return violations;
@@ -172,13 +198,9 @@ function loadShortfalls(
   const unpaid = Object.values(CARD_OF_TOKEN).filter(
     (kind) => Object.keys(paymentsByCard[kind] ?? {}).length === 0,
   );
-  const timedOutThenSettled = [...history.byKey().values()].some((operations) => {
-    const timeout = operations.findIndex((o) => o.op === 'pay' && o.errorCode === 'timeout');
-    return timeout >= 0 && operations.slice(timeout + 1).some(settlesKey);
-  });
   return [
     ...(unpaid.length > 0 ? [`${CARD_COVERAGE}: no payment with ${unpaid.join(', ')}`] : []),
-    ...(timedOutThenSettled ? [] : [`${TIMEOUT_COVERAGE}: none did`]),
+    ...(timedOutThenSettled(history, 'pay') ? [] : [`${TIMEOUT_COVERAGE}: none did`]),
     ...keylessShortfalls(history),
   ];
 }
@@ -194,12 +216,13 @@ function keylessShortfalls(history: History): string[] {
   return [`${KEYLESS_COVERAGE}: ${placed.size} placed, none paid`];
 }
 
-async function waitForFinalPayments(databaseUrl: string, withinMs: number): Promise<void> {
+async function waitUntilSettled(databaseUrl: string, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
     const [row] = await query<{ open: number }>(
       databaseUrl,
-      `select count(*)::int as open from payments where status not in ('SUCCESS', 'FAILED_FINAL')`,
+      `select (select count(*) from payments where status not in ('SUCCESS', 'FAILED_FINAL'))::int
+            + (select count(*) from refunds where status not in ('SUCCEEDED', 'FAILED'))::int as open`,
     );
     if (row?.open === 0) return;
     await sleep(250);
@@ -228,8 +251,8 @@ async function finalState(databaseUrl: string): Promise<ScenarioReport['finalSta
     `select coalesce(percentile_disc(0.5) within group (order by ms), 0) as p50,
             coalesce(percentile_disc(0.99) within group (order by ms), 0) as p99,
             coalesce(max(ms), 0) as max
-       from (select round(extract(epoch from updated_at - created_at) * 1000)::int as ms
-               from payments where status in ('SUCCESS', 'FAILED_FINAL')) final`,
+       from (select round(extract(epoch from ${PAYMENT_FINAL_AT} - created_at) * 1000)::int as ms
+               from payments p where status in ('SUCCESS', 'FAILED_FINAL')) final`,
   );
   return {
     orders: await count('orders'),

@@ -282,3 +282,17 @@ export {
   decideIdempotency,
 } from './idempotency/idempotency.js';
 export type { IdempotencyRecord, IdempotencyDecision } from './idempotency/idempotency.js';
+
+// events
+export {
+  AGGREGATE_TYPES,
+  CANCELLATION_REASONS,
+  EVENT_TYPES,
+  aggregateOf,
+  isEventType,
+  orderEventType,
+  paymentEventTypes,
+  refundEventTypes,
+} from './events/event-types.js';
+export type { AggregateType, CancellationReason, EventType } from './events/event-types.js';
+export { previousValues } from './events/previous-values.js';

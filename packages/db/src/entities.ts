@@ -1,4 +1,5 @@
 import { ProductSchema } from './catalogue/product.entity.js';
+import { EventAggregateVersionSchema, EventSchema } from './events/event.entity.js';
 import { IdempotencyKeySchema } from './idempotency/idempotency-key.entity.js';
 import { StockMovementSchema } from './inventory/stock-movement.entity.js';
 import { JournalEntrySchema, PostingSchema } from './ledger/journal.entity.js';
@@ -41,4 +42,6 @@ export const entities = [
   RefundSchema,
   RefundAttemptSchema,
   IdempotencyKeySchema,
+  EventSchema,
+  EventAggregateVersionSchema,
 ];

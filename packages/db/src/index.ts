@@ -55,7 +55,7 @@ export {
   findOrderById,
   findOrderForUser,
   findOrderHeader,
-  findStockLines,
+  findWholeOrder,
   insertOrderStatement,
   lockOrderForPayment,
   lockOrderWithPayment,
@@ -110,3 +110,15 @@ export type {
   RefundSubjectRecord,
   RefundWithAttempts,
 } from './refunds/refund.repository.js';
+// events
+export { EVENT_AGGREGATE_TYPES } from './events/event.entity.js';
+export type { EventAggregateType } from './events/event.entity.js';
+export {
+  appendEventsStatement,
+  currentEventCursor,
+  listEvents,
+  purgeEvents,
+} from './events/event.repository.js';
+export type { EventQuery, NewEvent, StoredEvent } from './events/event.repository.js';
+export { formatEventCursor, isEventCursor, parseEventCursor } from './events/event-cursor.js';
+export type { EventPosition } from './events/event-cursor.js';

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../database.js';
 import {
   findOrderById,
-  findStockLines,
+  findWholeOrder,
   insertOrderStatement,
   orderTransitionStatement,
 } from '../orders/order.repository.js';
@@ -274,7 +274,7 @@ describe('settling an order’s stock', () => {
   ) {
     const moved = planOrderTransition(order, to, { reason, actor: 'system' });
     if (!moved.ok) throw new Error(moved.error.code);
-    const moves = planStockMoves(kind, await findStockLines(db.database, order.id), reason);
+    const moves = planStockMoves(kind, await stockLinesOf(order.id), reason);
     return db.database.transaction((tx) =>
       tx.commitWith([
         orderTransitionStatement(moved.value.transition, at),
@@ -324,7 +324,7 @@ describe('settling an order’s stock', () => {
     ]);
     expect(await settle(order, 'CANCELLED', 'RELEASE', 'r')).toEqual(ok(undefined));
     const before = await writtenRows();
-    const lines = await findStockLines(db.database, order.id);
+    const lines = await stockLinesOf(order.id);
     for (const kind of ['RELEASE', 'COMMIT'] as const) {
       const [move] = planStockMoves(kind, lines, 'again');
       const again = await db.database.transaction((tx) =>
@@ -523,3 +523,10 @@ describe('the stock rule in SQL', () => {
     );
   });
 });
+
+/** An order's stock lines, as settling it moves them. */
+async function stockLinesOf(orderId: string) {
+  const order = await findWholeOrder(db.database, orderId);
+  if (order === null) throw new Error(`order ${orderId} is missing`);
+  return order.lines.map(({ productId, sku, quantity }) => ({ productId, sku, quantity }));
+}

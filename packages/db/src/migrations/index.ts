@@ -4,6 +4,7 @@ import { Migration20261125010000_orders_payments_ledger } from './Migration20261
 import { Migration20261130000000_card_user_index } from './Migration20261130000000_card_user_index.js';
 import { Migration20261130010000_assertions } from './Migration20261130010000_assertions.js';
 import { Migration20261205000000_refunds } from './Migration20261205000000_refunds.js';
+import { Migration20261206000000_events } from './Migration20261206000000_events.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261130010000_assertions', class: Migration20261130010000_assertions },
   { name: 'Migration20261205000000_refunds', class: Migration20261205000000_refunds },
+  { name: 'Migration20261206000000_events', class: Migration20261206000000_events },
 ];

@@ -86,3 +86,18 @@ export async function mapOrderRows(db: Sql, rows: readonly object[]): Promise<Or
   }
   return headers.map((header) => ({ ...header, lines: linesByOrder.get(header.id) ?? [] }));
 }
+
+/**
+ * One `orders` row (`select *`) carrying its lines as JSON in `lines_json` (see
+ * `ORDER_LINES_JSON`), as an {@link Order}: the whole order in one statement.
+ */
+export function toOrderWithLines(row: object): Order {
+  const { lines_json: lines } = row as { lines_json: OrderLineRow[] };
+  return { ...toOrderHeaderFromRow(row as OrderRow), lines: lines.map(toOrderLine) };
+}
+
+/** A select-list column: the order `o`'s lines as JSON, in line order, for {@link toOrderWithLines}. */
+export const ORDER_LINES_JSON = `(select coalesce(json_agg(json_build_object('product_id', l.product_id,
+    'sku', l.sku, 'name', l.name, 'quantity', l.quantity, 'unit_price_cents', l.unit_price_cents,
+    'line_total_cents', l.line_total_cents) order by l.line_no), '[]')
+    from order_lines l where l.order_id = o.id) as lines_json`;

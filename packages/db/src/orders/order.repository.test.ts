@@ -24,7 +24,7 @@ import {
   findOrderById,
   findOrderForUser,
   findOrderHeader,
-  findStockLines,
+  findWholeOrder,
   insertOrderStatement,
   lockOrderForPayment,
   lockOrderWithPayment,
@@ -117,14 +117,13 @@ describe('reading orders', () => {
     expect(await findOrderHeader(em(), randomUUID())).toBeNull();
   });
 
-  it('gives an order’s stock lines in line order', async () => {
+  it('gives a whole order, its lines in line order, in one statement', async () => {
     const placed = await placeTestOrder(em(), await insertTestUser(db.orm), [
       { sku: 'ORD-B', quantity: 2 },
       { sku: 'ORD-A', quantity: 3 },
     ]);
-    expect(await findStockLines(em(), placed.id)).toEqual(
-      placed.lines.map(({ productId, sku, quantity }) => ({ productId, sku, quantity })),
-    );
+    expect(await findWholeOrder(em(), placed.id)).toEqual(placed);
+    expect(await findWholeOrder(em(), randomUUID())).toBeNull();
   });
 });
 
@@ -170,7 +169,7 @@ describe('lockOrderWithPayment', () => {
 });
 
 describe('lockOrderForPayment', () => {
-  it('gives the order’s header and its stock lines in line order', async () => {
+  it('gives the whole order and its stock lines in line order', async () => {
     const placed = await placeTestOrder(em(), await insertTestUser(db.orm), [
       { sku: 'ORD-B', quantity: 4 },
       { sku: 'ORD-A', quantity: 1 },
@@ -178,10 +177,10 @@ describe('lockOrderForPayment', () => {
     const locked = await em().transaction(async (tx) =>
       ok(await lockOrderForPayment(tx, placed.id)),
     );
-    const { lines, ...header } = placed;
+    const { lines } = placed;
     expect(locked).toEqual(
       ok({
-        order: header,
+        order: placed,
         lines: lines.map(({ productId, sku, quantity }) => ({ productId, sku, quantity })),
       }),
     );

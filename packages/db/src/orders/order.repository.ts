@@ -11,7 +11,13 @@ import type { Sql } from '../database.js';
 import { statementForRows, valuesPlaceholders } from '../sql-values.js';
 import { statement, type Statement } from '../statement.js';
 import { stockMoveStatements, type StockShortage } from '../inventory/stock-moves.js';
-import { mapOrderRows, toOrderHeader, type OrderHeader } from './order.mapper.js';
+import {
+  mapOrderRows,
+  ORDER_LINES_JSON,
+  toOrderHeader,
+  toOrderWithLines,
+  type OrderHeader,
+} from './order.mapper.js';
 
 /** An order's payment, as far as deciding about the order goes. */
 export interface PaymentRef {
@@ -120,30 +126,30 @@ export async function lockOrderWithPayment(
 export async function lockOrderForPayment(
   db: Sql,
   orderId: string,
-): Promise<{ order: OrderHeader; lines: StockLine[] } | null> {
-  const rows = await db.execute<{ stock_lines: StockLine[] }[]>(
-    `select o.*, (select coalesce(json_agg(json_build_object('productId', l.product_id,
-         'sku', l.sku, 'quantity', l.quantity) order by l.line_no), '[]')
-         from order_lines l where l.order_id = o.id) as stock_lines
-       from orders o where o.id = ? for update of o`,
+): Promise<{ order: Order; lines: StockLine[] } | null> {
+  const rows = await db.execute(
+    `select o.*, ${ORDER_LINES_JSON} from orders o where o.id = ? for update of o`,
     [orderId],
   );
   const row = rows[0];
-  return row === undefined ? null : { order: toOrderHeader(row), lines: row.stock_lines };
+  if (row === undefined) return null;
+  const order = toOrderWithLines(row);
+  const lines = order.lines.map(({ productId, sku, quantity }) => ({ productId, sku, quantity }));
+  return { order, lines };
+}
+
+/** The whole order (its lines too) in one statement, or null. */
+export async function findWholeOrder(db: Sql, orderId: string): Promise<Order | null> {
+  const rows = await db.execute(`select o.*, ${ORDER_LINES_JSON} from orders o where o.id = ?`, [
+    orderId,
+  ]);
+  return rows[0] === undefined ? null : toOrderWithLines(rows[0]);
 }
 
 /** The order's row alone (no lines), or null. */
 export async function findOrderHeader(db: Sql, orderId: string): Promise<OrderHeader | null> {
   const rows = await db.execute('select * from orders where id = ?', [orderId]);
   return rows[0] === undefined ? null : toOrderHeader(rows[0]);
-}
-
-/** The lines of an order, as settling its stock needs them. */
-export function findStockLines(db: Sql, orderId: string): Promise<StockLine[]> {
-  return db.execute<StockLine[]>(
-    'select product_id as "productId", sku, quantity from order_lines where order_id = ?',
-    [orderId],
-  );
 }
 
 /**

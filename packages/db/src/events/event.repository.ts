@@ -1,0 +1,191 @@
+import { ok } from '@orders/core';
+import type { Database, RunResult, Sql } from '../database.js';
+import { epoch, type DbTime } from '../sql-values.js';
+import { statement, type Statement } from '../statement.js';
+import { formatEventCursor, parseEventCursor } from './event-cursor.js';
+import type { EventAggregateType } from './event.entity.js';
+
+/** An event to append, in the transaction of the change it tells of. */
+export interface NewEvent {
+  /** `evt_` + a uuid, made by the caller. */
+  readonly id: string;
+  readonly type: string;
+  readonly aggregateType: EventAggregateType;
+  readonly aggregateId: string;
+  /** Who may read it besides admins; null: admins only. */
+  readonly ownerId: string | null;
+  /** JSON (`{ object, previous, reason? }`), stored as is. */
+  readonly data: unknown;
+  readonly createdAt: Date;
+}
+
+/** An event as stored, with its cursor and the version its aggregate gave it. */
+export interface StoredEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly createdAt: Date;
+  /** Where a reader that has seen this event goes on from (see `event-cursor.ts`). */
+  readonly cursor: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly aggregateVersion: number;
+  readonly ownerId: string | null;
+  readonly data: unknown;
+}
+
+export interface EventQuery {
+  /** A cursor from `StoredEvent.cursor` or `currentEventCursor`; null: from the oldest kept. */
+  readonly after: string | null;
+  /** Only events of one of these types (an empty list matches none). */
+  readonly types?: readonly string[] | undefined;
+  /** Only events owned by this user. */
+  readonly ownerId?: string | undefined;
+  readonly limit: number;
+}
+
+// One statement whatever the number of events: the events travel as one JSON array, numbered in
+// input order (`with ordinality`), so `seq` follows that order. Each aggregate's counter is
+// bumped once by its number of events, in a fixed order (by aggregate) so that two transactions
+// appending to the same aggregates cannot deadlock; its row lock then holds back any other
+// appender to that aggregate until this transaction ends, so versions never collide. Its events
+// take the versions after the counter's old value, in input order.
+const APPEND_EVENTS = `
+  with input as (
+    select e.doc ->> 'id' as id, e.doc ->> 'type' as type,
+           e.doc ->> 'aggregateType' as aggregate_type, e.doc ->> 'aggregateId' as aggregate_id,
+           (e.doc ->> 'ownerId')::uuid as owner_id, e.doc -> 'data' as data,
+           (e.doc ->> 'createdAt')::timestamptz as created_at, e.n
+      from jsonb_array_elements(?::jsonb) with ordinality as e(doc, n)
+  ), counts as (
+    select aggregate_type, aggregate_id, count(*)::integer as n
+      from input group by aggregate_type, aggregate_id
+  ), versions as (
+    insert into event_aggregate_versions as v (aggregate_type, aggregate_id, version)
+    select aggregate_type, aggregate_id, n from counts order by aggregate_type, aggregate_id
+        on conflict (aggregate_type, aggregate_id) do update set version = v.version + excluded.version
+    returning aggregate_type, aggregate_id, version as last
+  )
+  insert into events
+    (id, type, aggregate_type, aggregate_id, aggregate_version, owner_id, data, created_at)
+  select i.id, i.type, i.aggregate_type, i.aggregate_id,
+         (v.last - c.n + row_number() over (
+           partition by i.aggregate_type, i.aggregate_id order by i.n))::integer,
+         i.owner_id, i.data, i.created_at
+    from input i
+    join counts c using (aggregate_type, aggregate_id)
+    join versions v using (aggregate_type, aggregate_id)
+   order by i.n`;
+
+/**
+ * One statement inserting `events` in the given order and handing out their aggregates' next
+ * versions: to send in the transaction of the change, e.g. with its other statements before
+ * COMMIT (`tx.commitWith`). Each event is stamped with the transaction's id (`xid`, the column's
+ * default). Throws on an empty list: a caller has always something to tell.
+ */
+export function appendEventsStatement(events: readonly NewEvent[]): Statement {
+  if (events.length === 0) throw new RangeError('appendEventsStatement needs at least one event');
+  const documents = events.map((event) => ({ ...event, createdAt: event.createdAt.toISOString() }));
+  return statement(APPEND_EVENTS, [JSON.stringify(documents)]);
+}
+
+interface EventRow {
+  id: string;
+  type: string;
+  created_at: DbTime;
+  cursor_xid: string;
+  cursor_seq: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  aggregate_version: number;
+  owner_id: string | null;
+  data: unknown;
+}
+
+/**
+ * Events after the cursor (null: from the oldest kept), in cursor order, of any of `types` and of
+ * `ownerId` when given, at most `limit`.
+ *
+ * No gaps: only events whose transaction is older than every transaction still running — `xid <
+ * pg_snapshot_xmin` of this statement's snapshot — are listed. Those transactions have all ended,
+ * so their events are all visible and nothing will ever be inserted before them; any transaction
+ * ending later has an xid at or above that bound, so its events come after every cursor handed out
+ * here. (Ordering by `seq` alone would skip: a transaction that took a lower seq but commits after
+ * a reader saw a higher one is passed over.) The price: events wait for the oldest running
+ * transaction of the cluster, so long transactions delay readers.
+ */
+export async function listEvents(db: Sql, query: EventQuery): Promise<StoredEvent[]> {
+  const from = query.after === null ? { xid: '0', seq: '0' } : parseEventCursor(query.after);
+  if (from === undefined) throw new TypeError('invalid event cursor');
+  const filters: string[] = [];
+  const params: unknown[] = [from.xid, from.seq];
+  if (query.ownerId !== undefined) {
+    filters.push('and owner_id = ?::uuid');
+    params.push(query.ownerId);
+  }
+  if (query.types !== undefined) {
+    filters.push('and type = any(?::text[])');
+    params.push(query.types);
+  }
+  // Four texts at most (with or without each filter): each keeps its own prepared statement.
+  const rows = await db.execute<EventRow[]>(
+    // The cursor's parts as text under names of their own: an output column named `xid` would
+    // be what `order by xid` sorts by, as text.
+    `select id, type, created_at, xid::text as cursor_xid, seq::text as cursor_seq,
+            aggregate_type, aggregate_id, aggregate_version, owner_id, data
+       from events
+      where (xid, seq) > (?::xid8, ?::bigint)
+        and xid < pg_snapshot_xmin(pg_current_snapshot()) ${filters.join(' ')}
+      order by xid, seq
+      limit ?`,
+    [...params, query.limit],
+  );
+  return rows.map(toStoredEvent);
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    createdAt: new Date(epoch(row.created_at)),
+    cursor: formatEventCursor(row.cursor_xid, row.cursor_seq),
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    aggregateVersion: row.aggregate_version,
+    ownerId: row.owner_id,
+    data: row.data,
+  };
+}
+
+/**
+ * The cursor of now, for a reader that starts from here: every event `listEvents` could list now
+ * is at or before it, every event committed later is after it. (An event committed just before,
+ * by a transaction younger than one still running, is after it too: given once more, not lost.)
+ */
+export async function currentEventCursor(db: Sql): Promise<string> {
+  const rows = await db.execute<{ xmin: string }[]>(
+    'select pg_snapshot_xmin(pg_current_snapshot())::text as xmin',
+  );
+  const xmin = rows[0]?.xmin;
+  if (xmin === undefined) throw new Error('the database gave no snapshot');
+  return formatEventCursor(xmin, '0');
+}
+
+/**
+ * Deletes up to `limit` events created before `before`, oldest first, and returns how many went.
+ * Its own transaction, the only one that sets `orders.events_purge` (the append-only trigger lets
+ * DELETE through only then). The aggregates' last versions stay, so none is given out again.
+ */
+export async function purgeEvents(db: Database, before: Date, limit: number): Promise<number> {
+  const purged = await db.transaction(async (tx) => {
+    await tx.execute("set local orders.events_purge = 'on'");
+    const deleted = await tx.execute<RunResult>(
+      `delete from events where ctid in (
+         select ctid from events where created_at < ? order by created_at limit ?)`,
+      [before, limit],
+      'run',
+    );
+    return ok(deleted.affectedRows);
+  });
+  if (!purged.ok) throw new Error('a purge is never refused');
+  return purged.value;
+}

@@ -67,7 +67,7 @@ const DEMO_CATALOGUE = [
 export async function seedCatalogue(services: AppServices): Promise<number> {
   if (services.config.env !== 'development') return 0;
   if ((await countProducts(services.db)) > 0) return 0;
-  const deps = { db: services.db, now: services.now() };
+  const deps = { db: services.db, now: services.now(), metrics: services.metrics.domain };
   let created = 0;
   for (const product of DEMO_CATALOGUE) {
     const seeded = await upsertInventory(deps, { ...product, actor: 'system' });

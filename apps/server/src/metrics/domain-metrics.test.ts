@@ -68,4 +68,12 @@ describe('the domain counters', () => {
     expect(await value('orders_expired_total')).toBe(3);
     expect(await value('worker_claimed_payments_total')).toBe(2);
   });
+
+  it('count events written by type, every type starting at 0', async () => {
+    expect(await registry.metrics()).toContain('events_written_total{type="refund.failed"} 0');
+    metrics.eventsWritten([{ type: 'order.created' }, { type: 'order.created' }]);
+    metrics.eventsWritten([{ type: 'payment.failed' }]);
+    expect(await value('events_written_total', { type: 'order.created' })).toBe(2);
+    expect(await value('events_written_total', { type: 'payment.failed' })).toBe(1);
+  });
 });

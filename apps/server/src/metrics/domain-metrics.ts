@@ -1,4 +1,5 @@
 import {
+  EVENT_TYPES,
   FAILURE_CODES,
   type AttemptOutcome,
   type FailureCode,
@@ -31,6 +32,8 @@ export interface DomainMetrics {
   refundAttemptRecorded(outcome: AttemptOutcome, status: RefundStatus): void;
   /** Refunds the worker claimed and handed to the engine. */
   refundsClaimed(count: number): void;
+  /** Events written to the outbox, committed with the changes they describe. */
+  eventsWritten(events: readonly { readonly type: string }[]): void;
 }
 
 const ORDER_FINAL_STATES = ['CONFIRMED', 'FAILED', 'CANCELLED'] as const;
@@ -55,6 +58,9 @@ export function createDomainMetrics(registry: Registry): DomainMetrics {
   ]);
   const refundsFinal = counter('refunds_final_total', 'Refunds by final state', ['status']);
   const refundClaims = counter('worker_claimed_refunds_total', 'Refunds claimed by the worker', []);
+  const eventsWritten = counter('events_written_total', 'Events written to the outbox, by type', [
+    'type',
+  ]);
 
   // Every series exists from the start, so a rate() over a fresh instance is 0, not absent.
   for (const status of ORDER_FINAL_STATES) ordersFinal.inc({ status }, 0);
@@ -62,6 +68,7 @@ export function createDomainMetrics(registry: Registry): DomainMetrics {
   for (const outcome of OUTCOMES) refundAttempts.inc({ outcome }, 0);
   for (const status of ['SUCCEEDED', 'FAILED']) refundsFinal.inc({ status }, 0);
   paymentsFinal.inc({ status: 'SUCCESS', failure_code: 'none' }, 0);
+  for (const type of EVENT_TYPES) eventsWritten.inc({ type }, 0);
   for (const code of FAILURE_CODES)
     paymentsFinal.inc({ status: 'FAILED_FINAL', failure_code: code }, 0);
 
@@ -92,6 +99,9 @@ export function createDomainMetrics(registry: Registry): DomainMetrics {
     },
     refundsClaimed(count) {
       if (count > 0) refundClaims.inc(count);
+    },
+    eventsWritten(events) {
+      for (const { type } of events) eventsWritten.inc({ type });
     },
   };
   return metrics;

@@ -54,7 +54,7 @@ export const inventoryRouter = router({
     .input(upsertInput)
     .output(productOutput)
     .mutation(async ({ ctx, input }) => {
-      const deps = { db: ctx.db, now: ctx.services.now() };
+      const deps = { db: ctx.db, now: ctx.services.now(), metrics: ctx.services.metrics.domain };
       return presentProduct(
         unwrap(await upsertInventory(deps, { ...input, actor: `user:${ctx.user.userId}` })),
       );
@@ -80,7 +80,7 @@ export const inventoryRouter = router({
     .input(adjustInput)
     .output(productOutput)
     .mutation(async ({ ctx, input }) => {
-      const deps = { db: ctx.db, now: ctx.services.now() };
+      const deps = { db: ctx.db, now: ctx.services.now(), metrics: ctx.services.metrics.domain };
       return presentProduct(
         unwrap(await adjustInventory(deps, { ...input, actor: `user:${ctx.user.userId}` })),
       );

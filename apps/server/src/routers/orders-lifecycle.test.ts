@@ -9,6 +9,7 @@ import {
 } from '../testing/test-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { expireOrders } from '../use-cases/expire-orders.js';
+import { testMetrics } from '../testing/test-metrics.js';
 
 let server: TestServer;
 let customer: { client: TestClient; userId: string };
@@ -164,7 +165,10 @@ describe('order expiry', () => {
     const before = await reservedOf('EXPIRE-01');
     const created = await order('EXPIRE-01', 5);
     const due = new Date(created.expiresAt);
-    const expired = await expireOrders({ db: server.services.db, now: due }, 100);
+    const expired = await expireOrders(
+      { db: server.services.db, now: due, metrics: testMetrics() },
+      100,
+    );
     expect(expired).toBeGreaterThanOrEqual(1);
     expect((await customer.client.orders.get.query({ id: created.id })).status).toBe('CANCELLED');
     expect(await reservedOf('EXPIRE-01')).toBe(before);

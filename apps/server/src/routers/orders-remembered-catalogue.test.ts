@@ -11,6 +11,7 @@ import {
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { createCatalogueMemory, type CatalogueMemory } from '../fast-paths/catalogue-memory.js';
 import { placeOrderForUser } from '../use-cases/place-order.js';
+import { testMetrics } from '../testing/test-metrics.js';
 
 // An instance remembers the products it has read and prices later orders of them from memory;
 // whatever changed since must still decide the order (DESIGN §2: prices come from the catalogue).
@@ -134,6 +135,7 @@ function placing(sku: string, catalogue: CatalogueMemory | null) {
     now: new Date(),
     orderTtlMs: 60_000,
     catalogue,
+    metrics: testMetrics(),
   };
   return {
     place: (quantity: number, idempotencyKey?: string) =>

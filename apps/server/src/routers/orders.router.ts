@@ -66,7 +66,9 @@ export const ordersRouter = router({
     .output(orderOutput)
     .mutation(async ({ ctx, input }) => {
       const { now, config, catalogue } = ctx.services;
-      const deps = { db: ctx.db, now: now(), orderTtlMs: config.orderTtlMs, catalogue };
+      const metrics = ctx.services.metrics.domain;
+      const { orderTtlMs } = config;
+      const deps = { db: ctx.db, now: now(), orderTtlMs, catalogue, metrics };
       return presentOrder(
         unwrap(await placeOrderForUser(deps, { ...input, userId: ctx.user.userId })),
       );

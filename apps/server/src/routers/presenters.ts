@@ -1,5 +1,5 @@
-import type { Order, OrderStatus } from '@orders/core';
-import type { OrderPage, ProductRecord, UserRecord } from '@orders/db';
+import type { Order, OrderStatus, Product } from '@orders/core';
+import type { OrderPage, UserRecord } from '@orders/db';
 
 /** The public shape of a user (DESIGN §3): fields are whitelisted, never spread from a row. */
 export interface UserDto {
@@ -31,7 +31,7 @@ export interface ProductDto {
   readonly available: number;
 }
 
-export function presentProduct(product: ProductRecord): ProductDto {
+export function presentProduct(product: Product): ProductDto {
   return {
     sku: product.sku,
     name: product.name,

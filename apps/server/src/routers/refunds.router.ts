@@ -111,6 +111,7 @@ export const refundsRouter = router({
         engine: services.payments.engine,
         settings: services.payments.settings,
         now: services.now,
+        metrics: services.metrics.domain,
       };
       const { orderId, idempotencyKey: key, restock, ...request } = input;
       const refunded = await refundOrder(deps, {

@@ -7,6 +7,7 @@ import { createCallerFactory } from '../trpc/init.js';
 import { createContextInner } from '../trpc/context.js';
 import { appRouter } from '../router.js';
 import { upsertInventory } from '../use-cases/upsert-inventory.js';
+import { testMetrics } from './test-metrics.js';
 
 /**
  * A fresh migrated database for calling use cases directly: no server, no HTTP. `dispose` drops
@@ -34,7 +35,7 @@ export async function createUseCaseEnv() {
     /** A product, created (or set) as an admin would. */
     async stock(sku: string, onHand: number, priceCents = 1000): Promise<void> {
       const done = await upsertInventory(
-        { db, now: new Date() },
+        { db, now: new Date(), metrics: testMetrics() },
         { actor: 'system', sku, name: `Product ${sku}`, priceCents, onHand },
       );
       if (!done.ok) throw new Error(`stocking ${sku}: ${done.error.code}`);

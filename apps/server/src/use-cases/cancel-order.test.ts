@@ -21,7 +21,7 @@ afterAll(async () => {
 
 async function order(quantity: number, now = new Date(), ttlMs = 60_000) {
   const placed = await placeOrderForUser(
-    { db: env.db, now, orderTtlMs: ttlMs, catalogue: null },
+    { db: env.db, now, orderTtlMs: ttlMs, catalogue: null, metrics },
     { userId, items: [{ sku: 'CX-1', quantity }] },
   );
   if (!placed.ok) throw new Error(placed.error.code);
@@ -73,7 +73,7 @@ describe('expireOrders', () => {
     const due = await order(4, created, 1_000);
     const later = await order(1, new Date(), 3_600_000);
     const reserved = (await env.stockOf('CX-1')).reserved;
-    expect(await expireOrders({ db: env.db, now: new Date() }, 100)).toBe(1);
+    expect(await expireOrders({ db: env.db, now: new Date(), metrics }, 100)).toBe(1);
     expect(await env.stockOf('CX-1')).toEqual({ onHand: 10, reserved: reserved - 4 });
     const events = await env.db.execute<{ order_id: string; reason: string; actor: string }[]>(
       `select order_id, reason, actor from order_events where to_status = 'CANCELLED' and actor = 'system'`,
@@ -81,6 +81,6 @@ describe('expireOrders', () => {
     expect(events).toEqual([{ order_id: due.id, reason: 'expired', actor: 'system' }]);
     expect(events.map((e) => e.order_id)).not.toContain(later.id);
     // Nothing left to do: a second sweep moves nothing.
-    expect(await expireOrders({ db: env.db, now: new Date() }, 100)).toBe(0);
+    expect(await expireOrders({ db: env.db, now: new Date(), metrics }, 100)).toBe(0);
   });
 });

@@ -10,19 +10,21 @@ import {
   type Result,
 } from '@orders/core';
 import {
+  appendEventsStatement,
   cancellationStatements,
   lockOrderWithPayment,
   retryTransient,
   type Database,
 } from '@orders/db';
+import { orderEvent } from '../events/event-builders.js';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 
 /**
  * `orders.cancel`: the owner cancels a PENDING order. One transaction locks the order (so a
  * payment or the expiry sweep cannot move it meanwhile) with its payment; core decides
  * (`decideCancellation`: another user's order is NOT_FOUND, a settled one NOT_PENDING, one with a
- * payment under way PAYMENT.ALREADY_PAID); the plan goes out with COMMIT: CANCELLED, its event,
- * its stock released.
+ * payment under way PAYMENT.ALREADY_PAID); the plan goes out with COMMIT: CANCELLED, its order event and
+ * `order.cancelled` (reason `customer`), its stock released.
  */
 export async function cancelOrder(
   deps: { db: Database; now: Date; metrics: DomainMetrics },
@@ -39,9 +41,14 @@ export async function cancelOrder(
         userId: asUserId(input.userId),
       });
       if (!plan.ok) return plan;
-      const written = await tx.commitWith(cancellationStatements(plan.value, deps.now));
+      const events = [orderEvent(plan.value.order, locked.order, deps.now, 'customer')];
+      const written = await tx.commitWith([
+        ...cancellationStatements(plan.value, deps.now),
+        appendEventsStatement(events),
+      ]);
       // The locked order holds its reservations: a refused release is a bug.
       if (!written.ok) throw new Error(`order ${input.orderId} did not hold its reservations`);
+      deps.metrics.eventsWritten(events);
       return ok(plan.value.order);
     }),
   );

@@ -10,9 +10,11 @@ import {
   type CardProfile,
   type CardSummary,
   type DomainError,
+  type OrderStatus,
   type Result,
 } from '@orders/core';
 import {
+  appendEventsStatement,
   claimIdempotencyKey,
   conclusionStatements,
   insertPaymentStatement,
@@ -22,7 +24,10 @@ import {
   type Database,
   type StoredPayment,
 } from '@orders/db';
+import { orderMovedEvent, paymentEvents } from '../events/event-builders.js';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
+import type { PaymentView } from './get-payment.js';
 import type { StartedAttempt } from './start-attempt.js';
 
 /** `payments.pay`'s idempotency scope. */
@@ -57,11 +62,12 @@ export type Creation =
  * read under that lock], then [the payment — and for a fraud rejection its conclusion — COMMIT].
  * The order must be the caller's and payable, the fraud rules score the payment, and core decides
  * it (`decidePayment`): a rejection is concluded at once, anything else is written already
- * PROCESSING its first attempt, so the gateway call follows this commit directly. A refusal rolls
+ * PROCESSING its first attempt, so the gateway call follows this commit directly. The events
+ * (`payment.created`; for a rejection `payment.failed` and `order.failed` too) commit with it. A refusal rolls
  * everything back, the key included.
  */
 export function createPayment(
-  deps: { db: Database; settings: PaymentSettings; now: () => Date },
+  deps: { db: Database; settings: PaymentSettings; now: () => Date; metrics: DomainMetrics },
   input: CreatePaymentInput,
 ): Promise<Result<Creation, DomainError>> {
   return retryTransient(() =>
@@ -133,12 +139,18 @@ export function createPayment(
           leaseOwner: null,
           leaseUntil: null,
         };
+        const events = [
+          ...paymentEvents(paymentView(payment, 'FAILED'), null, now),
+          orderMovedEvent(locked.order, 'FAILED', now),
+        ];
         const written = await tx.commitWith([
           insertPaymentStatement(payment),
           ...conclusionStatements(conclusion, now),
+          appendEventsStatement(events),
         ]);
         // The locked order holds its reservations: a refused release is a bug.
         if (!written.ok) throw new Error(`order ${input.orderId} did not hold its reservations`);
+        deps.metrics.eventsWritten(events);
         return ok({ kind: 'rejected', payment });
       }
       const payment: StoredPayment = {
@@ -147,15 +159,31 @@ export function createPayment(
         leaseOwner: input.leaseOwner,
         leaseUntil: now.getTime() + deps.settings.leaseMs,
       };
-      const written = await tx.commitWith([insertPaymentStatement(payment)]);
+      const events = paymentEvents(paymentView(payment, 'PENDING'), null, now);
+      const written = await tx.commitWith([
+        insertPaymentStatement(payment),
+        appendEventsStatement(events),
+      ]);
       if (!written.ok) throw new Error('inserting a payment has no refusals');
+      deps.metrics.eventsWritten(events);
       return ok({
         kind: 'attempt',
         payment,
         attemptNo: decided.value.attemptNo,
         attempts: [],
         lines: locked.lines,
+        order: locked.order,
       });
     }),
   );
+}
+
+/** A new payment as the API shows it: no attempts or refunds yet, its order in `orderStatus`. */
+function paymentView(payment: StoredPayment, orderStatus: OrderStatus): PaymentView {
+  return {
+    payment,
+    attempts: [],
+    order: { id: payment.orderId, status: orderStatus },
+    refunds: [],
+  };
 }

@@ -11,6 +11,7 @@ import {
   type Result,
 } from '@orders/core';
 import {
+  appendEventsStatement,
   claimIdempotencyKey,
   createRefundStatements,
   lockRefundSubject,
@@ -20,7 +21,16 @@ import {
   type OverRestock,
   type StoredRefund,
 } from '@orders/db';
+import { refundEvents } from '../events/event-builders.js';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
+
+interface RefundDeps {
+  readonly db: Database;
+  readonly settings: PaymentSettings;
+  readonly now: () => Date;
+  readonly metrics: DomainMetrics;
+}
 import type { StartedRefundAttempt } from './start-refund-attempt.js';
 
 /** `refunds.create`'s idempotency scope. */
@@ -53,7 +63,7 @@ export type RefundCreationResult =
  * back, the key included.
  */
 export async function createRefund(
-  deps: { db: Database; settings: PaymentSettings; now: () => Date },
+  deps: RefundDeps,
   input: CreateRefundInput,
 ): Promise<Result<RefundCreationResult, DomainError>> {
   // A hold refused means the books moved between the decision and the write (the order's lock
@@ -68,7 +78,7 @@ export async function createRefund(
 }
 
 function createIn(
-  deps: { db: Database; settings: PaymentSettings; now: () => Date },
+  deps: RefundDeps,
   input: CreateRefundInput,
 ): Promise<Result<RefundCreationResult, DomainError | OverCap | OverRestock>> {
   return deps.db.transaction<RefundCreationResult, DomainError | OverCap | OverRestock>(
@@ -107,8 +117,18 @@ function createIn(
         leaseOwner: input.leaseOwner,
         leaseUntil: now.getTime() + deps.settings.leaseMs,
       };
-      const written = await tx.commitWith(createRefundStatements(refund));
+      const created = refundEvents(
+        { refund, attempts: [] },
+        null,
+        subject.subject.order.userId,
+        now,
+      );
+      const written = await tx.commitWith([
+        ...createRefundStatements(refund),
+        appendEventsStatement(created),
+      ]);
       if (!written.ok) return written;
+      deps.metrics.eventsWritten(created);
       return ok({
         kind: 'attempt',
         refund,

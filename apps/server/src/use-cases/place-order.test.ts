@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogueMemory } from '../fast-paths/catalogue-memory.js';
 import { createUseCaseEnv, type UseCaseEnv } from '../testing/use-case-env.js';
 import { placeOrderForUser, type PlaceOrderDeps } from './place-order.js';
+import { testMetrics } from '../testing/test-metrics.js';
 
 let env: UseCaseEnv;
 let userId: string;
@@ -9,7 +10,13 @@ let deps: PlaceOrderDeps;
 beforeAll(async () => {
   env = await createUseCaseEnv();
   userId = await env.customer();
-  deps = { db: env.db, now: new Date(), orderTtlMs: 60_000, catalogue: createCatalogueMemory() };
+  deps = {
+    db: env.db,
+    now: new Date(),
+    orderTtlMs: 60_000,
+    catalogue: createCatalogueMemory(),
+    metrics: testMetrics(),
+  };
 });
 afterAll(async () => {
   await env.dispose();

@@ -18,6 +18,7 @@ import {
   type Result,
 } from '@orders/core';
 import {
+  appendEventsStatement,
   availableOf,
   claimIdempotencyKey,
   findOrderForUser,
@@ -32,7 +33,9 @@ import {
   type StockShortage,
   type Tx,
 } from '@orders/db';
+import { orderEvent } from '../events/event-builders.js';
 import type { CatalogueMemory } from '../fast-paths/catalogue-memory.js';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 
 /** The idempotency scope of `orders.create` keys. */
 export const PLACE_ORDER_SCOPE = 'orders.create';
@@ -50,6 +53,7 @@ export interface PlaceOrderDeps {
   readonly orderTtlMs: number;
   /** The catalogue memory fast path; null when switched off (`CATALOGUE_MEMORY=false`). */
   readonly catalogue: CatalogueMemory | null;
+  readonly metrics: DomainMetrics;
 }
 
 interface Placing {
@@ -68,7 +72,7 @@ interface Claim {
 
 /**
  * `orders.create`: core prices the lines from the catalogue and plans the reservations; ONE
- * transaction inserts the order, its lines and its first event and reserves every line, each
+ * transaction inserts the order, its lines, its first event and its `order.created`, and reserves every line, each
  * reservation a conditional UPDATE the database refuses when the stock is short
  * (INVENTORY.INSUFFICIENT_STOCK, and nothing is written, not even the key). With an idempotency
  * key, the key is claimed (as completed) in that same transaction: a repeat of the request gets
@@ -133,13 +137,18 @@ async function placeFromMemory(
   if (!decided.ok) return 'repriced';
   const { order, reservations } = decided.value;
   const context = { orderId: order.id, actor: `user:${placing.userId}`, at: deps.now };
+  const events = [orderEvent(order, null, deps.now)];
   const written = await deps.db.transaction((tx) =>
     tx.commitWith<Repriced | StockShortage>([
       insertOrderStatement(order),
       ...reservationsAsPricedStatements(reservations, remembered, context),
+      appendEventsStatement(events),
     ]),
   );
-  if (written.ok) return ok(order);
+  if (written.ok) {
+    deps.metrics.eventsWritten(events);
+    return ok(order);
+  }
   if (written.error.kind === 'repriced') return 'repriced';
   const shortage = await insufficient(deps, written.error);
   return shortage.available < shortage.requested ? err(shortage) : 'repriced';
@@ -168,11 +177,15 @@ function placeFromCatalogue(
     if (!decided.ok) return decided;
     const { order, reservations } = decided.value;
     const context = { orderId: order.id, actor: `user:${placing.userId}`, at: deps.now };
+    const events = [orderEvent(order, null, deps.now)];
     const written = await tx.commitWith([
       insertOrderStatement(order),
       ...stockMoveStatements(reservations, context),
+      appendEventsStatement(events),
     ]);
-    return written.ok ? ok(order) : written;
+    if (!written.ok) return written;
+    deps.metrics.eventsWritten(events);
+    return ok(order);
   });
 }
 

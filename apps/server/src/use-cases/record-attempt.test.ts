@@ -43,12 +43,12 @@ afterAll(async () => {
 /** A new order paid with `cardNumber`, its first attempt started and leased to `owner`. */
 async function started(cardNumber: string, owner = 'engine-a'): Promise<StartedAttempt> {
   const placed = await placeOrderForUser(
-    { db: env.db, now: new Date(), orderTtlMs: 60_000, catalogue: null },
+    { db: env.db, now: new Date(), orderTtlMs: 60_000, catalogue: null, metrics },
     { userId, items: [{ sku: asSku('RA-1'), quantity: 2 }] },
   );
   if (!placed.ok) throw new Error(placed.error.code);
   const created = await createPayment(
-    { db: env.db, settings, now: () => new Date() },
+    { db: env.db, settings, now: () => new Date(), metrics },
     {
       paymentId: crypto.randomUUID(),
       userId,

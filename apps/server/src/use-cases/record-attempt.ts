@@ -6,13 +6,16 @@ import {
   type RetryPolicy,
 } from '@orders/core';
 import {
+  appendEventsStatement,
   conclusionStatements,
   recordAttemptStatement,
   type LeaseLost,
+  type NewEvent,
   type StockShortage,
   type Statement,
   type StoredPayment,
 } from '@orders/db';
+import { orderMovedEvent, paymentEvents } from '../events/event-builders.js';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { GatewayAnswer } from '../payments/gateway.js';
 import type { AttemptDeps, StartedAttempt } from './start-attempt.js';
@@ -40,7 +43,8 @@ export interface RecordAttemptDeps extends AttemptDeps {
 /**
  * Records the gateway's answer to a started attempt, in one transaction and one round trip: core
  * settles it (`settleAttempt`: the attempt row, the payment's new state, and for a final state the
- * order's move, its stock and the capture) and everything goes out with COMMIT. The payment is not
+ * order's move, its stock and the capture) and everything goes out with COMMIT, the events too
+ * (`payment.attempt_failed` for a failed attempt; a final state's payment and order events). The payment is not
  * read again: its start left it PROCESSING and leased to this driver, and the attempt is recorded
  * only if it still is (a compare-and-set) — otherwise `lost`, and nothing is written.
  */
@@ -72,6 +76,7 @@ export async function recordAttempt(
         }
       : { ...decided.value.payment, leaseOwner: null, leaseUntil: null };
 
+  const events = attemptEvents(started, after, attempt, conclusion?.transition.to, now);
   const statements: Statement<LeaseLost | StockShortage>[] = [
     // First: if the payment is no longer this driver's, that is the refusal reported.
     recordAttemptStatement({
@@ -82,6 +87,7 @@ export async function recordAttempt(
       at: now,
     }),
     ...(conclusion === null ? [] : conclusionStatements(conclusion, now)),
+    appendEventsStatement(events),
   ];
   const written = await deps.db.transaction((tx) => tx.commitWith(statements));
   if (!written.ok) {
@@ -93,6 +99,7 @@ export async function recordAttempt(
   }
   // Counted once committed: a transaction that rolled back (and is retried) counts nothing.
   deps.metrics.attemptRecorded(attempt.outcome, after);
+  deps.metrics.eventsWritten(events);
   if (conclusion === null)
     return { kind: 'retry', retryAtMs: after.nextAttemptAt ?? now.getTime() };
   const orderStatus = conclusion.transition.to === 'CONFIRMED' ? 'CONFIRMED' : 'FAILED';
@@ -100,4 +107,27 @@ export async function recordAttempt(
     kind: 'final',
     final: { payment: after, attempts: [...started.attempts, attempt], orderStatus },
   };
+}
+
+/**
+ * The events of a recorded attempt: the payment's (before and after it, as the API shows it) and,
+ * when the attempt settles the payment, the order's move.
+ */
+function attemptEvents(
+  started: StartedAttempt,
+  after: StoredPayment,
+  attempt: PaymentAttempt,
+  orderTo: OrderStatus | undefined,
+  now: Date,
+): NewEvent[] {
+  const order = { id: started.order.id, status: started.order.status };
+  const before = { payment: started.payment, attempts: started.attempts, order, refunds: [] };
+  const settled = {
+    payment: after,
+    attempts: [...started.attempts, attempt],
+    order: { ...order, status: orderTo ?? order.status },
+    refunds: [],
+  };
+  const events = paymentEvents(settled, before, now, attempt.outcome);
+  return orderTo === undefined ? events : [...events, orderMovedEvent(started.order, orderTo, now)];
 }

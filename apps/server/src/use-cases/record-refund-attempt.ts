@@ -3,16 +3,23 @@ import {
   settleRefundAttempt,
   type RandomSource,
   type RefundAttempt,
+  type OrderStatus,
   type RefundGatewayOutcome,
   type RetryPolicy,
 } from '@orders/core';
 import {
+  appendEventsStatement,
+  findWholeOrder,
   lockRefundForAttempt,
   recordRefundAttemptStatements,
   type LeaseLost,
+  type NewEvent,
+  type RefundWithAttempts,
+  type Sql,
   type StockShortage,
   type StoredRefund,
 } from '@orders/db';
+import { orderMovedEvent, refundEvents } from '../events/event-builders.js';
 import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { AttemptDeps } from './start-attempt.js';
 import type { StartedRefundAttempt } from './start-refund-attempt.js';
@@ -39,7 +46,8 @@ export interface RecordRefundAttemptDeps extends AttemptDeps {
  * Records the gateway's answer to a started refund attempt, in one transaction: the refund, its
  * payment (for the chain's head and what was refunded before) and its order are locked; core
  * settles the attempt (`settleRefundAttempt`); the attempt, the refund's new state and — when
- * final — its conclusion go out with COMMIT. A refund no longer PROCESSING under this driver is
+ * final — its conclusion and its events (`refund.succeeded` with the order's move, or
+ * `refund.failed`) go out with COMMIT. A refund no longer PROCESSING under this driver is
  * `lost`, and nothing is written.
  */
 export async function recordRefundAttempt(
@@ -84,24 +92,33 @@ export async function recordRefundAttempt(
               leaseUntil: (decided.value.refund.nextAttemptAt ?? now.getTime()) + deps.leaseMs,
             }
           : { ...decided.value.refund, leaseOwner: null, leaseUntil: null };
+      const recording = recordRefundAttemptStatements({
+        attempt,
+        attemptLink,
+        refund: after,
+        chainHead,
+        conclusion,
+        leaseOwner: deps.owner,
+        at: now,
+      });
+      const settled = { refund: after, attempts: [...locked.attempts, attempt] };
+      const events =
+        conclusion === null
+          ? []
+          : await finalEvents(tx, { refund: locked.refund, attempts: locked.attempts }, settled, {
+              orderTo: conclusion.kind === 'succeeded' ? conclusion.transition.to : null,
+              at: now,
+            });
       const written = await tx.commitWith(
-        recordRefundAttemptStatements({
-          attempt,
-          attemptLink,
-          refund: after,
-          chainHead,
-          conclusion,
-          leaseOwner: deps.owner,
-          at: now,
-        }),
+        events.length === 0 ? recording : [...recording, appendEventsStatement(events)],
       );
       if (!written.ok) return written;
       deps.metrics.refundAttemptRecorded(attempt.outcome, after.status);
+      deps.metrics.eventsWritten(events);
       if (conclusion === null) {
         return ok({ kind: 'retry', retryAtMs: after.nextAttemptAt ?? now.getTime() } as const);
       }
-      const final = { refund: after, attempts: [...locked.attempts, attempt] };
-      return ok({ kind: 'final', final } as const);
+      return ok({ kind: 'final', final: settled } as const);
     },
   );
   if (recorded.ok) return recorded.value;
@@ -110,4 +127,21 @@ export async function recordRefundAttempt(
   throw new Error(
     `refund ${started.refund.id}: its restock of ${recorded.error.move.sku} was refused`,
   );
+}
+
+/**
+ * The events of a refund reaching its final state, owned by its order's customer: the refund's,
+ * then — when it succeeded — the order's move (one per successful refund, even when the order
+ * stays PARTIALLY_REFUNDED). The order, locked with the refund, is read whole for its event.
+ */
+async function finalEvents(
+  tx: Sql,
+  before: RefundWithAttempts,
+  after: RefundWithAttempts,
+  how: { readonly orderTo: OrderStatus | null; readonly at: Date },
+): Promise<NewEvent[]> {
+  const order = await findWholeOrder(tx, after.refund.orderId);
+  if (order === null) throw new Error(`refund ${after.refund.id}: its order is missing`);
+  const events = refundEvents(after, before, order.userId, how.at);
+  return how.orderTo === null ? events : [...events, orderMovedEvent(order, how.orderTo, how.at)];
 }

@@ -7,6 +7,7 @@ import {
   type Result,
 } from '@orders/core';
 import { listRefundsForOrder, type Database, type RefundWithAttempts } from '@orders/db';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
 import { createRefund, REFUND_SCOPE } from './create-refund.js';
@@ -23,6 +24,7 @@ export interface RefundOrderDeps {
   readonly engine: PaymentEngine;
   readonly settings: PaymentSettings;
   readonly now: () => Date;
+  readonly metrics: DomainMetrics;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { beginAttempt, ok, type PaymentAttempt, type StockLine } from '@orders/core';
+import { beginAttempt, ok, type Order, type PaymentAttempt, type StockLine } from '@orders/core';
 import {
-  findStockLines,
+  findWholeOrder,
   lockPaymentWithAttempts,
   savePaymentStateStatement,
   type Database,
@@ -20,6 +20,8 @@ export interface StartedAttempt {
   readonly attempts: readonly PaymentAttempt[];
   /** The order's stock lines, which settling the payment commits or releases. */
   readonly lines: readonly StockLine[];
+  /** The order as it stands (PENDING): what its event shows once the payment settles it. */
+  readonly order: Order;
 }
 
 export interface AttemptDeps {
@@ -54,19 +56,26 @@ export async function startAttempt(deps: AttemptDeps, paymentId: string): Promis
     // A final payment has no next attempt: nothing left to drive.
     if (!begun.ok) return ok({ kind: 'stop' } as const);
     const leased = { ...begun.value.payment, leaseUntil: now + deps.leaseMs };
-    const [lines] = await Promise.all([
-      findStockLines(tx, payment.orderId),
+    const [order] = await Promise.all([
+      findWholeOrder(tx, payment.orderId),
       tx.run([savePaymentStateStatement(leased, new Date(now))]),
     ]);
+    if (order === null) throw new Error(`payment ${payment.id}: its order is missing`);
     const attempt: StartedAttempt = {
       kind: 'attempt',
       payment: leased,
       attemptNo: begun.value.attemptNo,
       attempts,
-      lines,
+      lines: stockLinesOf(order),
+      order,
     };
     return ok(attempt);
   });
   if (!started.ok) throw new Error('starting an attempt has no refusals');
   return started.value;
+}
+
+/** What settling an order's payment moves: each line's product and quantity. */
+export function stockLinesOf(order: Order): StockLine[] {
+  return order.lines.map(({ productId, sku, quantity }) => ({ productId, sku, quantity }));
 }

@@ -3,6 +3,7 @@ import { createUseCaseEnv, type UseCaseEnv } from '../testing/use-case-env.js';
 import { adjustInventory } from './adjust-inventory.js';
 import { placeOrderForUser } from './place-order.js';
 import { upsertInventory } from './upsert-inventory.js';
+import { testMetrics } from '../testing/test-metrics.js';
 
 let env: UseCaseEnv;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ afterAll(async () => {
   await env.dispose();
 });
 
-const deps = () => ({ db: env.db, now: new Date() });
+const deps = () => ({ db: env.db, now: new Date(), metrics: testMetrics() });
 const upsert = (sku: string, onHand: number, extra: { name?: string; priceCents?: number } = {}) =>
   upsertInventory(deps(), { actor: 'user:admin', sku, onHand, ...extra });
 const movements = (sku: string) =>

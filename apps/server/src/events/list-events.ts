@@ -1,0 +1,39 @@
+import type { EventType } from '@orders/core';
+import { listEvents, type Sql, type StoredEvent } from '@orders/db';
+import type { TokenSubject } from '../auth/jwt.js';
+import { ownerFilterFor } from './event-visibility.js';
+
+export interface EventPage {
+  readonly events: readonly StoredEvent[];
+  /** Where the next page starts: the last event's cursor, else the one asked from. */
+  readonly cursor: string | null;
+  /** The page is full: more may be waiting. */
+  readonly hasMore: boolean;
+}
+
+/**
+ * A page of the outbox after `after` (null: from the oldest kept), in cursor order, as `reader`
+ * may see it. The cursor never goes back: an empty page hands back the one it was given, so a
+ * poller that always passes back `cursor` neither skips nor repeats an event.
+ */
+export async function listEventsFor(
+  deps: { db: Sql },
+  query: {
+    reader: TokenSubject;
+    after: string | null;
+    types: readonly EventType[] | undefined;
+    limit: number;
+  },
+): Promise<EventPage> {
+  const events = await listEvents(deps.db, {
+    after: query.after,
+    types: query.types,
+    ownerId: ownerFilterFor(query.reader),
+    limit: query.limit,
+  });
+  return {
+    events,
+    cursor: events.at(-1)?.cursor ?? query.after,
+    hasMore: events.length === query.limit,
+  };
+}

@@ -92,6 +92,14 @@ export async function runRestFlow(
   await get('the payment, refunds included', `/api/payment-processor/${first}`, 200, asAnn);
   await get('the ledger', `/api/orders/${first}/ledger`, 200, asAnn);
   await get('verify the ledger', '/api/ledger/verify', 200, asAdmin);
+  await get('the cursor of now', '/api/events/cursor', 200, asAdmin);
+  await get(
+    'her events, two types',
+    '/api/events?types=order.created,payment.succeeded',
+    200,
+    asAnn,
+  );
+  await get('every event, a page of 5', '/api/events?limit=5', 200, asAdmin);
   const cancelled = await order(1);
   await post('cancel', `/api/orders/${cancelled}/cancel`, undefined, 200, asAnn);
 
@@ -142,6 +150,10 @@ export async function runRestFlow(
     ...invalid,
   });
   await get('an id that is no uuid', '/api/orders/42', 400, { ...asAnn, ...invalid });
+  await get('an event cursor that is none', '/api/events?after=nope', 400, {
+    ...asAnn,
+    ...invalid,
+  });
   await post('a card number that is none', '/api/payment-processor/pay', badCard, 400, keyed);
   const badReason = { ...asAdmin, ...invalid, headers: refundKey('why') };
   await post(

@@ -18,7 +18,9 @@ import type { Config } from './config.js';
 import { closeServer, listen } from './http/listen.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { createEventStreams } from './events/event-streams.js';
 import { createAppMetrics } from './metrics/app-metrics.js';
+import { registerEventSubscriberMetrics } from './metrics/event-subscriber-metrics.js';
 import { createCardFingerprinter } from './payments/card-fingerprint.js';
 import { createPaymentEngine } from './payments/payment-engine.js';
 import { paymentSettingsFrom, type PaymentSettings } from './payments/payment-settings.js';
@@ -83,6 +85,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const prepareStatements = await hasSessionPerConnection(clientUrl);
     db = createDatabase({ url: clientUrl, poolMax: config.dbPoolMax, prepareStatements });
     const metrics = createAppMetrics(db);
+    const eventStreams = createEventStreams({ db, pollMs: config.events.pollMs });
+    registerEventSubscriberMetrics(metrics.registry, () => eventStreams.open());
     const counters = metrics.domain;
     const engine = createPaymentEngine({ db, settings, logger, now, random, metrics: counters });
     const services: AppServices = {
@@ -95,6 +99,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       payments: { engine, settings, fingerprint: createCardFingerprinter(secret) },
       catalogue: config.fastPaths.catalogueMemory ? createCatalogueMemory() : null,
       metrics,
+      eventStreams,
     };
     // Development's demo data exists before the first request can be served: a client that saw
     // /readyz answer 200 finds the catalogue there.
@@ -112,7 +117,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       trpcFastPath: config.fastPaths.trpc,
     });
     const url = await listen(server, config.port, config.host);
-    const worker = startPaymentWorker({ db, engine, settings, logger, now, metrics: counters });
+    const worker = startPaymentWorker({
+      db,
+      engine,
+      settings,
+      logger,
+      now,
+      metrics: counters,
+      eventRetentionDays: config.events.retentionDays,
+    });
 
     let closing: Promise<void> | undefined;
     const startedOrm = orm;
@@ -125,8 +138,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       worker,
       close() {
         closing ??= (async () => {
-          // Stopping the engine ends the waits of in-flight `pay` calls, so closing is prompt.
-          await Promise.all([closeServer(server), worker.stop().then(() => engine.stop())]);
+          // Stopping the engine ends the waits of in-flight `pay` calls, and closing the event
+          // streams ends the open subscriptions (their clients reconnect and resume), so the
+          // server's close, which waits for every response, is prompt.
+          const serverClosed = closeServer(server);
+          await Promise.all([
+            eventStreams.close().then(() => serverClosed),
+            worker.stop().then(() => engine.stop()),
+          ]);
           await startedDb.close();
           await startedOrm.close(true);
           await startedEmbedded?.stop();

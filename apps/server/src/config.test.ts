@@ -119,3 +119,24 @@ describe('the fast paths', () => {
     );
   });
 });
+
+describe('the events outbox', () => {
+  it('keeps events 30 days and polls for new ones every 250 ms by default', () => {
+    expect(loadConfig({}).events).toEqual({ retentionDays: 30, pollMs: 250 });
+  });
+
+  it('takes EVENT_RETENTION_DAYS and EVENT_POLL_MS', () => {
+    expect(loadConfig({ EVENT_RETENTION_DAYS: '1', EVENT_POLL_MS: '50' }).events).toEqual({
+      retentionDays: 1,
+      pollMs: 50,
+    });
+  });
+
+  it.each(['0', '1.5', 'forever', '-3'])('refuses EVENT_RETENTION_DAYS=%s', (value) => {
+    expect(() => loadConfig({ EVENT_RETENTION_DAYS: value })).toThrow(/EVENT_RETENTION_DAYS/);
+  });
+
+  it.each(['0', '5', '60001', 'often'])('refuses EVENT_POLL_MS=%s', (value) => {
+    expect(() => loadConfig({ EVENT_POLL_MS: value })).toThrow(/EVENT_POLL_MS/);
+  });
+});

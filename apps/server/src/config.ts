@@ -48,6 +48,10 @@ const envSchema = z
     // The fast paths, each a named shortcut that can be switched off (DESIGN §1).
     CATALOGUE_MEMORY: onOff,
     TRPC_FAST_PATH: onOff,
+    // The events outbox: how long events are kept (days), and how often a subscriber's stream
+    // looks for new ones (ms).
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    EVENT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) {
@@ -115,6 +119,12 @@ export interface Config {
     /** Single tRPC calls answered on Node's request/response (`TRPC_FAST_PATH`). */
     readonly trpc: boolean;
   };
+  readonly events: {
+    /** Events older than this many days are purged by the worker (`EVENT_RETENTION_DAYS`). */
+    readonly retentionDays: number;
+    /** How often each `events.subscribe` stream reads the outbox for new events (ms). */
+    readonly pollMs: number;
+  };
   readonly payments: {
     /** How long `payments.pay` waits for a final state (ms). */
     readonly payWaitMs: number;
@@ -161,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: e.DB_POOL_MAX,
     orderTtlMs: e.ORDER_TTL,
     fastPaths: { catalogueMemory: e.CATALOGUE_MEMORY, trpc: e.TRPC_FAST_PATH },
+    events: { retentionDays: e.EVENT_RETENTION_DAYS, pollMs: e.EVENT_POLL_MS },
     payments: {
       payWaitMs: e.PAY_WAIT,
       simFailureRate: e.PAYMENT_SIM_FAILURE_RATE,

@@ -1,4 +1,5 @@
 import { authRouter } from './routers/auth.router.js';
+import { eventsRouter } from './routers/events.router.js';
 import { inventoryRouter } from './routers/inventory.router.js';
 import { ordersRouter } from './routers/orders.router.js';
 import { productsRouter } from './routers/products.router.js';
@@ -16,6 +17,7 @@ export const appRouter = router({
   payments: paymentsRouter,
   refunds: refundsRouter,
   ledger: ledgerRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -311,6 +311,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Events after a cursor, oldest first, a page at a time
+     * @description The outbox in commit order: every state change of an order, payment, refund or product, each once (an admin reads all; a customer only those of their own orders, payments and refunds). To follow it, pass the `cursor` of each answer back as `after`: it is the last event’s cursor, or the `after` sent when nothing new has come, so no event is skipped or repeated. `hasMore` says the page was full: ask again without pausing; otherwise poll. Without `after`, reading starts at the oldest event kept (`EVENT_RETENTION_DAYS`). A cursor this server did not hand out is a 400.
+     */
+    get: operations['events-list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/events/cursor': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The cursor of now: where to start following the events
+     * @description Every event committed from now on comes after this cursor, and nothing before it does. Pass it as `after` to `GET /api/events`, or as `lastEventId` to `events.subscribe`, to follow from now on without missing an event even if the first connection drops before any event arrives.
+     */
+    get: operations['events-cursor'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -379,6 +419,182 @@ export interface components {
        */
       createdAt: string;
       settledAt: string | null;
+    };
+    Event:
+      | components['schemas']['OrderEvent']
+      | components['schemas']['PaymentEvent']
+      | components['schemas']['RefundEvent']
+      | components['schemas']['ProductEvent'];
+    OrderEvent: {
+      /**
+       * @description Unique; a receiver dedupes on it
+       * @example evt_3f2b8c1e-7d4a-4e9b-9c0d-5a6b7c8d9e0f
+       */
+      id: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type:
+        | 'order.created'
+        | 'order.confirmed'
+        | 'order.failed'
+        | 'order.cancelled'
+        | 'order.partially_refunded'
+        | 'order.refunded';
+      /**
+       * Format: date-time
+       * @example 2025-06-01T12:00:00.000Z
+       */
+      createdAt: string;
+      /** @description Pass as `after` (or `lastEventId`) to go on after this event */
+      cursor: string;
+      aggregate: {
+        /** @constant */
+        type: 'order';
+        id: string;
+        /** @description 1, 2, …: the event's place in its aggregate's history */
+        version: number;
+      };
+      data: {
+        /**
+         * @description The changed top-level fields of `object`, with their values before the change (Stripe's `previous_attributes`); `{}` for a creation.
+         * @example {
+         *       "status": "PENDING"
+         *     }
+         */
+        previous: {
+          [key: string]: unknown;
+        };
+        object: components['schemas']['Order'];
+        /**
+         * @description order.cancelled only: by its customer, or expired unpaid
+         * @enum {string}
+         */
+        reason?: 'customer' | 'expired';
+      };
+      /** @description The customer it concerns; null: for admins only (products) */
+      ownerId: string | null;
+    };
+    PaymentEvent: {
+      /**
+       * @description Unique; a receiver dedupes on it
+       * @example evt_3f2b8c1e-7d4a-4e9b-9c0d-5a6b7c8d9e0f
+       */
+      id: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'payment.created' | 'payment.attempt_failed' | 'payment.succeeded' | 'payment.failed';
+      /**
+       * Format: date-time
+       * @example 2025-06-01T12:00:00.000Z
+       */
+      createdAt: string;
+      /** @description Pass as `after` (or `lastEventId`) to go on after this event */
+      cursor: string;
+      aggregate: {
+        /** @constant */
+        type: 'payment';
+        id: string;
+        /** @description 1, 2, …: the event's place in its aggregate's history */
+        version: number;
+      };
+      data: {
+        /**
+         * @description The changed top-level fields of `object`, with their values before the change (Stripe's `previous_attributes`); `{}` for a creation.
+         * @example {
+         *       "status": "PENDING"
+         *     }
+         */
+        previous: {
+          [key: string]: unknown;
+        };
+        object: components['schemas']['Payment'];
+      };
+      /** @description The customer it concerns; null: for admins only (products) */
+      ownerId: string | null;
+    };
+    RefundEvent: {
+      /**
+       * @description Unique; a receiver dedupes on it
+       * @example evt_3f2b8c1e-7d4a-4e9b-9c0d-5a6b7c8d9e0f
+       */
+      id: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'refund.created' | 'refund.succeeded' | 'refund.failed';
+      /**
+       * Format: date-time
+       * @example 2025-06-01T12:00:00.000Z
+       */
+      createdAt: string;
+      /** @description Pass as `after` (or `lastEventId`) to go on after this event */
+      cursor: string;
+      aggregate: {
+        /** @constant */
+        type: 'refund';
+        id: string;
+        /** @description 1, 2, …: the event's place in its aggregate's history */
+        version: number;
+      };
+      data: {
+        /**
+         * @description The changed top-level fields of `object`, with their values before the change (Stripe's `previous_attributes`); `{}` for a creation.
+         * @example {
+         *       "status": "PENDING"
+         *     }
+         */
+        previous: {
+          [key: string]: unknown;
+        };
+        object: components['schemas']['Refund'];
+      };
+      /** @description The customer it concerns; null: for admins only (products) */
+      ownerId: string | null;
+    };
+    ProductEvent: {
+      /**
+       * @description Unique; a receiver dedupes on it
+       * @example evt_3f2b8c1e-7d4a-4e9b-9c0d-5a6b7c8d9e0f
+       */
+      id: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'product.updated';
+      /**
+       * Format: date-time
+       * @example 2025-06-01T12:00:00.000Z
+       */
+      createdAt: string;
+      /** @description Pass as `after` (or `lastEventId`) to go on after this event */
+      cursor: string;
+      aggregate: {
+        /** @constant */
+        type: 'product';
+        id: string;
+        /** @description 1, 2, …: the event's place in its aggregate's history */
+        version: number;
+      };
+      data: {
+        /**
+         * @description The changed top-level fields of `object`, with their values before the change (Stripe's `previous_attributes`); `{}` for a creation.
+         * @example {
+         *       "status": "PENDING"
+         *     }
+         */
+        previous: {
+          [key: string]: unknown;
+        };
+        object: components['schemas']['Product'];
+      };
+      /** @description The customer it concerns; null: for admins only (products) */
+      ownerId: string | null;
     };
     /**
      * @example {
@@ -1865,6 +2081,118 @@ export interface operations {
       };
       /** @description Needs the ADMIN role (`AUTH.FORBIDDEN`). */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'events-list': {
+    parameters: {
+      query?: {
+        after?: string;
+        types?: (
+          | 'order.created'
+          | 'order.confirmed'
+          | 'order.failed'
+          | 'order.cancelled'
+          | 'order.partially_refunded'
+          | 'order.refunded'
+          | 'payment.created'
+          | 'payment.attempt_failed'
+          | 'payment.succeeded'
+          | 'payment.failed'
+          | 'refund.created'
+          | 'refund.succeeded'
+          | 'refund.failed'
+          | 'product.updated'
+        )[];
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Event'][];
+            /** @description Where to go on from: the last item’s cursor, or the `after` sent when the page is empty (null when neither). Pass it as `after` on the next call; it never goes back. */
+            cursor: string | null;
+            /** @description The page is full: more events may be waiting, ask again without pausing */
+            hasMore: boolean;
+          };
+        };
+      };
+      /** @description Invalid input: `data.issues` names each refused field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'events-cursor': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            cursor: string;
+          };
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
         headers: {
           [name: string]: unknown;
         };

@@ -62,7 +62,7 @@ export function orderEvent(
   before: Order | null,
   at: Date,
   reason?: CancellationReason,
-): NewEvent {
+): BuiltEvent {
   const object = presentOrder(order);
   const previous = before === null ? null : presentOrder(before);
   const subject = { id: order.id, ownerId: order.userId };
@@ -75,7 +75,7 @@ export function orderMovedEvent(
   to: Order['status'],
   at: Date,
   reason?: CancellationReason,
-): NewEvent {
+): BuiltEvent {
   return orderEvent({ ...before, status: to }, before, at, reason);
 }
 
@@ -124,7 +124,7 @@ export function refundEvents(
  * An admin's change of a product (created, renamed, repriced, its count set): admins only (no
  * owner). Null when the change left the product as it was (a count set to what it already was).
  */
-export function productEvent(after: Product, before: Product | null, at: Date): NewEvent | null {
+export function productEvent(after: Product, before: Product | null, at: Date): BuiltEvent | null {
   const object = presentProduct(after);
   const previous = before === null ? null : presentProduct(before);
   const subject = { id: after.productId, ownerId: null };

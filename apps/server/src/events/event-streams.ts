@@ -30,6 +30,8 @@ export interface EventStreams {
   follow(request: FollowRequest): Promise<AsyncGenerator<StoredEvent, never, undefined>>;
   /** Streams open now (the `event_subscribers` gauge). */
   open(): number;
+  /** Whether `close` was called: no new stream may start. */
+  closed(): boolean;
   /**
    * Ends every stream and refuses new ones (shutdown). They end as an abort, not as a finished
    * subscription, so their clients reconnect — to another instance, or to this one restarted —
@@ -87,6 +89,7 @@ export function createEventStreams(deps: { db: Sql; pollMs: number }): EventStre
   return {
     follow,
     open: () => open,
+    closed: () => closing.signal.aborted,
     async close() {
       closing.abort();
       if (open === 0) return;

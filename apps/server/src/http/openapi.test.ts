@@ -54,6 +54,8 @@ const OPERATIONS = [
   ['get', '/api/payment-processor/{orderId}/refunds', 'refunds-list', true],
   ['get', '/api/orders/{orderId}/ledger', 'ledger-forOrder', true],
   ['get', '/api/ledger/verify', 'ledger-verify', true],
+  ['get', '/api/events', 'events-list', true],
+  ['get', '/api/events/cursor', 'events-cursor', true],
 ] as const;
 
 describe('GET /openapi.json', () => {
@@ -165,6 +167,20 @@ describe('GET /openapi.json', () => {
     expect(
       keysAt('paths', '/api/payment-processor/{orderId}/refunds', 'get', 'responses'),
     ).not.toContain('403');
+  });
+
+  it('documents the events: a list of types sent comma-separated, and each envelope by its type', () => {
+    const [, types] = doc('paths', '/api/events', 'get', 'parameters') as Record<string, unknown>[];
+    expect(types).toMatchObject({ name: 'types', in: 'query', style: 'form', explode: false });
+    expect(at(types, 'schema', 'items', 'enum')).toContain('payment.succeeded');
+    expect(doc('components', 'schemas', 'Event', 'discriminator', 'mapping')).toMatchObject({
+      'order.confirmed': '#/components/schemas/OrderEvent',
+      'payment.failed': '#/components/schemas/PaymentEvent',
+      'refund.succeeded': '#/components/schemas/RefundEvent',
+      'product.updated': '#/components/schemas/ProductEvent',
+    });
+    const object = ['components', 'schemas', 'PaymentEvent', 'properties', 'data', 'properties'];
+    expect(doc(...object, 'object')).toEqual({ $ref: '#/components/schemas/Payment' });
   });
 
   it('publishes as the SKU pattern the check the server applies: any case, spaces around', () => {

@@ -26,7 +26,7 @@ export function buildOpenApiDocument(
     contact: { name: 'The orders maintainers' },
     baseUrl: '/',
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    tags: ['auth', 'catalogue', 'inventory', 'orders', 'payments', 'refunds', 'ledger'],
+    tags: ['auth', 'catalogue', 'inventory', 'orders', 'payments', 'refunds', 'ledger', 'events'],
     defs: {
       User: userOutput,
       Product: productOutput,
@@ -50,6 +50,7 @@ export function buildOpenApiDocument(
       }),
     };
     if (KEYED_WRITES.has(`${route.method} ${route.path}`)) describeIdempotencyKey(operation, route);
+    sendArraysCommaSeparated(operation);
   }
   // The generator's own error schemas, now referenced by nothing.
   const { components } = document;
@@ -150,6 +151,22 @@ function describeIdempotencyKey(operation: Operation, route: RestRoute): void {
       value: inputRefusalExample(route.procedure, refusal),
     },
   });
+}
+
+/**
+ * A query parameter holding a list (`types` of `GET /api/events`) is one comma-separated value,
+ * `types=a,b` (`style: form, explode: false`), as the server reads it; it also takes the
+ * parameter repeated, which is what the generator's default would have documented.
+ */
+function sendArraysCommaSeparated(operation: Operation): void {
+  for (const parameter of operation.parameters ?? []) {
+    if (
+      readPath(parameter, ['in']) === 'query' &&
+      readPath(parameter, ['schema', 'type']) === 'array'
+    ) {
+      Object.assign(parameter as object, { style: 'form', explode: false });
+    }
+  }
 }
 
 /** The value at `keys`, read through objects and functions (a procedure is one). */

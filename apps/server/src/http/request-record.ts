@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { Transport } from '../metrics/http-metrics.js';
-import type { Context } from '../trpc/context.js';
+import type { Context, ContextRequest } from '../trpc/context.js';
 
 /**
  * What one request turned out to be, filled in while it is handled; the server logs and counts it
@@ -18,7 +18,7 @@ export interface RequestRecord {
   userId?: string;
 }
 
-type CreateContext = (opts: { req: IncomingMessage }) => Promise<Context>;
+type CreateContext = (opts: ContextRequest) => Promise<Context>;
 
 /** The hooks both tRPC adapters take, wired to fill in each request's record. */
 export interface ProcedureHooks {

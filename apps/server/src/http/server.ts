@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createTrpcFastPath } from '../fast-paths/trpc-fast-path.js';
 import type { AppMetrics } from '../metrics/app-metrics.js';
 import type { AppRouter } from '../router.js';
-import type { Context } from '../trpc/context.js';
+import type { Context, ContextRequest } from '../trpc/context.js';
 import { createDocsHandler } from './docs.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { closeRequestRecord, openRequestRecord } from './request-log.js';
@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface HttpServerOptions {
   readonly router: AppRouter;
-  readonly createContext: (opts: { req: IncomingMessage }) => Promise<Context>;
+  readonly createContext: (opts: ContextRequest) => Promise<Context>;
   /** Whether the database answers; `/readyz` reports it. */
   readonly isReady: () => Promise<boolean>;
   readonly logger: Logger;
@@ -93,7 +93,7 @@ export function createHttpServer(options: HttpServerOptions): Server {
     sendJson(res, 404, { error: 'not found' });
   };
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     const path = pathOf(req);
     const record = openRequestRecord(req, path);
@@ -101,11 +101,15 @@ export function createHttpServer(options: HttpServerOptions): Server {
     res.setHeader('x-request-id', record.requestId);
     res.on('finish', () => {
       closeRequestRecord({ record, req, res, path, started, logger, metrics: metrics.http });
+      // Closing, the server waits for its connections to end; a kept-alive one would instead
+      // carry the client's next request (an event stream's reconnection, say) and never end.
+      if (!server.listening) req.socket.end();
     });
     if (record.transport === 'trpc') trpc(req, res);
     else if (record.transport === 'rest') rest(req, res);
     else routePlain(path, res);
   });
+  return server;
 }
 
 const JSON_TYPE = 'application/json';

@@ -8,6 +8,7 @@ import type { CardFingerprinter } from '../payments/card-fingerprint.js';
 import type { PaymentEngine } from '../payments/payment-engine.js';
 import type { PaymentSettings } from '../payments/payment-settings.js';
 import type { CatalogueMemory } from '../fast-paths/catalogue-memory.js';
+import type { EventStreams } from '../events/event-streams.js';
 
 /** Long-lived things a request may use; built once by the composition root. */
 export interface AppServices {
@@ -29,6 +30,8 @@ export interface AppServices {
   readonly now: () => Date;
   /** This instance's Prometheus registry and the counters the use cases increment. */
   readonly metrics: AppMetrics;
+  /** The open `events.subscribe` streams, closed at shutdown. */
+  readonly eventStreams: EventStreams;
 }
 
 /** What the bearer token (if any) established about the caller. */
@@ -66,13 +69,33 @@ export function createContextInner(opts: {
   };
 }
 
-/** The outer context: reads the HTTP request (bearer token, peer address, idempotency key). */
+/**
+ * What a tRPC adapter passes to `createContext`: the HTTP request and what tRPC read from it —
+ * the call's type and the client's connection parameters (tRPC's `connectionParams`), if any.
+ */
+export interface ContextRequest {
+  readonly req: IncomingMessage;
+  readonly info?: {
+    readonly type?: string;
+    readonly connectionParams?: Readonly<Record<string, string | undefined>> | null;
+  };
+}
+
+/**
+ * The outer context: reads the HTTP request (bearer token, peer address, idempotency key). The
+ * token comes from the `Authorization` header; a subscription without one may send it in its
+ * connection parameters (`{ token }`), as a browser's EventSource cannot send headers. Only a
+ * subscription: anywhere else a token belongs in the header, not in a URL that proxies log.
+ */
 export function createContextFactory(services: AppServices) {
-  return async ({ req }: { req: IncomingMessage }): Promise<Context> => {
+  return async ({ req, info }: ContextRequest): Promise<Context> => {
     const idempotencyKey = req.headers['idempotency-key'];
+    const paramToken = info?.type === 'subscription' ? info.connectionParams?.token : undefined;
+    const authorization =
+      req.headers.authorization ?? (paramToken === undefined ? undefined : `Bearer ${paramToken}`);
     return createContextInner({
       services,
-      caller: await identifyCaller(services, req.headers.authorization),
+      caller: await identifyCaller(services, authorization),
       clientIp: req.socket.remoteAddress ?? 'unknown',
       ...(typeof idempotencyKey === 'string' ? { idempotencyKeyHeader: idempotencyKey } : {}),
     });

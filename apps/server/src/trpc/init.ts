@@ -6,14 +6,25 @@ import type { Context } from './context.js';
 import { formatError } from './error-format.js';
 import { domainErrorToTRPC } from './domain-error-map.js';
 
+const SSE_PING_MS = 5_000;
+
 /**
  * The one tRPC instance. `isDev: false` always: a stack trace never leaves the server, whatever
  * NODE_ENV says. Procedures may carry `meta.openapi`: the REST mirror's method and path.
  */
-const t = initTRPC.context<Context>().meta<OpenApiMeta>().create({
-  isDev: false,
-  errorFormatter: formatError,
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    isDev: false,
+    errorFormatter: formatError,
+    // Event streams (SSE): a ping every 5 s keeps a quiet stream alive through proxies, and tells
+    // the client a stream that carried nothing for 15 s is dead — it then reconnects and resumes.
+    sse: {
+      ping: { enabled: true, intervalMs: SSE_PING_MS },
+      client: { reconnectAfterInactivityMs: 3 * SSE_PING_MS },
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -9,6 +9,7 @@ import {
 } from '../use-cases/claim-abandoned-payments.js';
 import { expireOrders as expireDueOrders } from '../use-cases/expire-orders.js';
 import { purgeExpiredRecords } from '../use-cases/purge-expired-records.js';
+import { purgeExpiredEvents } from '../use-cases/purge-events.js';
 
 export interface PaymentWorker {
   /** Runs one round now (tests); resolves when it is done. */
@@ -20,6 +21,8 @@ export interface PaymentWorker {
 const CLAIM_BATCH = 16;
 const EXPIRE_BATCH = 32;
 const PURGE_BATCH = 500;
+/** At most this many batches of old events go per housekeeping (10,000 a minute). */
+const EVENT_PURGE_BATCHES = 20;
 /** Housekeeping (old idempotency keys, ended rate-limit windows) runs at most this often. */
 const HOUSEKEEPING_EVERY_MS = 60_000;
 
@@ -27,7 +30,8 @@ const HOUSEKEEPING_EVERY_MS = 60_000;
  * Runs in every server instance. Each round it (1) claims payments and refunds that are due and
  * whose lease ran out — a crashed or stopped driver, or a retry whose driver went away — and hands
  * them to this instance's engine, (2) cancels PENDING orders past their TTL, releasing their stock, and
- * (3) about once a minute drops idempotency keys older than 24 h and ended rate-limit windows.
+ * (3) about once a minute drops idempotency keys older than 24 h, ended rate-limit windows and
+ * events past their retention.
  * The first two use `for update skip locked`, so any number of instances can run it side by side.
  */
 export function startPaymentWorker(deps: {
@@ -37,6 +41,8 @@ export function startPaymentWorker(deps: {
   logger: Logger;
   now: () => Date;
   metrics: DomainMetrics;
+  /** Events older than this many days are purged (`EVENT_RETENTION_DAYS`). */
+  eventRetentionDays: number;
 }): PaymentWorker {
   let stopped = false;
 
@@ -58,9 +64,9 @@ export function startPaymentWorker(deps: {
   }
 
   async function expireOrders(): Promise<void> {
-    const expired = await expireDueOrders({ db: deps.db, now: deps.now() }, EXPIRE_BATCH);
+    const { db, metrics } = deps;
+    const expired = await expireDueOrders({ db, now: deps.now(), metrics }, EXPIRE_BATCH);
     if (expired > 0) deps.logger.info({ expired }, 'worker expired orders');
-    deps.metrics.ordersCancelled('expired', expired);
   }
 
   let lastHousekeeping = 0;
@@ -69,7 +75,17 @@ export function startPaymentWorker(deps: {
     if (now.getTime() - lastHousekeeping < HOUSEKEEPING_EVERY_MS) return;
     lastHousekeeping = now.getTime();
     const { keys, windows } = await purgeExpiredRecords({ db: deps.db, now }, PURGE_BATCH);
-    if (keys + windows > 0) deps.logger.info({ keys, windows }, 'worker purged expired records');
+    const events = await purgeExpiredEvents(
+      { db: deps.db, now },
+      {
+        retentionDays: deps.eventRetentionDays,
+        batch: PURGE_BATCH,
+        maxBatches: EVENT_PURGE_BATCHES,
+      },
+    );
+    if (keys + windows + events > 0) {
+      deps.logger.info({ keys, windows, events }, 'worker purged expired records');
+    }
   }
 
   async function round(): Promise<void> {

@@ -1,10 +1,13 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '@orders/core';
 import {
+  collectEventType,
   collectItem,
   collectRestock,
   nonZeroInteger,
   parseAmountCents,
+  parseEventCursor,
   parseNote,
   parseRefundReason,
   parseExpiry,
@@ -99,5 +102,40 @@ describe('option parsers', () => {
   it('read a note of at most 500 characters', () => {
     expect(parseNote(' broken ')).toBe('broken');
     expect(() => parseNote('n'.repeat(501))).toThrow('expected at most 500 characters');
+  });
+
+  it('read event types in any letter case, repeated or comma-separated, each once', () => {
+    const collected = ['Order.Created', 'payment.failed, order.created', 'refund.succeeded'].reduce<
+      ReturnType<typeof collectEventType>
+    >((types, v) => collectEventType(v, types), []);
+    expect(collected).toEqual(['order.created', 'payment.failed', 'refund.succeeded']);
+  });
+
+  it('refuse a name that is no event type, listing every type there is', () => {
+    for (const bad of ['order.shipped', 'order', '', 'order.created,', '*']) {
+      expect(() => collectEventType(bad)).toThrow(`expected one of ${EVENT_TYPES.join(', ')}`);
+    }
+  });
+
+  it('read an event cursor as the server writes them, and refuse what it would refuse', () => {
+    expect(parseEventCursor(' 7519-42 ')).toBe('7519-42');
+    expect(parseEventCursor('0-0')).toBe('0-0');
+    expect(parseEventCursor('18446744073709551615-9223372036854775807')).toBe(
+      '18446744073709551615-9223372036854775807',
+    );
+    for (const bad of [
+      '',
+      '7519',
+      '07519-42',
+      '7519-042',
+      '-1-2',
+      '1-2-3',
+      'abc-1',
+      '1.5-2',
+      '18446744073709551616-0',
+      '0-9223372036854775808',
+    ]) {
+      expect(() => parseEventCursor(bad), bad).toThrow('expected an event cursor such as 7519-42');
+    }
   });
 });

@@ -1,8 +1,11 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import {
+  EVENT_TYPES,
   IDEMPOTENCY_KEY_MAX_LENGTH,
+  isEventType,
   ORDER_LIMITS,
   REFUND_REASONS,
+  type EventType,
   type RefundReason,
 } from '@orders/core';
 import type { Order } from './api-client.js';
@@ -164,4 +167,51 @@ export function parseIdempotencyKey(value: string): string {
     throw new InvalidArgumentError(`expected 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`);
   }
   return value;
+}
+
+/**
+ * One `--type` of `events`, added to those before it: `order.confirmed`, in any letter case, or
+ * several at once separated by commas (`--type order.created,order.confirmed`). A name that is no
+ * event type is refused, listing them all.
+ */
+export function collectEventType(value: string, previous: readonly EventType[] = []): EventType[] {
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !isEventType(name));
+  if (unknown.length > 0) {
+    const what = unknown.map((name) => (name === '' ? '""' : name)).join(', ');
+    throw new InvalidArgumentError(
+      `${what} is not an event type; expected one of ${EVENT_TYPES.join(', ')}`,
+    );
+  }
+  const types = names.filter(isEventType);
+  return [
+    ...previous,
+    ...types.filter((type, i) => !previous.includes(type) && types.indexOf(type) === i),
+  ];
+}
+
+/**
+ * An event cursor as the server hands them out (`packages/db` `event-cursor.ts`): `<xid>-<seq>`,
+ * two canonical decimals within `xid8` and `bigint`. Checked here so a mistyped `--after` is
+ * refused before anything is sent, rather than as a server error.
+ */
+const EVENT_CURSOR = /^(0|[1-9]\d{0,19})-(0|[1-9]\d{0,18})$/;
+const XID8_MAX = 2n ** 64n - 1n;
+const BIGINT_MAX = 2n ** 63n - 1n;
+
+/** `--after 7519-42`: the CURSOR of the last event seen (or `cursor` in `--json`). */
+export function parseEventCursor(value: string): string {
+  const cursor = value.trim();
+  const [, xid, seq] = EVENT_CURSOR.exec(cursor) ?? [];
+  if (
+    xid === undefined ||
+    seq === undefined ||
+    BigInt(xid) > XID8_MAX ||
+    BigInt(seq) > BIGINT_MAX
+  ) {
+    throw new InvalidArgumentError(
+      'expected an event cursor such as 7519-42 (the CURSOR column of `ordersctl events`, or `cursor` in its --json)',
+    );
+  }
+  return cursor;
 }

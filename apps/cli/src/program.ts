@@ -1,4 +1,5 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { eventsCommand } from './commands/events.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { ledgerCommand } from './commands/ledger.js';
 import { loginCommand } from './commands/login.js';
@@ -22,6 +23,7 @@ Examples:
   $ ordersctl pay <orderId>                           # asks for the card on a terminal
   $ ordersctl ledger <orderId>
   $ ordersctl refund <orderId> --amount 1250 --reason requested_by_customer   # admin
+  $ ordersctl events --follow                         # live: what happens, as it happens
   $ ordersctl --server http://orders.internal:4000 order list --json
 
 Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 not logged in or token expired,
@@ -65,7 +67,8 @@ export function createProgram(io: CliIo, env: CliEnv, version: string) {
     .addCommand(orderCommand(contextFactory))
     .addCommand(payCommand(contextFactory))
     .addCommand(ledgerCommand(contextFactory))
-    .addCommand(refundCommand(contextFactory));
+    .addCommand(refundCommand(contextFactory))
+    .addCommand(eventsCommand(contextFactory));
   inheritSettings(program);
   return program;
 }

@@ -16,13 +16,26 @@ export interface Ctl {
   run(argv: readonly string[], options?: { stdin?: string; note?: string }): Promise<CtlResult>;
   /** Runs `ordersctl --json <argv>` quietly (a check, not part of the story); exit 0 expected. */
   json<T>(argv: readonly string[]): Promise<T>;
+  /**
+   * Starts `ordersctl <argv>` in the background (a live tail); `stop` sends it Ctrl-C (SIGINT),
+   * then prints it and its output in the transcript, as `run` does.
+   */
+  start(
+    argv: readonly string[],
+    options?: { note?: string; readyWhen?: string },
+  ): { ready: Promise<void>; stop(): Promise<CtlResult> };
 }
 
 export function createCtl(root: string, env: Readonly<Record<string, string>>): Ctl {
   const main = join(root, 'apps/cli/dist/main.js');
-  const exec = (argv: readonly string[], stdin = '') =>
+  const exec = (
+    argv: readonly string[],
+    stdin = '',
+    started?: (child: ReturnType<typeof spawn>) => void,
+  ) =>
     new Promise<CtlResult>((resolve, reject) => {
       const child = spawn(process.execPath, [main, ...argv], { env: { ...env }, timeout: 90_000 });
+      started?.(child);
       let stdout = '';
       let stderr = '';
       let output = '';
@@ -42,15 +55,42 @@ export function createCtl(root: string, env: Readonly<Record<string, string>>): 
       });
       child.stdin.end(stdin);
     });
+  const show = (argv: readonly string[], result: CtlResult, note?: string) => {
+    // The error line is the last thing ordersctl writes; the pipes may deliver it earlier.
+    const lines = result.output.replace(/\n+$/, '').split('\n');
+    const errors = lines.filter((l) => l.startsWith('error: '));
+    const rest = lines.filter((l) => !l.startsWith('error: '));
+    command(argv, [...rest, ...errors].join('\n'), note);
+  };
   return {
     async run(argv, options = {}) {
       const result = await exec(argv, options.stdin);
-      // The error line is the last thing ordersctl writes; the pipes may deliver it earlier.
-      const lines = result.output.replace(/\n+$/, '').split('\n');
-      const errors = lines.filter((l) => l.startsWith('error: '));
-      const rest = lines.filter((l) => !l.startsWith('error: '));
-      command(argv, [...rest, ...errors].join('\n'), options.note);
+      show(argv, result, options.note);
       return result;
+    },
+    start(argv, options = {}) {
+      let child: ReturnType<typeof spawn> | undefined;
+      let heard = '';
+      let onReady = () => {};
+      const ready = new Promise<void>((resolve) => {
+        onReady = resolve;
+      });
+      const running = exec(argv, '', (spawned) => {
+        child = spawned;
+        spawned.stderr?.on('data', (chunk: Buffer) => {
+          heard += chunk.toString('utf8');
+          if (options.readyWhen === undefined || heard.includes(options.readyWhen)) onReady();
+        });
+      });
+      return {
+        ready,
+        async stop() {
+          child?.kill('SIGINT');
+          const result = await running;
+          show(argv, result, options.note);
+          return result;
+        },
+      };
     },
     async json<T>(argv: readonly string[]) {
       const result = await exec(['--json', ...argv]);

@@ -4,6 +4,7 @@ import { createCtl, expectExit, type Ctl } from './ctl.js';
 import { DEMO_ADMIN } from './server.js';
 import type { Product } from './shapes.js';
 import { payWithEachCard, retryAndAudit } from './story-payments.js';
+import { showHistory, startFollowing } from './story-events.js';
 import { refundAndVerify } from './story-refunds.js';
 import { expectThat, step } from './transcript.js';
 
@@ -20,8 +21,9 @@ const CUSTOMER = { email: 'ann@demo.local', password: 'ann-demo-password' } as c
 
 /**
  * The scripted story, told through the real `ordersctl`: the admin stocks two products, a
- * customer signs up and pays with each kind of card, the admin refunds one order in two parts,
- * then the ledger is read and verified.
+ * customer signs up and pays with each kind of card, the admin refunds one order in two parts
+ * while following the events live, the ledger is read and verified, and the customer reads the
+ * order's history from the events.
  * Every step checks its exit code and, through `--json`, its effect.
  */
 export async function tellStory(options: StoryOptions): Promise<void> {
@@ -110,7 +112,10 @@ export async function tellStory(options: StoryOptions): Promise<void> {
   );
 
   await retryAndAudit(cast.customer, paid);
+  const tail = await startFollowing(cast.admin);
   await refundAndVerify(cast.admin, cast.customer, paid.flakyOrderId, stockOf);
+  await tail.stop();
+  await showHistory(cast.customer, paid.flakyOrderId);
 
   step("The customer's orders, newest first");
   const list = await cast.customer.run(['order', 'list']);

@@ -106,6 +106,7 @@ describe("the README's examples", () => {
       'ledger',
       'ledger verify',
       'refund',
+      'events',
     ]) {
       expect(
         commands.some((c) => c.includes(`ordersctl ${verb} `) || c.endsWith(`ordersctl ${verb}`)),

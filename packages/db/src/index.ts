@@ -78,7 +78,12 @@ export {
   savePaymentStateStatement,
 } from './payments/payment.repository.js';
 export type { ChainedAttempt, LeaseLost, PaymentFacts } from './payments/payment.repository.js';
-export { claimDuePayments, releaseLeases } from './payments/payment-lease.repository.js';
+export {
+  claimDuePayments,
+  claimDueRefunds,
+  releaseLeases,
+  releaseRefundLeases,
+} from './payments/payment-lease.repository.js';
 export {
   journalEntryStatement,
   listEntriesForPayment,
@@ -94,13 +99,11 @@ export { createMissingDatabase, databaseExists, databaseNameOf } from './databas
 // refunds
 export type { StoredRefund } from './refunds/refund.mapper.js';
 export {
-  claimDueRefunds,
   createRefundStatements,
   listRefundsForOrder,
   lockRefundForAttempt,
   lockRefundSubject,
   recordRefundAttemptStatements,
-  releaseRefundLeases,
   saveRefundStateStatement,
 } from './refunds/refund.repository.js';
 export type {

@@ -377,36 +377,6 @@ export async function listRefundsForOrder(db: Sql, orderId: string): Promise<Ref
   }));
 }
 
-/** Claims up to `limit` refunds that are due and whose lease is free or expired (SKIP LOCKED). */
-export async function claimDueRefunds(
-  db: Sql,
-  input: { owner: string; now: Date; leaseUntil: Date; limit: number },
-): Promise<string[]> {
-  const rows = await db.execute<{ id: string }[]>(
-    `update refunds set lease_owner = ?, lease_until = ?
-     where id in (
-       select id from refunds
-       where status in ('PENDING', 'PROCESSING', 'RETRY')
-         and (lease_until is null or lease_until < ?)
-         and (status <> 'RETRY' or next_attempt_at <= ?)
-       order by coalesce(next_attempt_at, lease_until)
-       limit ?
-       for update skip locked)
-     returning id`,
-    [input.owner, input.leaseUntil, input.now, input.now, input.limit],
-  );
-  return rows.map((r) => r.id);
-}
-
-/** Gives up this owner's refund leases at once (clean shutdown). */
-export async function releaseRefundLeases(db: Sql, owner: string): Promise<void> {
-  await db.execute(
-    `update refunds set lease_until = null, lease_owner = null
-     where lease_owner = ? and status in ('PENDING', 'PROCESSING', 'RETRY')`,
-    [owner],
-  );
-}
-
 function toDate(epochMs: number | null): Date | null {
   return epochMs === null ? null : new Date(epochMs);
 }

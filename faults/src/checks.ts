@@ -1,4 +1,5 @@
 import { query } from './cluster.js';
+import { eventInvariants } from './event-checks.js';
 import { historyInvariants } from './history-checks.js';
 import {
   PAID,
@@ -17,7 +18,7 @@ export interface CheckResult {
 
 /** Runs every invariant; each violation line starts with its invariant's name. */
 export async function checkInvariants(ctx: CheckContext): Promise<CheckResult> {
-  const all = [...stateInvariants, ...refundInvariants, ...historyInvariants];
+  const all = [...stateInvariants, ...refundInvariants, ...historyInvariants, ...eventInvariants];
   const violations: string[] = [];
   for (const invariant of all) {
     for (const line of await invariant.find(ctx)) violations.push(`${invariant.name}: ${line}`);

@@ -3,6 +3,21 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants, ORDER_STOCK_INVARIANT, STOCK_INVARIANT } from './checks.js';
 import { startEnvironment, Teardown, type Environment } from './environment.js';
+import {
+  EVENT_OBJECT_INVARIANT,
+  EVENT_OWNER_INVARIANT,
+  EVENT_VERSION_INVARIANT,
+  EVENTS_API_INVARIANT,
+  ORDER_CREATED_EVENT_INVARIANT,
+  ORDER_MOVE_EVENT_INVARIANT,
+  ORDER_REFUND_EVENT_INVARIANT,
+  PAYMENT_EVENT_INVARIANT,
+  PRODUCT_EVENT_INVARIANT,
+  REFUND_EVENT_INVARIANT,
+} from './event-checks.js';
+import { corruptEvents } from './event-corruptions.js';
+import { followerProblems } from './event-reader-checks.js';
+import { listAllEvents } from './event-world.js';
 import { keylessCreates, type History } from './history.js';
 import { PAYMENT_FINAL_WITHIN_MS } from './invariant.js';
 import { KEYLESS_ORDERS_INVARIANT } from './keyless-orders.js';
@@ -121,6 +136,52 @@ describe('three instances, one of them killed -9 every few seconds', () => {
         ),
       ),
     ).toBe(true);
+  });
+
+  it('would notice a missing, doubled, invented, altered, misowned, reordered or unlisted event, a version gap, and a follower that missed, repeated or reordered one', async () => {
+    const corrupted = await corruptEvents(env.cluster.databaseUrl);
+    const ctx = checkContext(env, run.history);
+
+    const { violations } = await checkInvariants(ctx);
+
+    const names = (name: string, id: string) =>
+      violations.some((v) => v.startsWith(`${name}: `) && v.includes(id));
+    expect(names(ORDER_MOVE_EVENT_INVARIANT, corrupted.missingConfirmed)).toBe(true);
+    expect(names(ORDER_CREATED_EVENT_INVARIANT, corrupted.missingCreated)).toBe(true);
+    expect(names(PAYMENT_EVENT_INVARIANT, corrupted.doubledSucceeded)).toBe(true);
+    expect(names(ORDER_MOVE_EVENT_INVARIANT, corrupted.confirmedOfFailed)).toBe(true);
+    expect(names(ORDER_MOVE_EVENT_INVARIANT, corrupted.wrongReason)).toBe(true);
+    expect(names(ORDER_REFUND_EVENT_INVARIANT, corrupted.missingRefundMove)).toBe(true);
+    expect(names(PAYMENT_EVENT_INVARIANT, corrupted.missingAttemptFailed)).toBe(true);
+    expect(names(REFUND_EVENT_INVARIANT, corrupted.succeededOfFailedRefund)).toBe(true);
+    expect(names(EVENT_VERSION_INVARIANT, corrupted.versionGap)).toBe(true);
+    expect(names(EVENT_VERSION_INVARIANT, corrupted.reordered)).toBe(true);
+    expect(names(EVENT_OBJECT_INVARIANT, corrupted.alteredObject)).toBe(true);
+    expect(names(EVENT_OBJECT_INVARIANT, corrupted.confirmedOfFailed)).toBe(true);
+    expect(names(EVENT_OWNER_INVARIANT, corrupted.wrongOwner)).toBe(true);
+    expect(names(PRODUCT_EVENT_INVARIANT, corrupted.productEvent)).toBe(true);
+    expect(names(EVENTS_API_INVARIANT, corrupted.unlisted)).toBe(true);
+
+    // A follower's record made from the listing, then broken: one event dropped, one repeated,
+    // two swapped.
+    const { events } = await listAllEvents(ctx.listEvents);
+    const tail = events
+      .slice(-40)
+      .map((e, n) => ({ id: e.id, type: e.type, cursor: e.cursor, at: n }));
+    const [start, dropped, repeated, first, second, ...rest] = tail;
+    if (!start || !dropped || !repeated || !first || !second) throw new Error('too few events');
+    const record = {
+      startCursor: start.cursor,
+      events: [repeated, repeated, second, first, ...rest],
+      reconnects: 0,
+      drops: {},
+      connectionsByInstance: {},
+    };
+    const problems = followerProblems(record, events).join('\n');
+    expect(problems).toContain(`missed ${dropped.id}`);
+    expect(problems).toContain(`seen 2 times: ${repeated.id}`);
+    expect(problems).toContain(`out of cursor order: ${first.id}`);
+    expect(followerProblems({ ...record, events: tail.slice(1) }, events)).toEqual([]);
   });
 });
 

@@ -14,6 +14,8 @@ export interface Environment {
   readonly cluster: PostgresCluster;
   readonly fleet: Fleet;
   readonly admin: Client;
+  /** The admin's access token (the event follower's stream sends it). */
+  readonly adminToken: string;
   /** The admin as a load client: its calls (refunds) go to any instance and into the history. */
   readonly refunder: Caller;
   readonly customers: readonly Customer[];
@@ -87,6 +89,7 @@ export async function startEnvironment(
     cluster,
     fleet,
     admin,
+    adminToken: session.accessToken,
     refunder: callerFor('admin', session.accessToken, fleet.instances),
     customers,
     probe: await signUp(fleet, spec.customers, 'probe', ['approve']),

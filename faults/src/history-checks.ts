@@ -52,6 +52,8 @@ const EXPECTED_REFUSALS: Readonly<Record<OpKind, readonly string[]>> = {
   createOrder: ['INVENTORY.INSUFFICIENT_STOCK', 'IDEMPOTENCY.IN_PROGRESS'],
   // No key, so nothing for another request to hold.
   createOrderKeyless: ['INVENTORY.INSUFFICIENT_STOCK'],
+  // A PENDING order of its own, with no payment, sent once: nothing can refuse it.
+  cancelOrder: [],
   pay: ['IDEMPOTENCY.IN_PROGRESS'],
   getPayment: [],
   // Each refund of a plan is sent once the one before it is final: only a racer can find the
@@ -229,11 +231,15 @@ const FINAL_PAYMENT = ['SUCCESS', 'FAILED_FINAL'];
 const FINAL_REFUND = ['SUCCEEDED', 'FAILED'];
 
 /**
- * Orders clients saw created exist; final payment and refund statuses clients saw are still the
- * status; a refund a client was told of is in its order's list.
+ * Orders clients saw created exist, and those they saw cancelled are CANCELLED; final payment and
+ * refund statuses clients saw are still the status; a refund a client was told of is in its
+ * order's list.
  */
 async function acknowledgedProblems(ctx: CheckContext): Promise<string[]> {
-  const orders = await query<{ id: string }>(ctx.databaseUrl, 'select id from orders');
+  const orders = await query<{ id: string; status: string }>(
+    ctx.databaseUrl,
+    'select id, status from orders',
+  );
   const statusOf = async (table: 'payments' | 'refunds') => {
     const rows = await query<{ id: string; status: string }>(
       ctx.databaseUrl,
@@ -241,7 +247,7 @@ async function acknowledgedProblems(ctx: CheckContext): Promise<string[]> {
     );
     return new Map(rows.map((r) => [r.id, r.status]));
   };
-  const orderIds = new Set(orders.map((o) => o.id));
+  const orderStatus = new Map(orders.map((o) => [o.id, o.status]));
   const paymentStatus = await statusOf('payments');
   const refundStatus = await statusOf('refunds');
   const stillHolds = (now: string | undefined, told: string, final: readonly string[]) =>
@@ -251,9 +257,15 @@ async function acknowledgedProblems(ctx: CheckContext): Promise<string[]> {
     switch (o.op) {
       case 'createOrder':
       case 'createOrderKeyless':
-        return orderIds.has(o.value.id)
+        return orderStatus.has(o.value.id)
           ? []
           : [`order ${o.value.id} is gone: ${JSON.stringify(o)}`];
+      case 'cancelOrder': {
+        const now = orderStatus.get(o.value.id);
+        return now === 'CANCELLED'
+          ? []
+          : [`order ${o.value.id} is ${now ?? 'gone'}: ${JSON.stringify(o)}`];
+      }
       case 'pay':
       case 'getPayment': {
         const now = paymentStatus.get(o.value.id);

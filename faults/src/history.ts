@@ -6,10 +6,17 @@ export const IN_PROGRESS = 'IDEMPOTENCY.IN_PROGRESS';
  * key (the path the server's catalogue memory serves): kept apart from `createOrder` because
  * nothing ties a repeat of it to the first call, so it is never retried and each one stands for
  * at most one order of its own. `refund` is the admin's `refunds.create` (always keyed);
- * `listRefunds` its `refunds.list`, polled for one refund until it is final.
+ * `listRefunds` its `refunds.list`, polled for one refund until it is final. `cancelOrder` is a
+ * customer's `orders.cancel` of an order it chose not to pay (sent once, never retried).
  */
 export type OpKind =
-  'createOrder' | 'createOrderKeyless' | 'pay' | 'getPayment' | 'refund' | 'listRefunds';
+  | 'createOrder'
+  | 'createOrderKeyless'
+  | 'cancelOrder'
+  | 'pay'
+  | 'getPayment'
+  | 'refund'
+  | 'listRefunds';
 
 /**
  * `unknown`: the client timed out, lost the connection or got a 5xx — the server may or may not
@@ -55,7 +62,7 @@ export interface Operation {
   readonly end: number;
   readonly result: OpResult;
   /**
-   * The order (createOrder, createOrderKeyless), payment (pay, getPayment) or refund (refund,
+   * The order (createOrder, createOrderKeyless, cancelOrder), payment (pay, getPayment) or refund (refund,
    * listRefunds: the one polled for; status `ABSENT` if the list lacked it) returned.
    */
   readonly value?: { readonly id: string; readonly status: string };

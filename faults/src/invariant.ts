@@ -1,4 +1,5 @@
 import { query } from './cluster.js';
+import type { EventPage } from './event-world.js';
 import type { History } from './history.js';
 
 /** What the checks read: the database, the client history, and what the harness set up. */
@@ -11,6 +12,8 @@ export interface CheckContext {
   readonly initialStock: ReadonlyMap<string, number>;
   /** The admin's `ledger.verify`. */
   readonly verifyLedger: () => Promise<{ readonly problems: readonly unknown[] }>;
+  /** The admin's `events.list`: a page after `after` (undefined: from the oldest kept). */
+  readonly listEvents: (after: string | undefined, limit: number) => Promise<EventPage>;
 }
 
 /** An order's statuses once paid: it shipped, whatever refunds gave back since. */

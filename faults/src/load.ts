@@ -27,6 +27,8 @@ export interface LoadContext {
   readonly shortTimeoutRate: number;
   /** The share of orders placed without an idempotency key (never retried; see `checkout`). */
   readonly keylessOrderRate: number;
+  /** The share of placed orders their customer cancels instead of paying (`order.cancelled`). */
+  readonly cancelRate: number;
   /** Where paid orders go for the admin to refund some of them; none for the probe. */
   readonly refunds: RefundQueue | undefined;
 }
@@ -70,7 +72,8 @@ export async function runCustomer(customer: Customer, ctx: LoadContext): Promise
  * could place a second order, so it is not retried, and the checkout ends there, unpaid. `route`
  * picks the instance of each call. Returns the payment's last known status, or where and why the
  * checkout stopped short (`createOrder: INVENTORY.INSUFFICIENT_STOCK`,
- * `createOrderKeyless: unknown (timeout)`), and the paid order if it ended SUCCESS.
+ * `createOrderKeyless: unknown (timeout)`), and the paid order if it ended SUCCESS. A share of
+ * the placed orders (`cancelRate`) is cancelled by its customer instead of paid: `CANCELLED`.
  */
 export async function checkout(
   customer: Customer,
@@ -92,6 +95,7 @@ export async function checkout(
   }
 
   const orderId = order.value.id;
+  if (Math.random() < ctx.cancelRate) return cancelOrder(customer, ctx, route(), orderId);
   const card = pick(customer.kinds);
   const payKey = `pay-${randomUUID()}`;
   const payment = await untilDefinite(ctx, () =>
@@ -146,6 +150,29 @@ function createOrder(
         { signal },
       ),
   );
+}
+
+/**
+ * One orders.cancel of a PENDING order with no payment, not retried: a retry after an unknown
+ * outcome would meet ORDER.NOT_PENDING if the first one went through.
+ */
+async function cancelOrder(
+  customer: Customer,
+  ctx: LoadContext,
+  instance: ServerInstance,
+  orderId: string,
+): Promise<CheckoutEnd> {
+  const cancelled = await invoke(
+    ctx.history,
+    customer,
+    instance,
+    { op: 'cancelOrder', key: null, input: { orderId, timeoutMs: NORMAL_TIMEOUT_MS } },
+    (client, signal) => client.orders.cancel.mutate({ id: orderId }, { signal }),
+  );
+  return {
+    status:
+      cancelled.result === 'ok' ? cancelled.value.status : `cancelOrder: ${describe(cancelled)}`,
+  };
 }
 
 /** Polls `payments.get` until the payment is final or the run's resolution time is over. */

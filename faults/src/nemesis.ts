@@ -17,6 +17,11 @@ export interface NemesisContext {
   readonly fleet: Fleet;
   readonly history: History;
   readonly until: number;
+  /**
+   * The instance a kill -9 at a random moment goes to while it is live (by index): the one the
+   * event follower's stream is on, so every run cuts that stream at least once. Undefined: any.
+   */
+  readonly randomVictim?: () => number | undefined;
 }
 
 /** Invariants a nemesis checked while it worked (readiness during an outage), and violations. */
@@ -55,16 +60,16 @@ const MOMENT_COVERAGE: Readonly<Record<AimedMoment, string>> = {
 /**
  * `kills` kill -9s, one in each equal slice of the load, each restarted after `downMs` so
  * capacity returns. The n-th is aimed at `moments[n % moments.length]`: `random` kills a random
- * live instance at a random moment; an aimed moment waits (a few seconds at most, else it kills
- * at random) until the database shows a payment at that moment and kills the instance driving
- * it. Once the payments are final, the database tells which aimed kills landed where aimed.
+ * live instance (the event follower's, if the context names it) at a random moment; an aimed
+ * moment waits (a few seconds at most, else it kills at random) until the database shows a
+ * payment at that moment and kills the instance driving it. Once the payments are final, the database tells which aimed kills landed where aimed.
  */
 export function killInstances(options: {
   kills: number;
   downMs: Range;
   moments: readonly KillMoment[];
 }): Nemesis {
-  return async ({ cluster, fleet, history, until }) => {
+  return async ({ cluster, fleet, history, until, randomVictim }) => {
     const slice = (until - Date.now()) / options.kills;
     const firstSlice = Date.now();
     const aimed: AimedKill[] = [];
@@ -81,7 +86,7 @@ export function killInstances(options: {
             ? await findRefundTarget(aim)
             : await findTarget({ ...aim, moment });
       const target = held?.target;
-      const victim = target?.instance ?? pickLive(fleet);
+      const victim = target?.instance ?? pickLive(fleet, randomVictim?.());
       if (victim === undefined) continue;
       const killedAt = Date.now();
       await victim.kill();
@@ -131,9 +136,13 @@ function describeKill(moment: KillMoment, target: KillTarget | undefined): strin
   return moment === 'random' ? 'random moment' : `random moment (no payment ${moment} in time)`;
 }
 
-function pickLive(fleet: Fleet): ServerInstance | undefined {
+/** `preferred` if it is live, else a random live instance. */
+function pickLive(fleet: Fleet, preferred?: number): ServerInstance | undefined {
   const live = fleet.liveInstances();
-  return live[Math.floor(Math.random() * live.length)];
+  return (
+    live.find((instance) => instance.index === preferred) ??
+    live[Math.floor(Math.random() * live.length)]
+  );
 }
 
 /**

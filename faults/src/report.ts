@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { EventFigures } from './event-figures.js';
 import { countBy, unknownKeys, type History, type OpenKey } from './history.js';
 import type { KeylessFigures } from './keyless-orders.js';
 import type { RefundFigures } from './refund-coverage.js';
@@ -43,6 +44,8 @@ export interface ScenarioReport {
   readonly keylessOrders: KeylessFigures;
   /** The admin's refunds: by status, requests by kind and end, restock, re-drives. */
   readonly refunds: RefundFigures;
+  /** The outbox: events by type, and what the follower saw. */
+  readonly events: EventFigures;
   readonly finalState: {
     readonly orders: Record<string, number>;
     readonly payments: Record<string, number>;
@@ -138,6 +141,13 @@ export function printSummary(report: ScenarioReport, file: string): void {
       `payments ${formatCounts(report.finalState.payments)} ` +
       `(${report.finalState.redrivenPayments} finished by a re-drive; ` +
       `ms to final ${formatCounts(report.finalState.msToFinal)})`,
+    `  events ${report.events.total} (${formatCounts(report.events.byType)}; ` +
+      `order.cancelled by ${formatCounts(report.events.cancelledBy)}; ` +
+      `events.list read in ${report.events.apiPages} pages)`,
+    `  follower: ${report.events.follower.seen} seen of ${report.events.follower.listedAfterStart} ` +
+      `listed after its start, ${report.events.follower.reconnects} reconnects ` +
+      `(drops: ${formatCounts(report.events.follower.drops)}; ` +
+      `streams by instance: ${formatCounts(report.events.follower.connectionsByInstance)})`,
     `  server env: ${formatCounts(report.serverEnv)}`,
     `  coverage: ${report.coverage.length} conditions; ` +
       `invariants: ${report.invariants.length} checked; ${report.violations.length} violated`,

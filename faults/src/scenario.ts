@@ -2,6 +2,10 @@ import { checkInvariants } from './checks.js';
 import { query } from './cluster.js';
 import type { Environment } from './environment.js';
 import { PAYMENT_FINAL_AT } from './checks.js';
+import { EVENT_COVERAGE, eventFigures, eventShortfalls } from './event-figures.js';
+import { catchUpAndStop, startFollower } from './event-follower.js';
+import { FOLLOWER_INVARIANT, followerProblems } from './event-reader-checks.js';
+import { listAllEvents } from './event-world.js';
 import { History, keylessCreates, timedOutThenSettled, type CardKind } from './history.js';
 import type { CheckContext } from './invariant.js';
 import { keylessFigures } from './keyless-orders.js';
@@ -36,6 +40,12 @@ const REFUND_SHARE = 0.3;
 const REFUND_DELAY_MS = 2_000;
 const REFUNDERS = 2;
 
+/**
+ * The share of placed orders their customer cancels instead of paying: the load's only
+ * `order.cancelled` (an unpaid order expires after ORDER_TTL, 15 min, longer than any run).
+ */
+const CANCEL_RATE = 0.05;
+
 /** After the load, how long an open outcome is still retried with its key. */
 const RESOLVE_MS = 5_000;
 /** After the load, how long payments and refunds get to become final (workers re-drive leases). */
@@ -68,10 +78,16 @@ export interface ScenarioRun {
 
 /**
  * Runs the load (customers' checkouts, the admin's refunds of some paid orders) and the nemesis
- * together, lets payments and refunds settle, checks a fresh checkout on every instance, then
- * checks every invariant. Writes the report and returns it with the history.
+ * together, with an event follower subscribed from before the load to after the settle; lets
+ * payments and refunds settle, checks a fresh checkout on every instance, then checks every
+ * invariant and what the follower saw. Writes the report and returns it with the history.
  */
 export async function runScenario(env: Environment, spec: ScenarioSpec): Promise<ScenarioRun> {
+  const listEvents = adminEventList(env);
+  // The horizon (`events.cursor`, the cursor of now) just before the follower subscribes live:
+  // the system is quiet (set up, no load yet), so both start from the same point.
+  const { cursor: startCursor } = await env.admin.events.cursor.query();
+  const follower = await startFollower({ fleet: env.fleet, token: env.adminToken, startCursor });
   const started = Date.now();
   const history = new History();
   const until = started + spec.loadMs;
@@ -84,10 +100,17 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     resolveBy: until + RESOLVE_MS,
     shortTimeoutRate: spec.shortTimeoutRate,
     keylessOrderRate: KEYLESS_ORDER_RATE,
+    cancelRate: CANCEL_RATE,
     refunds,
   };
   const [nemesis] = await Promise.all([
-    spec.nemesis({ cluster: env.cluster, fleet: env.fleet, history, until }),
+    spec.nemesis({
+      cluster: env.cluster,
+      fleet: env.fleet,
+      history,
+      until,
+      randomVictim: () => follower.instance(),
+    }),
     ...env.customers.map((customer) => runCustomer(customer, load)),
     ...Array.from({ length: REFUNDERS }, () => runRefunder(env.refunder, load, refunds)),
   ]);
@@ -103,7 +126,13 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     ...(hit?.shortfalls ?? []),
   ];
   const probeViolations = await probeEveryInstance(env, history);
+  const followed = await catchUpAndStop(follower, startCursor, listEvents);
+  const followerViolations = followerProblems(followed.record, followed.listed);
   const checked = await checkInvariants(checkContext(env, history));
+  const events = await eventFigures(databaseUrl, followed.record, {
+    pages: (await listAllEvents(listEvents)).pages,
+    listedAfterStart: followed.listed.length,
+  });
 
   const report: ScenarioReport = {
     scenario: env.name,
@@ -120,13 +149,21 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     keylessOrders: await keylessFigures(databaseUrl, history),
     refunds: await refundFigures(databaseUrl, history, Number(FAULT_SERVER_ENV.PAYMENT_LEASE_MS)),
     finalState: await finalState(databaseUrl),
-    coverage: [...LOAD_COVERAGE, ...(hit?.coverage ?? [])],
-    invariants: [...nemesis.invariants, PROBE_INVARIANT, EXIT_INVARIANT, ...checked.invariants],
+    events,
+    coverage: [...LOAD_COVERAGE, ...EVENT_COVERAGE, ...(hit?.coverage ?? [])],
+    invariants: [
+      ...nemesis.invariants,
+      PROBE_INVARIANT,
+      EXIT_INVARIANT,
+      FOLLOWER_INVARIANT,
+      ...checked.invariants,
+    ],
     violations: [
-      ...shortfalls.map((v) => `coverage: ${v}`),
+      ...[...shortfalls, ...eventShortfalls(events, history)].map((v) => `coverage: ${v}`),
       ...nemesis.violations,
       ...probeViolations.map((v) => `${PROBE_INVARIANT}: ${v}`),
       ...env.fleet.unexpectedExits.map((v) => `${EXIT_INVARIANT}: ${v}`),
+      ...followerViolations.map((v) => `${FOLLOWER_INVARIANT}: ${v}`),
       ...checked.violations,
     ],
   };
@@ -142,7 +179,14 @@ export function checkContext(env: Environment, history: History): CheckContext {
     userIds: new Map([env.probe, ...env.customers].map((c) => [c.name, c.userId])),
     initialStock: env.initialStock,
     verifyLedger: () => env.admin.ledger.verify.query(),
+    listEvents: adminEventList(env),
   };
+}
+
+/** The admin's `events.list`, one page after `after` (undefined: from the oldest kept). */
+function adminEventList(env: Environment): CheckContext['listEvents'] {
+  return (after, limit) =>
+    env.admin.events.list.query(after === undefined ? { limit } : { after, limit });
 }
 
 /**
@@ -161,6 +205,7 @@ async function probeEveryInstance(env: Environment, history: History): Promise<s
       resolveBy: Date.now() + 10_000,
       shortTimeoutRate: 0,
       keylessOrderRate: 0,
+      cancelRate: 0,
       refunds: undefined,
     };
     const { status } = await checkout(env.probe, ctx, () => instance);

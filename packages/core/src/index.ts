@@ -296,3 +296,9 @@ export {
 } from './events/event-types.js';
 export type { AggregateType, CancellationReason, EventType } from './events/event-types.js';
 export { previousValues } from './events/previous-values.js';
+export {
+  lastVersions,
+  orderEventCount,
+  paymentEventCount,
+  refundEventCount,
+} from './events/event-versions.js';

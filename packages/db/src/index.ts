@@ -99,6 +99,7 @@ export { createMissingDatabase, databaseExists, databaseNameOf } from './databas
 // refunds
 export type { StoredRefund } from './refunds/refund.mapper.js';
 export {
+  countSucceededRefunds,
   createRefundStatements,
   listRefundsForOrder,
   lockRefundForAttempt,

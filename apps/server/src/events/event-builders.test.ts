@@ -54,7 +54,7 @@ describe('the events of a change', () => {
       object: { status: 'CONFIRMED' },
       previous: { status: 'PENDING' },
     });
-    const cancelled = orderMovedEvent(order, 'CANCELLED', at, 'expired');
+    const cancelled = orderMovedEvent(order, 'CANCELLED', at, { reason: 'expired' });
     expect(cancelled.type).toBe('order.cancelled');
     expect(cancelled.data.reason).toBe('expired');
   });

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   aggregateOf,
+  lastVersions,
+  orderEventCount,
   orderEventType,
+  paymentEventCount,
   paymentEventTypes,
   previousValues,
+  refundEventCount,
   refundEventTypes,
   type AttemptOutcome,
   type CancellationReason,
@@ -36,7 +40,7 @@ export interface BuiltEvent extends NewEvent {
 
 function event(
   type: EventType,
-  subject: { id: string; ownerId: string | null },
+  subject: { id: string; ownerId: string | null; version: number | null },
   object: Presented,
   before: Presented | null,
   at: Date,
@@ -48,6 +52,7 @@ function event(
     aggregateType: aggregateOf(type),
     aggregateId: subject.id,
     ownerId: subject.ownerId,
+    aggregateVersion: subject.version,
     data: { object, previous: previousValues(before, object), ...(reason && { reason }) },
     createdAt: at,
   };
@@ -55,18 +60,20 @@ function event(
 
 /**
  * The event of an order reaching its status: `order.created` for a new one (`before` null), else
- * the one core names for the status it moved to; a cancellation says why.
+ * the one core names for the status it moved to; a cancellation says why. `succeededRefunds`
+ * (this one included) numbers a refunded order's events.
  */
 export function orderEvent(
   order: Order,
   before: Order | null,
   at: Date,
-  reason?: CancellationReason,
+  how: { readonly reason?: CancellationReason; readonly succeededRefunds?: number } = {},
 ): BuiltEvent {
   const object = presentOrder(order);
   const previous = before === null ? null : presentOrder(before);
-  const subject = { id: order.id, ownerId: order.userId };
-  return event(orderEventType(order.status), subject, object, previous, at, reason);
+  const version = orderEventCount(order.status, how.succeededRefunds ?? 0);
+  const subject = { id: order.id, ownerId: order.userId, version };
+  return event(orderEventType(order.status), subject, object, previous, at, how.reason);
 }
 
 /** An order whose status moved: the event, from the order as it was. */
@@ -74,9 +81,9 @@ export function orderMovedEvent(
   before: Order,
   to: Order['status'],
   at: Date,
-  reason?: CancellationReason,
+  how: { readonly reason?: CancellationReason; readonly succeededRefunds?: number } = {},
 ): BuiltEvent {
-  return orderEvent({ ...before, status: to }, before, at, reason);
+  return orderEvent({ ...before, status: to }, before, at, how);
 }
 
 /**
@@ -96,8 +103,18 @@ export function paymentEvents(
   });
   const object = presentPayment(after);
   const previous = before === null ? null : presentPayment(before);
-  const subject = { id: after.payment.id, ownerId: after.payment.userId };
-  return types.map((type) => event(type, subject, object, previous, at));
+  const versions = lastVersions(
+    paymentEventCount(after.payment.status, after.attempts),
+    types.length,
+  );
+  return types.map((type, i) => {
+    const subject = {
+      id: after.payment.id,
+      ownerId: after.payment.userId,
+      version: versions[i] ?? null,
+    };
+    return event(type, subject, object, previous, at);
+  });
 }
 
 /**
@@ -116,8 +133,11 @@ export function refundEvents(
   });
   const object = presentRefund(after);
   const previous = before === null ? null : presentRefund(before);
-  const subject = { id: after.refund.id, ownerId };
-  return types.map((type) => event(type, subject, object, previous, at));
+  const versions = lastVersions(refundEventCount(after.refund.status), types.length);
+  return types.map((type, i) => {
+    const subject = { id: after.refund.id, ownerId, version: versions[i] ?? null };
+    return event(type, subject, object, previous, at);
+  });
 }
 
 /**
@@ -127,7 +147,8 @@ export function refundEvents(
 export function productEvent(after: Product, before: Product | null, at: Date): BuiltEvent | null {
   const object = presentProduct(after);
   const previous = before === null ? null : presentProduct(before);
-  const subject = { id: after.productId, ownerId: null };
+  // A product's state does not count its changes: the database's counter numbers them.
+  const subject = { id: after.productId, ownerId: null, version: null };
   const changed = event('product.updated', subject, object, previous, at);
   return before !== null && Object.keys(changed.data.previous).length === 0 ? null : changed;
 }

@@ -41,7 +41,7 @@ export async function cancelOrder(
         userId: asUserId(input.userId),
       });
       if (!plan.ok) return plan;
-      const events = [orderEvent(plan.value.order, locked.order, deps.now, 'customer')];
+      const events = [orderEvent(plan.value.order, locked.order, deps.now, { reason: 'customer' })];
       const written = await tx.commitWith([
         ...cancellationStatements(plan.value, deps.now),
         appendEventsStatement(events),

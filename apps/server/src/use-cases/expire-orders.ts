@@ -31,7 +31,7 @@ export async function expireOrders(
         const locked = await lockOrderWithPayment(tx, orderId);
         const plan = locked && decideExpiry(locked.order, locked.payment, deps.now.getTime());
         if (!plan) continue; // paid or settled meanwhile: not this sweep's to move
-        const event = orderEvent(plan.order, locked.order, deps.now, 'expired');
+        const event = orderEvent(plan.order, locked.order, deps.now, { reason: 'expired' });
         const written = await tx.run([
           ...cancellationStatements(plan, deps.now),
           appendEventsStatement([event]),

@@ -9,6 +9,7 @@ import {
 } from '@orders/core';
 import {
   appendEventsStatement,
+  countSucceededRefunds,
   findWholeOrder,
   lockRefundForAttempt,
   recordRefundAttemptStatements,
@@ -140,8 +141,14 @@ async function finalEvents(
   after: RefundWithAttempts,
   how: { readonly orderTo: OrderStatus | null; readonly at: Date },
 ): Promise<NewEvent[]> {
-  const order = await findWholeOrder(tx, after.refund.orderId);
+  const { orderId } = after.refund;
+  const [order, succeededBefore] = await Promise.all([
+    findWholeOrder(tx, orderId),
+    how.orderTo === null ? 0 : countSucceededRefunds(tx, orderId),
+  ]);
   if (order === null) throw new Error(`refund ${after.refund.id}: its order is missing`);
   const events = refundEvents(after, before, order.userId, how.at);
-  return how.orderTo === null ? events : [...events, orderMovedEvent(order, how.orderTo, how.at)];
+  if (how.orderTo === null) return events;
+  const succeededRefunds = succeededBefore + 1;
+  return [...events, orderMovedEvent(order, how.orderTo, how.at, { succeededRefunds })];
 }

@@ -13,9 +13,9 @@ export const EventSchema = defineEntity({
   tableName: 'events',
   properties: (p) => ({
     id: p.text().primary(),
+    xid: p.string().columnType('xid8').defaultRaw('pg_current_xact_id()'),
     // Identity, not bigserial: `columnType` keeps the ORM from declaring both.
     seq: p.bigint('string').columnType('bigint').autoincrement().generated('identity'),
-    xid: p.string().columnType('xid8').defaultRaw('pg_current_xact_id()'),
     type: p.text(),
     aggregateType: p.enum([...EVENT_AGGREGATE_TYPES]),
     aggregateId: p.text(),
@@ -25,17 +25,8 @@ export const EventSchema = defineEntity({
     data: p.json<unknown>(),
     createdAt: p.datetime(),
   }),
-  indexes: [
-    { name: 'events_owner_cursor', properties: ['ownerId', 'xid', 'seq'] },
-    { name: 'events_created', properties: ['createdAt'] },
-  ],
-  uniques: [
-    { name: 'events_cursor_unique', properties: ['xid', 'seq'] },
-    {
-      name: 'events_aggregate_version_unique',
-      properties: ['aggregateType', 'aggregateId', 'aggregateVersion'],
-    },
-  ],
+  indexes: [{ name: 'events_owner_cursor', properties: ['ownerId', 'xid', 'seq'] }],
+  uniques: [{ name: 'events_cursor_unique', properties: ['xid', 'seq'] }],
   checks: [{ name: 'events_aggregate_version_positive', expression: 'aggregate_version > 0' }],
 });
 

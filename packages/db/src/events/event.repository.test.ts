@@ -33,6 +33,7 @@ function newEvent(overrides: Partial<NewEvent> = {}): NewEvent {
     aggregateType: 'order',
     aggregateId: randomUUID(),
     ownerId: randomUUID(),
+    aggregateVersion: null,
     data: { object: { id: 'o', status: 'PENDING' }, previous: {} },
     createdAt: at,
     ...overrides,
@@ -105,6 +106,17 @@ describe('appending and listing events', () => {
     const cursors = listed.map((event) => event.cursor);
     expect(cursors.every((cursor, i) => i === 0 || isAfter(cursor, cursors[i - 1] ?? ''))).toBe(
       true,
+    );
+  });
+
+  it('stores the versions events come with, as given, and refuses a batch that mixes both kinds', async () => {
+    const aggregateId = randomUUID();
+    const events = [4, 5].map((version) => newEvent({ aggregateId, aggregateVersion: version }));
+    await append(events);
+    const listed = await listSettled({ after: null, limit: 10_000 }, events);
+    expect(listed.map((event) => event.aggregateVersion)).toEqual([4, 5]);
+    expect(() => appendEventsStatement([newEvent({ aggregateVersion: 1 }), newEvent()])).toThrow(
+      /all with their versions, or all without/,
     );
   });
 
@@ -280,20 +292,26 @@ describe('append-only events', () => {
     expect(kept).toHaveLength(1);
   });
 
-  it('purges only events older than the cut-off, at most the limit at a time, and says how many', async () => {
-    const old = newEvent({ createdAt: new Date('2020-01-01T00:00:00Z') });
-    const older = newEvent({ createdAt: new Date('2019-12-31T00:00:00Z') });
-    const kept = newEvent({ createdAt: new Date('2020-02-01T00:00:00Z') });
-    await append([old, kept, older]);
-    const cutOff = new Date('2020-01-15T00:00:00Z');
-    expect(await purgeEvents(db.database, cutOff, 1)).toBe(1);
-    expect(await purgeEvents(db.database, cutOff, 10)).toBe(1);
-    expect(await purgeEvents(db.database, cutOff, 10)).toBe(0);
-    const left = await db.database.execute<{ id: string }[]>(
-      'select id from events where id = any(?::text[]) order by id',
-      [[old.id, older.id, kept.id]],
-    );
-    expect(left.map((row) => row.id)).toEqual([kept.id]);
+  it('purges the oldest events past the cut-off, at most the limit at a time, and says how many', async () => {
+    // A database of its own: the purge goes oldest first, and this file's other events are newer.
+    const own = await createMigratedTestDatabase();
+    try {
+      const events = ['2019-12-30', '2019-12-31', '2020-01-01', '2020-02-01'].map((day) =>
+        newEvent({ createdAt: new Date(`${day}T00:00:00Z`) }),
+      );
+      const written = await own.database.transaction((tx) =>
+        tx.commitWith([appendEventsStatement(events)]),
+      );
+      expect(written).toEqual(ok(undefined));
+      const cutOff = new Date('2020-01-15T00:00:00Z');
+      expect(await purgeEvents(own.database, cutOff, 2)).toBe(2);
+      expect(await purgeEvents(own.database, cutOff, 10)).toBe(1);
+      expect(await purgeEvents(own.database, cutOff, 10)).toBe(0);
+      const left = await own.database.execute<{ id: string }[]>('select id from events');
+      expect(left.map((row) => row.id)).toEqual([events[3]?.id]);
+    } finally {
+      await own.dispose();
+    }
   });
 
   it('leaves the purge switch off outside the purge’s own transaction', async () => {

@@ -14,6 +14,12 @@ export interface NewEvent {
   readonly aggregateId: string;
   /** Who may read it besides admins; null: admins only. */
   readonly ownerId: string | null;
+  /**
+   * Its place in its aggregate's history (1, 2, …), as the caller counted it from the aggregate's
+   * state; null: handed out by the database's counter (for aggregates whose state does not count
+   * its changes — products).
+   */
+  readonly aggregateVersion: number | null;
   /** JSON (`{ object, previous, reason? }`), stored as is. */
   readonly data: unknown;
   readonly createdAt: Date;
@@ -43,20 +49,31 @@ export interface EventQuery {
   readonly limit: number;
 }
 
-// One statement whatever the number of events: the events travel as one JSON array, numbered in
-// input order (`with ordinality`), so `seq` follows that order. Each aggregate's counter is
-// bumped once by its number of events, in a fixed order (by aggregate) so that two transactions
-// appending to the same aggregates cannot deadlock; its row lock then holds back any other
-// appender to that aggregate until this transaction ends, so versions never collide. Its events
-// take the versions after the counter's old value, in input order.
-const APPEND_EVENTS = `
+// One statement whatever the number of events: the events travel as one JSON array, inserted in
+// input order (`with ordinality`), so `seq` follows that order.
+const INPUT = `
   with input as (
     select e.doc ->> 'id' as id, e.doc ->> 'type' as type,
            e.doc ->> 'aggregateType' as aggregate_type, e.doc ->> 'aggregateId' as aggregate_id,
+           (e.doc ->> 'aggregateVersion')::integer as aggregate_version,
            (e.doc ->> 'ownerId')::uuid as owner_id, e.doc -> 'data' as data,
            (e.doc ->> 'createdAt')::timestamptz as created_at, e.n
-      from jsonb_array_elements(?::jsonb) with ordinality as e(doc, n)
-  ), counts as (
+      from jsonb_array_elements(?::jsonb) with ordinality as e(doc, n))`;
+
+/** Events that carry their versions: stored as they come. */
+const APPEND_EVENTS = `${INPUT}
+  insert into events
+    (id, type, aggregate_type, aggregate_id, aggregate_version, owner_id, data, created_at)
+  select id, type, aggregate_type, aggregate_id, aggregate_version, owner_id, data, created_at
+    from input order by n`;
+
+// Events without versions: each aggregate's counter is bumped once by its number of events, in a
+// fixed order (by aggregate) so that two transactions appending to the same aggregates cannot
+// deadlock; its row lock then holds back any other appender to that aggregate until this
+// transaction ends, so versions never collide. Its events take the versions after the counter's
+// old value, in input order.
+const APPEND_COUNTED_EVENTS = `${INPUT},
+  counts as (
     select aggregate_type, aggregate_id, count(*)::integer as n
       from input group by aggregate_type, aggregate_id
   ), versions as (
@@ -77,15 +94,21 @@ const APPEND_EVENTS = `
    order by i.n`;
 
 /**
- * One statement inserting `events` in the given order and handing out their aggregates' next
- * versions: to send in the transaction of the change, e.g. with its other statements before
- * COMMIT (`tx.commitWith`). Each event is stamped with the transaction's id (`xid`, the column's
- * default). Throws on an empty list: a caller has always something to tell.
+ * One statement inserting `events` in the given order: to send in the transaction of the change,
+ * e.g. with its other statements before COMMIT (`tx.commitWith`). Each event is stamped with the
+ * transaction's id (`xid`, the column's default). Events come all with their versions, or all
+ * without (the counter hands them out). Throws on an empty list: a caller has always something
+ * to tell.
  */
 export function appendEventsStatement(events: readonly NewEvent[]): Statement {
   if (events.length === 0) throw new RangeError('appendEventsStatement needs at least one event');
+  const counted = events.filter((event) => event.aggregateVersion === null).length;
+  if (counted !== 0 && counted !== events.length) {
+    throw new RangeError('events come all with their versions, or all without');
+  }
   const documents = events.map((event) => ({ ...event, createdAt: event.createdAt.toISOString() }));
-  return statement(APPEND_EVENTS, [JSON.stringify(documents)]);
+  const sql = counted === 0 ? APPEND_EVENTS : APPEND_COUNTED_EVENTS;
+  return statement(sql, [JSON.stringify(documents)]);
 }
 
 interface EventRow {
@@ -179,9 +202,12 @@ export async function purgeEvents(db: Database, before: Date, limit: number): Pr
   const purged = await db.transaction(async (tx) => {
     await tx.execute("set local orders.events_purge = 'on'");
     const deleted = await tx.execute<RunResult>(
+      // The oldest `limit` events by cursor (the order they committed in, to a few milliseconds),
+      // those of them older than the cut-off: no scan past the oldest page, no index of its own.
       `delete from events where ctid in (
-         select ctid from events where created_at < ? order by created_at limit ?)`,
-      [before, limit],
+         select ctid from (select ctid, created_at from events order by xid, seq limit ?) oldest
+          where created_at < ?)`,
+      [limit, before],
       'run',
     );
     return ok(deleted.affectedRows);

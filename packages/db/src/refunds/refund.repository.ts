@@ -380,3 +380,12 @@ export async function listRefundsForOrder(db: Sql, orderId: string): Promise<Ref
 function toDate(epochMs: number | null): Date | null {
   return epochMs === null ? null : new Date(epochMs);
 }
+
+/** How many of an order's refunds have SUCCEEDED (read under the order's lock, it stays so). */
+export async function countSucceededRefunds(db: Sql, orderId: string): Promise<number> {
+  const rows = await db.execute<{ n: number }[]>(
+    `select count(*)::integer as n from refunds where order_id = ? and status = 'SUCCEEDED'`,
+    [orderId],
+  );
+  return rows[0]?.n ?? 0;
+}

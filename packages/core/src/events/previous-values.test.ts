@@ -7,13 +7,26 @@ describe('previousValues', () => {
   });
 
   it('holds the old value of each changed field and nothing that did not change', () => {
-    const before = { id: 'a', status: 'PENDING', lines: [{ sku: 'A', quantity: 1 }], note: null };
-    const after = { id: 'a', status: 'CONFIRMED', lines: [{ quantity: 1, sku: 'A' }], note: 'x' };
+    type Shown = Record<string, unknown>;
+    const before: Shown = {
+      id: 'a',
+      status: 'PENDING',
+      lines: [{ sku: 'A', quantity: 1 }],
+      note: null,
+    };
+    const after: Shown = {
+      id: 'a',
+      status: 'CONFIRMED',
+      lines: [{ quantity: 1, sku: 'A' }],
+      note: 'x',
+    };
     expect(previousValues(before, after)).toEqual({ status: 'PENDING', note: null });
   });
 
   it('records a field the old object did not have as null', () => {
-    expect(previousValues({ id: 'a' }, { id: 'a', refundedCents: 100 })).toEqual({
+    expect(
+      previousValues<Record<string, unknown>>({ id: 'a' }, { id: 'a', refundedCents: 100 }),
+    ).toEqual({
       refundedCents: null,
     });
   });

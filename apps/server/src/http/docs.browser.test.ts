@@ -56,6 +56,13 @@ afterAll(async () => {
   if (profile) await rm(profile, { recursive: true, force: true });
 });
 
+/** How many operations the served document has: Swagger UI must show each one. */
+async function operationCount(): Promise<number> {
+  const response = await fetch(`${server.url}/openapi.json`);
+  const document = (await response.json()) as { paths: Record<string, Record<string, unknown>> };
+  return Object.values(document.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+}
+
 /** Expands an operation, presses "Try it out", types the body, presses "Execute". */
 async function execute(
   operationId: string,
@@ -91,9 +98,10 @@ describe.skipIf(skip)('Swagger UI at /docs, in headless Chromium', () => {
         '/api/payment-processor/{orderId}',
         '/api/payment-processor/{orderId}/refunds',
         '/api/inventory',
+        '/api/events',
       ]),
     );
-    expect(await page.locator('.opblock').count()).toBe(17);
+    expect(await page.locator('.opblock').count()).toBe(await operationCount());
   });
 
   it('signs up, logs in, authorizes with the token and places an order through the UI', async () => {
@@ -139,7 +147,7 @@ describe.skipIf(skip)('Swagger UI at /swagger-ui/index.html, in headless Chromiu
     springPage.on('pageerror', (error) => failed.push(error.message));
     await springPage.goto(`${server.url}/swagger-ui/index.html`);
     await springPage.locator('.opblock').first().waitFor();
-    expect(await springPage.locator('.opblock').count()).toBe(17);
+    expect(await springPage.locator('.opblock').count()).toBe(await operationCount());
 
     const operation = springPage.locator('#operations-catalogue-products-list');
     await operation.locator('.opblock-summary').click();

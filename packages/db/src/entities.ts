@@ -6,6 +6,7 @@ import { JournalEntrySchema, PostingSchema } from './ledger/journal.entity.js';
 import { OrderEventSchema, OrderLineSchema, OrderSchema } from './orders/order.entity.js';
 import { PaymentAttemptSchema, PaymentSchema } from './payments/payment.entity.js';
 import { RateLimitSchema } from './rate-limits/rate-limit.entity.js';
+import { EventRelaySchema } from './relays/event-relay.entity.js';
 import { RefundAttemptSchema, RefundSchema } from './refunds/refund.entity.js';
 import { UserSchema } from './users/user.entity.js';
 
@@ -44,4 +45,5 @@ export const entities = [
   IdempotencyKeySchema,
   EventSchema,
   EventAggregateVersionSchema,
+  EventRelaySchema,
 ];

@@ -126,3 +126,10 @@ export {
 export type { EventQuery, NewEvent, StoredEvent } from './events/event.repository.js';
 export { formatEventCursor, isEventCursor, parseEventCursor } from './events/event-cursor.js';
 export type { EventPosition } from './events/event-cursor.js';
+export {
+  advanceRelayCursor,
+  claimRelayLease,
+  countEventsAfterRelay,
+  readRelayCursor,
+  releaseRelayLease,
+} from './relays/relay.repository.js';

@@ -5,6 +5,7 @@ import { Migration20261130000000_card_user_index } from './Migration202611300000
 import { Migration20261130010000_assertions } from './Migration20261130010000_assertions.js';
 import { Migration20261205000000_refunds } from './Migration20261205000000_refunds.js';
 import { Migration20261206000000_events } from './Migration20261206000000_events.js';
+import { Migration20261207000000_relay } from './Migration20261207000000_relay.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -23,4 +24,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130010000_assertions', class: Migration20261130010000_assertions },
   { name: 'Migration20261205000000_refunds', class: Migration20261205000000_refunds },
   { name: 'Migration20261206000000_events', class: Migration20261206000000_events },
+  { name: 'Migration20261207000000_relay', class: Migration20261207000000_relay },
 ];

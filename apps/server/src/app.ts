@@ -20,7 +20,9 @@ import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createEventStreams } from './events/event-streams.js';
 import { createAppMetrics } from './metrics/app-metrics.js';
+import type { Registry } from 'prom-client';
 import { registerEventSubscriberMetrics } from './metrics/event-subscriber-metrics.js';
+import { registerNatsRelayMetrics, RELAY_LAG_BOUND } from './metrics/nats-relay-metrics.js';
 import { createCardFingerprinter } from './payments/card-fingerprint.js';
 import { createPaymentEngine } from './payments/payment-engine.js';
 import { paymentSettingsFrom, type PaymentSettings } from './payments/payment-settings.js';
@@ -30,6 +32,8 @@ import { ensureDemoAdmin, seedCatalogue, type DemoAdmin } from './dev-seed.js';
 import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
 import { createCatalogueMemory } from './fast-paths/catalogue-memory.js';
 import { startPaymentWorker, type PaymentWorker } from './worker/payment-worker.js';
+import { startNatsRelay, type NatsRelay } from './relay/nats-relay.js';
+import { relayLag } from './use-cases/relay-events.js';
 
 export interface RunningApp {
   /** e.g. `http://127.0.0.1:4000` */
@@ -38,9 +42,11 @@ export interface RunningApp {
   readonly demoAdmin: DemoAdmin | undefined;
   readonly services: AppServices;
   readonly worker: PaymentWorker;
+  /** The outbox's relay to NATS JetStream; undefined unless `NATS_URL` is set. */
+  readonly natsRelay: NatsRelay | undefined;
   /**
-   * Stops accepting requests, stops the worker and the payment engine (handing its leases back),
-   * then closes the ORM and the embedded database. Idempotent.
+   * Stops accepting requests, stops the worker and the payment engine (handing its leases back)
+   * and the NATS relay (handing its lease back, draining its connection), then closes the ORM and the embedded database. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -126,6 +132,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       metrics: counters,
       eventRetentionDays: config.events.retentionDays,
     });
+    const natsRelay = startNatsRelayIfConfigured(config, db, logger, metrics.registry);
 
     let closing: Promise<void> | undefined;
     const startedOrm = orm;
@@ -136,6 +143,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       demoAdmin,
       services,
       worker,
+      natsRelay,
       close() {
         closing ??= (async () => {
           // Stopping the engine ends the waits of in-flight `pay` calls, and closing the event
@@ -145,6 +153,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
           await Promise.all([
             eventStreams.close().then(() => serverClosed),
             worker.stop().then(() => engine.stop()),
+            natsRelay?.stop(),
           ]);
           await startedDb.close();
           await startedOrm.close(true);
@@ -160,6 +169,41 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     throw error;
   }
 }
+
+/**
+ * With `NATS_URL` set, every instance runs the relay (one of them at a time publishes, by the
+ * lease); it is not part of readiness: NATS down, the server serves on and events wait.
+ */
+function startNatsRelayIfConfigured(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  registry: Registry,
+): NatsRelay | undefined {
+  const { url, stream, subjectPrefix } = config.nats;
+  if (url === undefined) return undefined;
+  // The leader gauge reads the relay, which exists by the time anything scrapes.
+  const relay: NatsRelay = startNatsRelay({
+    db,
+    logger,
+    metrics: registerNatsRelayMetrics(registry, {
+      leader: () => relay.isLeader(),
+      lag: () => relayLag({ db }, stream, RELAY_LAG_BOUND),
+    }),
+    settings: {
+      servers: url,
+      stream,
+      subjectPrefix,
+      pollMs: config.events.pollMs,
+      leaseMs: NATS_RELAY_LEASE_MS,
+    },
+  });
+  logger.info({ stream, subjectPrefix }, 'NATS relay started');
+  return relay;
+}
+
+/** The relay's lease: a killed leader's successor starts within this (plus a renewal period). */
+const NATS_RELAY_LEASE_MS = 5_000;
 
 /**
  * The database `DATABASE_URL` names must exist. In production a missing one is a mistyped URL:

@@ -140,3 +140,37 @@ describe('the events outbox', () => {
     expect(() => loadConfig({ EVENT_POLL_MS: value })).toThrow(/EVENT_POLL_MS/);
   });
 });
+
+describe('the relay to NATS JetStream', () => {
+  it('is off by default, with stream ORDERS and subjects orders.<type>', () => {
+    expect(loadConfig({}).nats).toEqual({
+      url: undefined,
+      stream: 'ORDERS',
+      subjectPrefix: 'orders',
+    });
+  });
+
+  it('takes NATS_URL, NATS_STREAM and NATS_SUBJECT_PREFIX', () => {
+    const env = {
+      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_STREAM: 'ORDERS_TEST_1',
+      NATS_SUBJECT_PREFIX: 'test.orders',
+    };
+    expect(loadConfig(env).nats).toEqual({
+      url: 'nats://127.0.0.1:4222',
+      stream: 'ORDERS_TEST_1',
+      subjectPrefix: 'test.orders',
+    });
+  });
+
+  it.each(['ORD.ERS', 'ORD ERS', 'ORDERS>', 'a/b'])('refuses NATS_STREAM=%s', (value) => {
+    expect(() => loadConfig({ NATS_STREAM: value })).toThrow(/NATS_STREAM/);
+  });
+
+  it.each(['orders.>', 'orders.*', '.orders', 'orders.', 'or ders'])(
+    'refuses NATS_SUBJECT_PREFIX=%s',
+    (value) => {
+      expect(() => loadConfig({ NATS_SUBJECT_PREFIX: value })).toThrow(/NATS_SUBJECT_PREFIX/);
+    },
+  );
+});

@@ -52,6 +52,17 @@ const envSchema = z
     // looks for new ones (ms).
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     EVENT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+    // The relay to NATS JetStream (off unless NATS_URL is set): the server(s), comma-separated,
+    // the stream and the prefix of its subjects (`<prefix>.<event type>`).
+    NATS_URL: z.string().min(1).optional(),
+    NATS_STREAM: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, _ or - (a JetStream stream name)')
+      .default('ORDERS'),
+    NATS_SUBJECT_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated tokens, no wildcards')
+      .default('orders'),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) {
@@ -125,6 +136,14 @@ export interface Config {
     /** How often each `events.subscribe` stream reads the outbox for new events (ms). */
     readonly pollMs: number;
   };
+  readonly nats: {
+    /** Unset: no relay to NATS (`NATS_URL`; several servers comma-separated). */
+    readonly url: string | undefined;
+    /** The JetStream stream the relay publishes to, created if missing (`NATS_STREAM`). */
+    readonly stream: string;
+    /** Subjects are `<subjectPrefix>.<event type>` (`NATS_SUBJECT_PREFIX`). */
+    readonly subjectPrefix: string;
+  };
   readonly payments: {
     /** How long `payments.pay` waits for a final state (ms). */
     readonly payWaitMs: number;
@@ -172,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orderTtlMs: e.ORDER_TTL,
     fastPaths: { catalogueMemory: e.CATALOGUE_MEMORY, trpc: e.TRPC_FAST_PATH },
     events: { retentionDays: e.EVENT_RETENTION_DAYS, pollMs: e.EVENT_POLL_MS },
+    nats: { url: e.NATS_URL, stream: e.NATS_STREAM, subjectPrefix: e.NATS_SUBJECT_PREFIX },
     payments: {
       payWaitMs: e.PAY_WAIT,
       simFailureRate: e.PAYMENT_SIM_FAILURE_RATE,

@@ -154,3 +154,15 @@ export async function until<T>(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** How many messages the stream holds (0 when it does not exist). */
+export async function streamMessageCount(servers: string, stream: string): Promise<number> {
+  const nc = await connect({ servers });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(stream).catch(() => undefined);
+    return info?.state.messages ?? 0;
+  } finally {
+    await nc.close();
+  }
+}

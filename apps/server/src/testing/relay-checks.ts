@@ -55,3 +55,28 @@ export async function expectEveryEventOnceInOrder(
   expect(messages.map((m) => m.body)).toEqual(events);
   return { events, messages };
 }
+
+/** Checkouts running back to back in `workers` loops, until `stop`; every one must succeed. */
+export function startCheckoutLoad(
+  serverUrl: string,
+  admin: TestClient,
+  skuPrefix: string,
+  workers = 3,
+): { completed(): number; stop(): Promise<number> } {
+  let running = true;
+  let completed = 0;
+  const loops = Array.from({ length: workers }, async (_, worker) => {
+    while (running) {
+      await checkout(serverUrl, admin, `${skuPrefix}-${worker}`);
+      completed++;
+    }
+  });
+  return {
+    completed: () => completed,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return completed;
+    },
+  };
+}

@@ -16,7 +16,12 @@ import { startTestServer, type TestServer } from '../testing/test-server.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
+  // Every clean-up runs (the streams are deleted) even if one fails; then the failures are thrown.
+  const failures: unknown[] = [];
+  for (const cleanup of cleanups.reverse()) {
+    await cleanup().catch((error: unknown) => failures.push(error));
+  }
+  if (failures.length > 0) throw new AggregateError(failures, 'clean-up failed');
 });
 
 async function serverRelayingTo(

@@ -139,7 +139,14 @@ export function startNatsRelay(deps: {
     await link?.close();
   }
 
-  const running = Promise.all([keepLease(), publishLoop()]);
+  const running = Promise.all([keepLease(), publishLoop()]).then(
+    () => undefined,
+    (error: unknown) => {
+      // Both loops catch what they expect; anything else is a bug: said, never unhandled.
+      heldUntil = 0;
+      log.error({ err: error }, 'NATS relay stopped on an unexpected error');
+    },
+  );
   let stopping: Promise<void> | undefined;
   return {
     isLeader,

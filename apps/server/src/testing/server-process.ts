@@ -44,6 +44,8 @@ export async function startServerProcess(
   );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
+      // Not left running behind the failed test.
+      child.kill('SIGKILL');
       reject(new Error('server process did not start in 30 s'));
     }, 30_000);
     child.once('exit', (code) => {

@@ -86,5 +86,8 @@ describe('the NATS relay when its instance is killed', () => {
     });
     expect(new Set(messages.map((m) => m.msgId)).size).toBe(events.length);
     expect(await streamMessageCount(SHARED_NATS, target.stream)).toBe(events.length);
+    // The survivor did take over: it published what the killed instance had not.
+    const published = metricValue(await scrapeMetrics(survivorUrl), 'nats_relay_published_total');
+    expect(published).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -302,3 +302,28 @@ export {
   paymentEventCount,
   refundEventCount,
 } from './events/event-versions.js';
+
+// webhooks
+export {
+  DEFAULT_WEBHOOK_SCHEDULE,
+  WEBHOOK_JITTER,
+  maxDeliveryAttempts,
+  nextDeliveryAt,
+  parseWebhookSchedule,
+} from './webhooks/retry-schedule.js';
+export type { WebhookRandom } from './webhooks/retry-schedule.js';
+export {
+  DEFAULT_WEBHOOK_DISABLE_AFTER,
+  WEBHOOK_DELIVERY_STATUSES,
+  isSuccessStatus,
+  settleDelivery,
+} from './webhooks/settle-delivery.js';
+export type {
+  WebhookAttemptOutcome,
+  DeliverySettlement,
+  SettleInput,
+  WebhookDeliveryStatus,
+} from './webhooks/settle-delivery.js';
+export { wantsEvent } from './webhooks/wants-event.js';
+export { checkWebhookUrl, isForbiddenAddress } from './webhooks/ssrf.js';
+export type { WebhookUrlError } from './webhooks/ssrf.js';

@@ -82,6 +82,7 @@ export default tseslint.config(
                 'JOURNAL_ENTRY_KINDS',
                 'REFUND_STATUSES',
                 'REFUND_REASONS',
+                'WEBHOOK_DELIVERY_STATUSES',
               ],
               message:
                 'packages/db decides nothing (DESIGN §1): from @orders/core it imports only types, ids, money, ok/err and value lists. A rule belongs in core, called by a use case in apps/server.',

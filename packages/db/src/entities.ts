@@ -9,6 +9,11 @@ import { RateLimitSchema } from './rate-limits/rate-limit.entity.js';
 import { EventRelaySchema } from './relays/event-relay.entity.js';
 import { RefundAttemptSchema, RefundSchema } from './refunds/refund.entity.js';
 import { UserSchema } from './users/user.entity.js';
+import {
+  WebhookDeliveryAttemptSchema,
+  WebhookDeliverySchema,
+  WebhookEndpointSchema,
+} from './webhooks/webhook.entity.js';
 
 /**
  * Every entity schema the ORM knows: one per table the migrations create. The migrations own the
@@ -46,4 +51,7 @@ export const entities = [
   EventSchema,
   EventAggregateVersionSchema,
   EventRelaySchema,
+  WebhookEndpointSchema,
+  WebhookDeliverySchema,
+  WebhookDeliveryAttemptSchema,
 ];

@@ -133,3 +133,26 @@ export {
   readRelayCursor,
   releaseRelayLease,
 } from './relays/relay.repository.js';
+// webhooks
+export {
+  claimDueWebhookDeliveries,
+  deleteWebhookEndpoint,
+  findWebhookEndpoint,
+  insertWebhookDeliveries,
+  insertWebhookEndpoint,
+  listWebhookDeliveries,
+  listWebhookEndpoints,
+  recordWebhookAttempt,
+  redeliverWebhook,
+  releaseWebhookLeases,
+  updateWebhookEndpoint,
+} from './webhooks/webhook.repository.js';
+export type {
+  ClaimedWebhookDelivery,
+  NewWebhookDelivery,
+  WebhookAttempt,
+  WebhookAttemptRecord,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointChange,
+} from './webhooks/webhook.repository.js';

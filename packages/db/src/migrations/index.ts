@@ -6,6 +6,7 @@ import { Migration20261130010000_assertions } from './Migration20261130010000_as
 import { Migration20261205000000_refunds } from './Migration20261205000000_refunds.js';
 import { Migration20261206000000_events } from './Migration20261206000000_events.js';
 import { Migration20261207000000_relay } from './Migration20261207000000_relay.js';
+import { Migration20261208000000_webhooks } from './Migration20261208000000_webhooks.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -25,4 +26,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205000000_refunds', class: Migration20261205000000_refunds },
   { name: 'Migration20261206000000_events', class: Migration20261206000000_events },
   { name: 'Migration20261207000000_relay', class: Migration20261207000000_relay },
+  { name: 'Migration20261208000000_webhooks', class: Migration20261208000000_webhooks },
 ];

@@ -1,0 +1,468 @@
+import { err, ok, type WebhookDeliveryStatus } from '@orders/core';
+import type { Database, RunResult, Sql } from '../database.js';
+import { formatEventCursor } from '../events/event-cursor.js';
+import type { StoredEvent } from '../events/event.repository.js';
+import { epoch, type DbTime } from '../sql-values.js';
+
+// Webhooks (DESIGN §2 Delivery): endpoints, deliveries and their attempt log. The server decides
+// (with core) what to write; these functions only execute it.
+
+export interface WebhookEndpoint {
+  readonly id: string;
+  readonly url: string;
+  readonly description: string | null;
+  readonly types: readonly string[] | null;
+  readonly secret: string;
+  readonly enabled: boolean;
+  readonly consecutiveFailures: number;
+  readonly disabledReason: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+interface EndpointRow {
+  id: string;
+  url: string;
+  description: string | null;
+  types: string[] | null;
+  secret: string;
+  enabled: boolean;
+  consecutive_failures: number;
+  disabled_reason: string | null;
+  created_at: DbTime;
+  updated_at: DbTime;
+}
+
+const ENDPOINT_COLUMNS = `id, url, description, types, secret, enabled, consecutive_failures,
+  disabled_reason, created_at, updated_at`;
+
+function toEndpoint(row: EndpointRow): WebhookEndpoint {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    types: row.types,
+    secret: row.secret,
+    enabled: row.enabled,
+    consecutiveFailures: row.consecutive_failures,
+    disabledReason: row.disabled_reason,
+    createdAt: new Date(epoch(row.created_at)),
+    updatedAt: new Date(epoch(row.updated_at)),
+  };
+}
+
+export async function insertWebhookEndpoint(db: Sql, endpoint: WebhookEndpoint): Promise<void> {
+  await db.execute(
+    `insert into webhook_endpoints (${ENDPOINT_COLUMNS})
+     values (?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?)`,
+    [
+      endpoint.id,
+      endpoint.url,
+      endpoint.description,
+      endpoint.types,
+      endpoint.secret,
+      endpoint.enabled,
+      endpoint.consecutiveFailures,
+      endpoint.disabledReason,
+      endpoint.createdAt,
+      endpoint.updatedAt,
+    ],
+    'run',
+  );
+}
+
+/** Every endpoint, oldest first; only the enabled ones when `enabledOnly`. */
+export async function listWebhookEndpoints(
+  db: Sql,
+  enabledOnly = false,
+): Promise<WebhookEndpoint[]> {
+  const rows = await db.execute<EndpointRow[]>(
+    `select ${ENDPOINT_COLUMNS} from webhook_endpoints
+      where enabled or not ? order by created_at, id`,
+    [enabledOnly],
+  );
+  return rows.map(toEndpoint);
+}
+
+export async function findWebhookEndpoint(db: Sql, id: string): Promise<WebhookEndpoint | null> {
+  const rows = await db.execute<EndpointRow[]>(
+    `select ${ENDPOINT_COLUMNS} from webhook_endpoints where id = ?`,
+    [id],
+  );
+  const row = rows[0];
+  return row === undefined ? null : toEndpoint(row);
+}
+
+export interface WebhookEndpointChange {
+  readonly enabled: boolean;
+  readonly types: readonly string[] | null;
+  readonly consecutiveFailures: number;
+  readonly disabledReason: string | null;
+  readonly updatedAt: Date;
+}
+
+/** Writes an endpoint's new settings (as the server decided them); null when there is none. */
+export async function updateWebhookEndpoint(
+  db: Sql,
+  id: string,
+  change: WebhookEndpointChange,
+): Promise<WebhookEndpoint | null> {
+  const rows = await db.execute<EndpointRow[]>(
+    `update webhook_endpoints
+        set enabled = ?, types = ?::text[], consecutive_failures = ?, disabled_reason = ?,
+            updated_at = ?
+      where id = ?
+      returning ${ENDPOINT_COLUMNS}`,
+    [
+      change.enabled,
+      change.types,
+      change.consecutiveFailures,
+      change.disabledReason,
+      change.updatedAt,
+      id,
+    ],
+  );
+  const row = rows[0];
+  return row === undefined ? null : toEndpoint(row);
+}
+
+/** Deletes an endpoint with its deliveries and their log; false when there was none. */
+export async function deleteWebhookEndpoint(db: Sql, id: string): Promise<boolean> {
+  const result = await db.execute<RunResult>(
+    'delete from webhook_endpoints where id = ?',
+    [id],
+    'run',
+  );
+  return result.affectedRows === 1;
+}
+
+export interface NewWebhookDelivery {
+  readonly id: string;
+  readonly endpointId: string;
+  readonly eventId: string;
+  readonly now: Date;
+}
+
+/**
+ * Creates PENDING deliveries, due at once; a delivery that exists already for the same
+ * (endpoint, event) is left alone, so a fan-out repeated after a crash adds nothing twice.
+ * Returns how many were created.
+ */
+export async function insertWebhookDeliveries(
+  db: Sql,
+  deliveries: readonly NewWebhookDelivery[],
+): Promise<number> {
+  if (deliveries.length === 0) return 0;
+  const docs = deliveries.map((d) => ({
+    id: d.id,
+    endpointId: d.endpointId,
+    eventId: d.eventId,
+    now: d.now.toISOString(),
+  }));
+  const result = await db.execute<RunResult>(
+    `insert into webhook_deliveries
+       (id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
+     select (d ->> 'id')::uuid, (d ->> 'endpointId')::uuid, d ->> 'eventId', 'PENDING', 0,
+            (d ->> 'now')::timestamptz, (d ->> 'now')::timestamptz
+       from jsonb_array_elements(?::jsonb) as d
+     on conflict (endpoint_id, event_id) do nothing`,
+    [JSON.stringify(docs)],
+    'run',
+  );
+  return result.affectedRows;
+}
+
+/** A delivery claimed for sending, with what sending it takes. */
+export interface ClaimedWebhookDelivery {
+  readonly id: string;
+  readonly attempts: number;
+  readonly endpoint: WebhookEndpoint;
+  /** Null when the event is gone (purged by retention). */
+  readonly event: StoredEvent | null;
+}
+
+interface ClaimRow extends EndpointRow {
+  delivery_id: string;
+  attempts: number;
+  event_id: string;
+  event_type: string | null;
+  event_created_at: DbTime | null;
+  cursor_xid: string | null;
+  cursor_seq: string | null;
+  aggregate_type: string | null;
+  aggregate_id: string | null;
+  aggregate_version: number | null;
+  owner_id: string | null;
+  data: unknown;
+}
+
+/**
+ * Claims up to `limit` due deliveries (PENDING or RETRY, `next_attempt_at <= now`) of enabled
+ * endpoints whose lease is free or run out, `for update skip locked`: instances never wait on each
+ * other and never claim the same delivery at once. The lease lasts until `leaseUntil`.
+ */
+export async function claimDueWebhookDeliveries(
+  db: Sql,
+  input: { owner: string; now: Date; leaseUntil: Date; limit: number },
+): Promise<ClaimedWebhookDelivery[]> {
+  const rows = await db.execute<ClaimRow[]>(
+    `with claimed as (
+       update webhook_deliveries set lease_owner = ?, lease_until = ?
+        where id in (
+          select d.id from webhook_deliveries d
+            join webhook_endpoints w on w.id = d.endpoint_id
+           where d.status in ('PENDING', 'RETRY') and d.next_attempt_at <= ?
+             and (d.lease_until is null or d.lease_until < ?) and w.enabled
+           order by d.next_attempt_at
+           limit ?
+           for update of d skip locked)
+       returning id, endpoint_id, event_id, attempts)
+     select c.id as delivery_id, c.attempts, c.event_id,
+            w.id, w.url, w.description, w.types, w.secret, w.enabled, w.consecutive_failures,
+            w.disabled_reason, w.created_at, w.updated_at,
+            e.type as event_type, e.created_at as event_created_at,
+            e.xid::text as cursor_xid, e.seq::text as cursor_seq,
+            e.aggregate_type, e.aggregate_id, e.aggregate_version, e.owner_id, e.data
+       from claimed c
+       join webhook_endpoints w on w.id = c.endpoint_id
+       left join events e on e.id = c.event_id`,
+    [input.owner, input.leaseUntil, input.now, input.now, input.limit],
+  );
+  return rows.map((row) => ({
+    id: row.delivery_id,
+    attempts: row.attempts,
+    endpoint: toEndpoint(row),
+    event:
+      row.event_type === null || row.event_created_at === null
+        ? null
+        : {
+            id: row.event_id,
+            type: row.event_type,
+            createdAt: new Date(epoch(row.event_created_at)),
+            cursor: formatEventCursor(row.cursor_xid ?? '0', row.cursor_seq ?? '0'),
+            aggregateType: row.aggregate_type ?? '',
+            aggregateId: row.aggregate_id ?? '',
+            aggregateVersion: row.aggregate_version ?? 1,
+            ownerId: row.owner_id,
+            data: row.data,
+          },
+  }));
+}
+
+export interface WebhookAttemptRecord {
+  readonly deliveryId: string;
+  readonly owner: string;
+  /** 1-based; the delivery must have made `attemptNo - 1` attempts so far (compare-and-set). */
+  readonly attemptNo: number;
+  readonly at: Date;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+  readonly status: WebhookDeliveryStatus;
+  /** When the next attempt is due (RETRY); otherwise left as it was. */
+  readonly nextAttemptAt: Date | null;
+  readonly endpoint: {
+    readonly id: string;
+    readonly consecutiveFailures: number;
+    /** Set: the endpoint is disabled for this reason. */
+    readonly disabledReason: string | null;
+  };
+}
+
+/**
+ * Logs an attempt and writes the delivery's new state and the endpoint's failure streak, in one
+ * transaction — only if this owner still holds the delivery's lease and no other attempt was
+ * recorded since the claim (compare-and-set on `attempts`). False: nothing written.
+ */
+export async function recordWebhookAttempt(
+  db: Database,
+  record: WebhookAttemptRecord,
+): Promise<boolean> {
+  const result = await db.transaction(async (tx) => {
+    const updated = await tx.execute<RunResult>(
+      `update webhook_deliveries
+          set status = ?, attempts = ?, next_attempt_at = coalesce(?, next_attempt_at),
+              last_status = ?, last_error = ?, lease_owner = null, lease_until = null,
+              delivered_at = case when ? = 'DELIVERED' then ?::timestamptz else delivered_at end
+        where id = ? and lease_owner = ? and attempts = ?`,
+      [
+        record.status,
+        record.attemptNo,
+        record.nextAttemptAt,
+        record.statusCode,
+        record.error,
+        record.status,
+        record.at,
+        record.deliveryId,
+        record.owner,
+        record.attemptNo - 1,
+      ],
+      'run',
+    );
+    if (updated.affectedRows !== 1) return err('LOST' as const);
+    await tx.execute(
+      `insert into webhook_delivery_attempts
+         (delivery_id, attempt_no, at, status_code, latency_ms, error) values (?, ?, ?, ?, ?, ?)`,
+      [
+        record.deliveryId,
+        record.attemptNo,
+        record.at,
+        record.statusCode,
+        record.latencyMs,
+        record.error,
+      ],
+      'run',
+    );
+    const disabled = record.endpoint.disabledReason;
+    await tx.execute(
+      `update webhook_endpoints
+          set consecutive_failures = ?,
+              enabled = case when ?::text is null then enabled else false end,
+              disabled_reason = coalesce(?::text, disabled_reason),
+              updated_at = case when ?::text is null then updated_at else ?::timestamptz end
+        where id = ?`,
+      [
+        record.endpoint.consecutiveFailures,
+        disabled,
+        disabled,
+        disabled,
+        record.at,
+        record.endpoint.id,
+      ],
+      'run',
+    );
+    return ok(undefined);
+  });
+  return result.ok;
+}
+
+export interface WebhookAttempt {
+  readonly attemptNo: number;
+  readonly at: Date;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+}
+
+export interface WebhookDelivery {
+  readonly id: string;
+  readonly endpointId: string;
+  readonly eventId: string;
+  readonly status: WebhookDeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastStatus: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+  readonly deliveredAt: Date | null;
+  readonly log: readonly WebhookAttempt[];
+}
+
+interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: DbTime;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: DbTime;
+  delivered_at: DbTime | null;
+  log: {
+    attemptNo: number;
+    at: string;
+    statusCode: number | null;
+    latencyMs: number;
+    error: string | null;
+  }[];
+}
+
+/**
+ * An endpoint's deliveries, newest first, with their attempt logs; of one event when `eventId`
+ * is given; after the delivery `cursor` (a delivery id from the previous page) when given.
+ */
+export async function listWebhookDeliveries(
+  db: Sql,
+  query: {
+    endpointId: string;
+    eventId?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
+): Promise<WebhookDelivery[]> {
+  const rows = await db.execute<DeliveryRow[]>(
+    `select d.id, d.endpoint_id, d.event_id, d.status, d.attempts, d.next_attempt_at,
+            d.last_status, d.last_error, d.created_at, d.delivered_at,
+            coalesce((select jsonb_agg(jsonb_build_object(
+                        'attemptNo', a.attempt_no, 'at', a.at, 'statusCode', a.status_code,
+                        'latencyMs', a.latency_ms, 'error', a.error) order by a.attempt_no)
+                        from webhook_delivery_attempts a where a.delivery_id = d.id),
+                     '[]'::jsonb) as log
+       from webhook_deliveries d
+      where d.endpoint_id = ?
+        and (?::text is null or d.event_id = ?::text)
+        and (?::uuid is null or (d.created_at, d.id) < (
+              select c.created_at, c.id from webhook_deliveries c where c.id = ?::uuid))
+      order by d.created_at desc, d.id desc
+      limit ?`,
+    [
+      query.endpointId,
+      query.eventId ?? null,
+      query.eventId ?? null,
+      query.cursor ?? null,
+      query.cursor ?? null,
+      query.limit,
+    ],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: new Date(epoch(row.next_attempt_at)),
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    createdAt: new Date(epoch(row.created_at)),
+    deliveredAt: row.delivered_at === null ? null : new Date(epoch(row.delivered_at)),
+    log: (typeof row.log === 'string' ? (JSON.parse(row.log) as DeliveryRow['log']) : row.log).map(
+      (a) => ({ ...a, at: new Date(a.at) }),
+    ),
+  }));
+}
+
+/**
+ * Sends an event to an endpoint again: a new PENDING delivery due at `now`, or the existing one
+ * set back to PENDING and due at `now` (its attempt log and count go on). False when the event is
+ * not stored (never was, or purged) or the endpoint does not exist.
+ */
+export async function redeliverWebhook(
+  db: Sql,
+  input: { id: string; endpointId: string; eventId: string; now: Date },
+): Promise<boolean> {
+  const result = await db.execute<RunResult>(
+    `insert into webhook_deliveries as d
+       (id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
+     select ?::uuid, w.id, e.id, 'PENDING', 0, ?::timestamptz, ?::timestamptz
+       from webhook_endpoints w, events e
+      where w.id = ? and e.id = ?
+     on conflict (endpoint_id, event_id) do update
+       set status = 'PENDING', next_attempt_at = excluded.next_attempt_at,
+           lease_owner = null, lease_until = null, delivered_at = null`,
+    [input.id, input.now, input.now, input.endpointId, input.eventId],
+    'run',
+  );
+  return result.affectedRows === 1;
+}
+
+/** Gives up this owner's delivery leases at once (clean shutdown). */
+export async function releaseWebhookLeases(db: Sql, owner: string): Promise<number> {
+  const result = await db.execute<RunResult>(
+    `update webhook_deliveries set lease_owner = null, lease_until = null
+      where lease_owner = ? and status in ('PENDING', 'RETRY')`,
+    [owner],
+    'run',
+  );
+  return result.affectedRows;
+}

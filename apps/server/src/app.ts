@@ -33,6 +33,7 @@ import { bootstrapAdmin } from './use-cases/bootstrap-admin.js';
 import { createCatalogueMemory } from './fast-paths/catalogue-memory.js';
 import { startPaymentWorker, type PaymentWorker } from './worker/payment-worker.js';
 import { startNatsRelay, type NatsRelay } from './relay/nats-relay.js';
+import { startWebhookWorker, type WebhookWorker } from './webhooks/webhook-worker.js';
 import { relayLag } from './use-cases/relay-events.js';
 
 export interface RunningApp {
@@ -44,6 +45,8 @@ export interface RunningApp {
   readonly worker: PaymentWorker;
   /** The outbox's relay to NATS JetStream; undefined unless `NATS_URL` is set. */
   readonly natsRelay: NatsRelay | undefined;
+  /** Fans events out to webhook endpoints and delivers them (every instance). */
+  readonly webhookWorker: WebhookWorker;
   /**
    * Stops accepting requests, stops the worker and the payment engine (handing its leases back)
    * and the NATS relay (handing its lease back, draining its connection), then closes the ORM and the embedded database. Idempotent.
@@ -133,6 +136,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       eventRetentionDays: config.events.retentionDays,
     });
     const natsRelay = startNatsRelayIfConfigured(config, db, logger, metrics.registry);
+    const webhookWorker = startWebhookWorker({
+      db,
+      logger,
+      now,
+      settings: config.webhooks,
+      pollMs: config.events.pollMs,
+    });
 
     let closing: Promise<void> | undefined;
     const startedOrm = orm;
@@ -144,6 +154,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       services,
       worker,
       natsRelay,
+      webhookWorker,
       close() {
         closing ??= (async () => {
           // Stopping the engine ends the waits of in-flight `pay` calls, and closing the event
@@ -154,6 +165,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
             eventStreams.close().then(() => serverClosed),
             worker.stop().then(() => engine.stop()),
             natsRelay?.stop(),
+            webhookWorker.stop(),
           ]);
           await startedDb.close();
           await startedOrm.close(true);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_FRAUD_CONFIG } from '@orders/core';
+import { DEFAULT_FRAUD_CONFIG, DEFAULT_WEBHOOK_SCHEDULE, parseWebhookSchedule } from '@orders/core';
 import { z } from 'zod';
 
 /** A switch: `true` (the default) or `false`. */
@@ -63,6 +63,19 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated tokens, no wildcards')
       .default('orders'),
+    // Webhooks: a delivery's timeout, the consecutive failed attempts that disable an endpoint,
+    // whether private/loopback addresses (and http://) may receive (development and tests only),
+    // and the retry schedule as comma-separated ms (tests; unset: about 3 days).
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).max(120_000).default(10_000),
+    WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1_000_000).default(20),
+    WEBHOOK_ALLOW_PRIVATE: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
+    WEBHOOK_RETRY_SCHEDULE: z
+      .string()
+      .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, 'must be comma-separated whole milliseconds')
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.JWT_SECRET !== undefined && Buffer.byteLength(env.JWT_SECRET) < MIN_SECRET_BYTES) {
@@ -144,6 +157,16 @@ export interface Config {
     /** Subjects are `<subjectPrefix>.<event type>` (`NATS_SUBJECT_PREFIX`). */
     readonly subjectPrefix: string;
   };
+  readonly webhooks: {
+    /** A delivery attempt without a 2xx within this (ms) failed (`WEBHOOK_TIMEOUT_MS`). */
+    readonly timeoutMs: number;
+    /** An endpoint is disabled after this many consecutive failed attempts. */
+    readonly disableAfter: number;
+    /** `http://` and private, loopback, link-local addresses allowed (dev and tests only). */
+    readonly allowPrivate: boolean;
+    /** Waits between attempts (ms); the delivery fails after the last. */
+    readonly retrySchedule: readonly number[];
+  };
   readonly payments: {
     /** How long `payments.pay` waits for a final state (ms). */
     readonly payWaitMs: number;
@@ -192,6 +215,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fastPaths: { catalogueMemory: e.CATALOGUE_MEMORY, trpc: e.TRPC_FAST_PATH },
     events: { retentionDays: e.EVENT_RETENTION_DAYS, pollMs: e.EVENT_POLL_MS },
     nats: { url: e.NATS_URL, stream: e.NATS_STREAM, subjectPrefix: e.NATS_SUBJECT_PREFIX },
+    webhooks: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      disableAfter: e.WEBHOOK_DISABLE_AFTER,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      retrySchedule:
+        e.WEBHOOK_RETRY_SCHEDULE === undefined
+          ? DEFAULT_WEBHOOK_SCHEDULE
+          : (parseWebhookSchedule(e.WEBHOOK_RETRY_SCHEDULE) ?? DEFAULT_WEBHOOK_SCHEDULE),
+    },
     payments: {
       payWaitMs: e.PAY_WAIT,
       simFailureRate: e.PAYMENT_SIM_FAILURE_RATE,

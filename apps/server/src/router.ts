@@ -7,6 +7,7 @@ import { ledgerRouter } from './routers/ledger.router.js';
 import { paymentsRouter } from './routers/payments.router.js';
 import { refundsRouter } from './routers/refunds.router.js';
 import { router } from './trpc/init.js';
+import { webhooksRouter } from './routers/webhooks.router.js';
 
 /** Every procedure the server offers. Clients import only its type. */
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   refunds: refundsRouter,
   ledger: ledgerRouter,
   events: eventsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

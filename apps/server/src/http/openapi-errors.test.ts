@@ -78,6 +78,12 @@ describe('the error responses of the OpenAPI document', () => {
       'inventory-upsert',
       'ledger-verify',
       'refunds-create',
+      'webhooks-create',
+      'webhooks-delete',
+      'webhooks-deliveries',
+      'webhooks-list',
+      'webhooks-redeliver',
+      'webhooks-update',
     ]);
   });
 

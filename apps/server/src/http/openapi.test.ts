@@ -56,6 +56,12 @@ const OPERATIONS = [
   ['get', '/api/ledger/verify', 'ledger-verify', true],
   ['get', '/api/events', 'events-list', true],
   ['get', '/api/events/cursor', 'events-cursor', true],
+  ['post', '/api/webhooks', 'webhooks-create', true],
+  ['get', '/api/webhooks', 'webhooks-list', true],
+  ['post', '/api/webhooks/{id}', 'webhooks-update', true],
+  ['post', '/api/webhooks/{id}/delete', 'webhooks-delete', true],
+  ['get', '/api/webhooks/{endpointId}/deliveries', 'webhooks-deliveries', true],
+  ['post', '/api/webhooks/{endpointId}/redeliver', 'webhooks-redeliver', true],
 ] as const;
 
 describe('GET /openapi.json', () => {

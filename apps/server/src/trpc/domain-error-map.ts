@@ -47,6 +47,9 @@ export const trpcCodeFor = {
   'IDEMPOTENCY.IN_PROGRESS': 'CONFLICT',
   'LEDGER.UNBALANCED': 'INTERNAL_SERVER_ERROR',
   'LEDGER.DUPLICATE_REFERENCE': 'CONFLICT',
+  'WEBHOOK.NOT_FOUND': 'NOT_FOUND',
+  'WEBHOOK.INVALID_URL': 'BAD_REQUEST',
+  'WEBHOOK.EVENT_NOT_FOUND': 'NOT_FOUND',
 } as const satisfies Record<DomainErrorCode, TRPC_ERROR_CODE_KEY>;
 
 /** Carries the domain error through tRPC to the error formatter, which exposes its code. */

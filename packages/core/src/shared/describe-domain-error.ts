@@ -82,6 +82,16 @@ export function describeDomainError(e: DomainError): string {
       return `The journal entry does not balance (${e.reason}, sum ${e.sumCents}).`;
     case 'LEDGER.DUPLICATE_REFERENCE':
       return `A journal entry with reference ${e.reference} already exists.`;
+    case 'WEBHOOK.NOT_FOUND':
+      return `No webhook endpoint ${e.endpointId}.`;
+    case 'WEBHOOK.INVALID_URL':
+      return e.reason === 'NOT_HTTPS'
+        ? `A webhook URL must be https:// (got ${e.url}).`
+        : e.reason === 'CREDENTIALS_IN_URL'
+          ? 'A webhook URL must not carry a user name or password.'
+          : `Not a valid webhook URL: ${e.url}.`;
+    case 'WEBHOOK.EVENT_NOT_FOUND':
+      return `No event ${e.eventId} (never stored, or purged by retention).`;
   }
 }
 

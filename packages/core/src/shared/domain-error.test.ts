@@ -113,6 +113,9 @@ const examples = {
   'IDEMPOTENCY.IN_PROGRESS': { code: 'IDEMPOTENCY.IN_PROGRESS', key: 'k1' },
   'LEDGER.UNBALANCED': { code: 'LEDGER.UNBALANCED', reason: 'SUM_NOT_ZERO', sumCents: 1 },
   'LEDGER.DUPLICATE_REFERENCE': { code: 'LEDGER.DUPLICATE_REFERENCE', reference: 'capture:pay-1' },
+  'WEBHOOK.NOT_FOUND': { code: 'WEBHOOK.NOT_FOUND', endpointId: 'wh-1' },
+  'WEBHOOK.INVALID_URL': { code: 'WEBHOOK.INVALID_URL', url: 'http://x', reason: 'NOT_HTTPS' },
+  'WEBHOOK.EVENT_NOT_FOUND': { code: 'WEBHOOK.EVENT_NOT_FOUND', eventId: 'evt_1' },
 } as const satisfies { [C in DomainErrorCode]: Extract<DomainError, { code: C }> };
 
 describe('DOMAIN_ERROR_CODES', () => {
@@ -120,7 +123,7 @@ describe('DOMAIN_ERROR_CODES', () => {
     expect(new Set(DOMAIN_ERROR_CODES).size).toBe(DOMAIN_ERROR_CODES.length);
     for (const code of DOMAIN_ERROR_CODES) {
       expect(code).toMatch(
-        /^(ORDER|PAYMENT|INVENTORY|REFUND|FRAUD|AUTH|IDEMPOTENCY|LEDGER)\.[A-Z_]+$/,
+        /^(ORDER|PAYMENT|INVENTORY|REFUND|FRAUD|AUTH|IDEMPOTENCY|LEDGER|WEBHOOK)\.[A-Z_]+$/,
       );
     }
   });

@@ -48,6 +48,9 @@ export const DOMAIN_ERROR_CODES = [
   'IDEMPOTENCY.IN_PROGRESS',
   'LEDGER.UNBALANCED',
   'LEDGER.DUPLICATE_REFERENCE',
+  'WEBHOOK.NOT_FOUND',
+  'WEBHOOK.INVALID_URL',
+  'WEBHOOK.EVENT_NOT_FOUND',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -150,6 +153,12 @@ export interface DomainErrorFacts {
   'IDEMPOTENCY.IN_PROGRESS': { readonly key: string };
   'LEDGER.UNBALANCED': { readonly reason: UnbalancedReason; readonly sumCents: number };
   'LEDGER.DUPLICATE_REFERENCE': { readonly reference: string };
+  'WEBHOOK.NOT_FOUND': { readonly endpointId: string };
+  'WEBHOOK.INVALID_URL': {
+    readonly url: string;
+    readonly reason: 'INVALID_URL' | 'NOT_HTTPS' | 'CREDENTIALS_IN_URL';
+  };
+  'WEBHOOK.EVENT_NOT_FOUND': { readonly eventId: string };
 }
 
 /** A business failure: a plain object whose `code` selects its facts. */

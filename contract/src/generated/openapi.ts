@@ -351,6 +351,110 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The webhook endpoints (admin)
+     * @description Every registered endpoint, oldest first, with its filter, whether it is enabled and why not, and its streak of failed attempts. Secrets are never shown again.
+     */
+    get: operations['webhooks-list'];
+    put?: never;
+    /**
+     * Register a webhook endpoint (admin)
+     * @description Every event (or those of `types`: exact names or `prefix.*`) committed from now on is POSTed to `url`, signed per Standard Webhooks (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`). A 2xx delivers; anything else is retried with backoff for about 3 days. The answer carries the signing secret, shown once.
+     */
+    post: operations['webhooks-create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enable, disable or re-filter a webhook endpoint (admin)
+     * @description Disabling stops its deliveries (they wait); enabling it again resumes them and starts its failure streak afresh. `types` null or empty: every event.
+     */
+    post: operations['webhooks-update'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/{id}/delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Remove a webhook endpoint (admin)
+     * @description Removes the endpoint with its deliveries and their log; nothing more is sent.
+     */
+    post: operations['webhooks-delete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/{endpointId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An endpoint's deliveries and every attempt (admin)
+     * @description Newest first, each with its state and the log of its attempts (status, latency, error); `eventId` narrows to one event; pass `nextCursor` back as `cursor` for more.
+     */
+    get: operations['webhooks-deliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/webhooks/{endpointId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send an event to an endpoint again (admin)
+     * @description Any stored event, to any endpoint, now: its delivery is set back to PENDING (or created) and the worker sends it with the same `webhook-id`.
+     */
+    post: operations['webhooks-redeliver'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2193,6 +2297,570 @@ export interface operations {
       };
       /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            url: string;
+            description: string | null;
+            types: string[] | null;
+            enabled: boolean;
+            consecutiveFailures: number;
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-06-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2025-06-01T12:00:00.000Z
+             */
+            updatedAt: string;
+          }[];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Needs the ADMIN role (`AUTH.FORBIDDEN`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-create': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          url: string;
+          types?: string[];
+          description?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            url: string;
+            description: string | null;
+            types: string[] | null;
+            enabled: boolean;
+            consecutiveFailures: number;
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-06-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2025-06-01T12:00:00.000Z
+             */
+            updatedAt: string;
+            /** @description The signing secret (`whsec_…`), shown this once: verify each delivery with it (Standard Webhooks, e.g. the `standardwebhooks` package). */
+            secret: string;
+          };
+        };
+      };
+      /** @description Invalid input: `data.issues` names each refused field. Also a body that is not valid JSON (`PARSE_ERROR`). Not an https:// URL (`WEBHOOK.INVALID_URL`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Needs the ADMIN role (`AUTH.FORBIDDEN`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body over 64 KiB (`PAYLOAD_TOO_LARGE`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body sent as anything but `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          enabled?: boolean;
+          types?: string[] | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            url: string;
+            description: string | null;
+            types: string[] | null;
+            enabled: boolean;
+            consecutiveFailures: number;
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @example 2025-06-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2025-06-01T12:00:00.000Z
+             */
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Invalid input: `data.issues` names each refused field. Also a body that is not valid JSON (`PARSE_ERROR`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Needs the ADMIN role (`AUTH.FORBIDDEN`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such endpoint (`WEBHOOK.NOT_FOUND`). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body over 64 KiB (`PAYLOAD_TOO_LARGE`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body sent as anything but `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            deleted: true;
+          };
+        };
+      };
+      /** @description Invalid input: `data.issues` names each refused field. Also a body that is not valid JSON (`PARSE_ERROR`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Needs the ADMIN role (`AUTH.FORBIDDEN`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such endpoint (`WEBHOOK.NOT_FOUND`). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body over 64 KiB (`PAYLOAD_TOO_LARGE`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body sent as anything but `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-deliveries': {
+    parameters: {
+      query?: {
+        eventId?: string;
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              id: string;
+              endpointId: string;
+              eventId: string;
+              /** @enum {string} */
+              status: 'PENDING' | 'DELIVERED' | 'RETRY' | 'FAILED';
+              attempts: number;
+              /**
+               * Format: date-time
+               * @example 2025-06-01T12:00:00.000Z
+               */
+              nextAttemptAt: string;
+              lastStatus: number | null;
+              lastError: string | null;
+              /**
+               * Format: date-time
+               * @example 2025-06-01T12:00:00.000Z
+               */
+              createdAt: string;
+              deliveredAt: string | null;
+              log: {
+                attemptNo: number;
+                /**
+                 * Format: date-time
+                 * @example 2025-06-01T12:00:00.000Z
+                 */
+                at: string;
+                statusCode: number | null;
+                latencyMs: number;
+                error: string | null;
+              }[];
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: `data.issues` names each refused field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Needs the ADMIN role (`AUTH.FORBIDDEN`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such endpoint (`WEBHOOK.NOT_FOUND`). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  'webhooks-redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        endpointId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          eventId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            queued: true;
+          };
+        };
+      };
+      /** @description Invalid input: `data.issues` names each refused field. Also a body that is not valid JSON (`PARSE_ERROR`). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Needs the ADMIN role (`AUTH.FORBIDDEN`). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such endpoint (`WEBHOOK.NOT_FOUND`) or event (`WEBHOOK.EVENT_NOT_FOUND`). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body over 64 KiB (`PAYLOAD_TOO_LARGE`). */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A body sent as anything but `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+      415: {
         headers: {
           [name: string]: unknown;
         };

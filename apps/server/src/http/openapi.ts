@@ -26,7 +26,17 @@ export function buildOpenApiDocument(
     contact: { name: 'The orders maintainers' },
     baseUrl: '/',
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    tags: ['auth', 'catalogue', 'inventory', 'orders', 'payments', 'refunds', 'ledger', 'events'],
+    tags: [
+      'auth',
+      'catalogue',
+      'inventory',
+      'orders',
+      'payments',
+      'refunds',
+      'ledger',
+      'events',
+      'webhooks',
+    ],
     defs: {
       User: userOutput,
       Product: productOutput,

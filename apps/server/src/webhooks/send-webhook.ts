@@ -79,7 +79,15 @@ export async function sendWebhook(request: WebhookRequest): Promise<WebhookRespo
     controller.abort();
   }, request.timeoutMs);
   try {
-    const target = await resolveChecked(checked.host, request.allowPrivate);
+    // The lookup counts against the timeout too: a resolver that never answers is a timeout.
+    const target = await Promise.race([
+      resolveChecked(checked.host, request.allowPrivate),
+      new Promise<never>((_, reject) => {
+        controller.signal.addEventListener('abort', () => {
+          reject(new Error('aborted'));
+        });
+      }),
+    ]);
     const pinned: LookupFunction = (_host, options, callback) => {
       if (options.all === true) {
         callback(null, [{ address: target.address, family: target.family }]);

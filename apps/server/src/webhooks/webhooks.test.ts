@@ -232,6 +232,47 @@ describe('webhook delivery', () => {
   });
 });
 
+describe('webhook delivery from two instances', () => {
+  it('delivers each event once when two instances share the database', async () => {
+    const second = await startTestServer({
+      databaseUrl: server.config.databaseUrl,
+      events: server.config.events,
+      webhooks: server.config.webhooks,
+    });
+    try {
+      const receiver = await startReceiver(() => 200);
+      receivers.push(receiver);
+      const endpoint = await admin.webhooks.create.mutate({
+        url: receiver.url,
+        types: ['product.*'],
+      });
+      const skus = Array.from(
+        { length: 6 },
+        (_, i) => `WH2-${i}-${randomUUID().slice(0, 6).toUpperCase()}`,
+      );
+      await Promise.all(
+        skus.map((sku) =>
+          admin.inventory.upsert.mutate({ sku, name: 'Twin', priceCents: 1, onHand: 1 }),
+        ),
+      );
+      await until('six deliveries', async () => {
+        const items = await deliveriesOf(endpoint.id);
+        return items.length === 6 && items.every((d) => d.status === 'DELIVERED')
+          ? items
+          : undefined;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const ids = receiver.received.map((r) => r.headers['webhook-id']);
+      expect(ids).toHaveLength(6);
+      expect(new Set(ids).size).toBe(6);
+      for (const r of receiver.received) expect(() => verify(endpoint.secret, r)).not.toThrow();
+      await admin.webhooks.update.mutate({ id: endpoint.id, enabled: false });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('webhooks and SSRF (WEBHOOK_ALLOW_PRIVATE=false)', () => {
   const request = {
     secret: 'whsec_' + Buffer.from('a-secret-of-some-length').toString('base64'),

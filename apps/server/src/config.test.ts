@@ -174,3 +174,34 @@ describe('the relay to NATS JetStream', () => {
     },
   );
 });
+
+describe('webhooks', () => {
+  it('default to a 10 s timeout, disabling after 20 failures, public https only, ~3 days of retries', () => {
+    const { webhooks } = loadConfig({});
+    expect(webhooks).toMatchObject({ timeoutMs: 10_000, disableAfter: 20, allowPrivate: false });
+    expect(webhooks.retrySchedule.slice(0, 2)).toEqual([5_000, 300_000]);
+  });
+
+  it('take WEBHOOK_TIMEOUT_MS, WEBHOOK_DISABLE_AFTER, WEBHOOK_ALLOW_PRIVATE, WEBHOOK_RETRY_SCHEDULE', () => {
+    const env = {
+      WEBHOOK_TIMEOUT_MS: '500',
+      WEBHOOK_DISABLE_AFTER: '3',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_RETRY_SCHEDULE: '100, 200,300',
+    };
+    expect(loadConfig(env).webhooks).toEqual({
+      timeoutMs: 500,
+      disableAfter: 3,
+      allowPrivate: true,
+      retrySchedule: [100, 200, 300],
+    });
+  });
+
+  it.each(['1,x', '1,,2', '-5', 'fast'])('refuses WEBHOOK_RETRY_SCHEDULE=%s', (value) => {
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: value })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+  });
+
+  it('refuses a WEBHOOK_ALLOW_PRIVATE that is not true or false', () => {
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
+  });
+});

@@ -1,3 +1,4 @@
+import { AGGREGATE_TYPES, EVENT_TYPES } from '@orders/core';
 import type { WebhookDelivery, WebhookEndpoint } from '@orders/db';
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc/init.js';
@@ -15,7 +16,18 @@ import { text } from './input-fields.js';
 
 // Webhooks (DESIGN §2 Delivery, §3 webhooks.*): admins only.
 
-const eventType = text().trim().min(1).max(100);
+/** An event type, `prefix.*` (e.g. `payment.*`) or `*`: a typo would silently match nothing. */
+const eventType = text()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine(
+    (t) =>
+      t === '*' ||
+      (EVENT_TYPES as readonly string[]).includes(t) ||
+      (t.endsWith('.*') && (AGGREGATE_TYPES as readonly string[]).includes(t.slice(0, -2))),
+    'must be an event type (e.g. payment.succeeded), an aggregate wildcard (e.g. payment.*) or *',
+  );
 const endpointId = z.uuid();
 
 function presentEndpoint(e: WebhookEndpoint): z.infer<typeof endpointOutput> {

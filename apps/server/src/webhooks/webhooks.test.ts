@@ -330,6 +330,22 @@ describe('webhooks access', () => {
     expect((await failure(anonymous.webhooks.list.query())).data?.httpStatus).toBe(401);
   });
 
+  it('refuses an event type filter that names no event type', async () => {
+    const refused = await failure(
+      admin.webhooks.create.mutate({
+        url: 'https://example.com/hook',
+        types: ['payment.succeded'],
+      }),
+    );
+    expect(refused.data?.httpStatus).toBe(400);
+    const ok = await admin.webhooks.create.mutate({
+      url: 'https://example.com/hook',
+      types: ['payment.*', 'order.created', '*'],
+    });
+    expect(ok.types).toEqual(['payment.*', 'order.created', '*']);
+    await admin.webhooks.delete.mutate({ id: ok.id });
+  });
+
   it('answers 404 for an unknown endpoint or event', async () => {
     const id = randomUUID();
     expect((await failure(admin.webhooks.delete.mutate({ id }))).data?.httpStatus).toBe(404);

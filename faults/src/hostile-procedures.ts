@@ -67,6 +67,9 @@ const cards = fc.record({
   cvc: fc.stringMatching(/^[0-9]{3,4}$/),
 });
 const orderRef = (field: 'id' | 'orderId') => () => fc.record({ [field]: fc.uuid() });
+/** A webhook endpoint that does not exist: the suite registers none. */
+const NO_ENDPOINT = '00000000-0000-4000-8000-000000000000';
+const endpointRef = (field: 'id' | 'endpointId') => () => fc.record({ [field]: fc.uuid() });
 
 /**
  * The table behind the suite. `satisfies Record<ProcedurePath, …>` makes a new procedure fail to
@@ -179,6 +182,38 @@ export const procedureFacts = {
   'events.cursor': { access: 'user' },
   // A stream, not a call: `listProcedures` leaves it out (see there).
   'events.subscribe': { access: 'user' },
+  'webhooks.create': {
+    access: 'admin',
+    valid: () => ({
+      url: 'https://hooks.example.com/orders',
+      types: ['order.created'],
+      description: 'hostile',
+    }),
+    storedText: ['url', 'description'],
+  },
+  'webhooks.list': { access: 'admin' },
+  'webhooks.update': {
+    access: 'admin',
+    valid: () => ({ id: NO_ENDPOINT, enabled: false }),
+    foreign: endpointRef('id'),
+  },
+  'webhooks.delete': {
+    access: 'admin',
+    valid: () => ({ id: NO_ENDPOINT }),
+    foreign: endpointRef('id'),
+  },
+  'webhooks.deliveries': {
+    access: 'admin',
+    valid: () => ({ endpointId: NO_ENDPOINT }),
+    foreign: endpointRef('endpointId'),
+  },
+  'webhooks.redeliver': {
+    access: 'admin',
+    valid: () => ({ endpointId: NO_ENDPOINT, eventId: 'evt_hostile' }),
+    storedText: ['eventId'],
+    foreign: () =>
+      fc.record({ endpointId: fc.uuid(), eventId: fc.uuid().map((id) => `evt_${id}`) }),
+  },
 } as const satisfies Record<ProcedurePath, ProcedureFacts>;
 
 /** A procedure as the suite drives it: the router's facts and the table's. */

@@ -171,9 +171,11 @@ describe('hostile input over HTTP', () => {
   it('wrote nothing: every table is as it was, but for the login rate-limit counters', async () => {
     const after = await digestTables(db.url);
     // auth.login counts every well-formed attempt before it checks the password (DESIGN §4):
-    // those counters are the one write a refused request is meant to make.
+    // those counters are the one write a refused request is meant to make. The relays' row
+    // (`event_relays`) is their lease, renewed on their own clock by the background workers; with
+    // no event written (`events` is compared), its cursor cannot have moved.
     const tables = changedTables(before.tables, after).filter(
-      (table) => !table.startsWith('rate_limits '),
+      (table) => !table.startsWith('rate_limits ') && !table.startsWith('event_relays '),
     );
     expect(tables).toEqual([]);
     const newKeys = (await rateLimitKeys(db.url)).filter(

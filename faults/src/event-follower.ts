@@ -83,7 +83,9 @@ export async function startFollower(input: {
       const ended = await readEventStream({
         url: instance.url,
         token: input.token,
-        lastEventId: last,
+        // Until the first event arrives, a stream that dropped resumes from where the follower
+        // started: reopened live from "now", it would skip what was written in between.
+        lastEventId: last ?? input.startCursor,
         stop: stopping.signal,
         onConnected() {
           connections += 1;

@@ -75,6 +75,9 @@ export async function startFollower(input: {
   });
 
   const stopped = () => stopping.signal.aborted;
+  // Until the first event arrives, a stream that dropped resumes from where the follower started:
+  // reopened live from "now", it would skip what was written in between.
+  const resumeAfter = () => last ?? input.startCursor;
   const loop = (async () => {
     while (!stopped()) {
       const instance = pickLive(input.fleet);
@@ -83,9 +86,7 @@ export async function startFollower(input: {
       const ended = await readEventStream({
         url: instance.url,
         token: input.token,
-        // Until the first event arrives, a stream that dropped resumes from where the follower
-        // started: reopened live from "now", it would skip what was written in between.
-        lastEventId: last ?? input.startCursor,
+        lastEventId: resumeAfter(),
         stop: stopping.signal,
         onConnected() {
           connections += 1;

@@ -316,11 +316,14 @@ export {
   DEFAULT_WEBHOOK_DISABLE_AFTER,
   WEBHOOK_DELIVERY_STATUSES,
   isSuccessStatus,
+  planRedelivery,
   settleDelivery,
 } from './webhooks/settle-delivery.js';
 export type {
   WebhookAttemptOutcome,
   DeliverySettlement,
+  RedeliveryPlan,
+  RedeliveryTarget,
   SettleInput,
   WebhookDeliveryStatus,
 } from './webhooks/settle-delivery.js';

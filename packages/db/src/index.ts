@@ -135,24 +135,39 @@ export {
 } from './relays/relay.repository.js';
 // webhooks
 export {
-  claimDueWebhookDeliveries,
   deleteWebhookEndpoint,
   findWebhookEndpoint,
-  insertWebhookDeliveries,
   insertWebhookEndpoint,
-  listWebhookDeliveries,
   listWebhookEndpoints,
-  recordWebhookAttempt,
-  redeliverWebhook,
-  releaseWebhookLeases,
+  lockWebhookEndpoint,
   updateWebhookEndpoint,
-} from './webhooks/webhook.repository.js';
+  updateWebhookEndpointStatement,
+} from './webhooks/webhook-endpoint.repository.js';
+export type {
+  WebhookEndpoint,
+  WebhookEndpointChange,
+} from './webhooks/webhook-endpoint.repository.js';
+export {
+  claimDueWebhookDeliveries,
+  insertWebhookDeliveries,
+  listWebhookDeliveries,
+  lockClaimedWebhookDelivery,
+  recordWebhookAttempt,
+  releaseWebhookLeases,
+} from './webhooks/webhook-delivery.repository.js';
 export type {
   ClaimedWebhookDelivery,
+  HeldWebhookDelivery,
   NewWebhookDelivery,
   WebhookAttempt,
   WebhookAttemptRecord,
   WebhookDelivery,
-  WebhookEndpoint,
-  WebhookEndpointChange,
-} from './webhooks/webhook.repository.js';
+} from './webhooks/webhook-delivery.repository.js';
+export {
+  insertRedelivery,
+  isEventStored,
+  lockWebhookDeliveryOf,
+  requestWebhookRedelivery,
+  resetWebhookDelivery,
+} from './webhooks/webhook-redelivery.repository.js';
+export type { WebhookDeliveryState } from './webhooks/webhook-redelivery.repository.js';

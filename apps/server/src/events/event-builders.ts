@@ -15,10 +15,11 @@ import {
   type Order,
   type Product,
 } from '@orders/core';
-import type { NewEvent, RefundWithAttempts } from '@orders/db';
+import type { NewEvent, RefundWithAttempts, WebhookEndpoint } from '@orders/db';
 import { presentPayment } from '../routers/payment-presenters.js';
 import { presentOrder, presentProduct } from '../routers/presenters.js';
 import { presentRefund } from '../routers/refund-presenters.js';
+import { presentEndpoint } from '../routers/webhook-presenters.js';
 import type { PaymentView } from '../use-cases/get-payment.js';
 
 /**
@@ -151,4 +152,18 @@ export function productEvent(after: Product, before: Product | null, at: Date): 
   const subject = { id: after.productId, ownerId: null, version: null };
   const changed = event('product.updated', subject, object, previous, at);
   return before !== null && Object.keys(changed.data.previous).length === 0 ? null : changed;
+}
+
+/**
+ * An endpoint disabled after its failed attempts (DESIGN §2 Webhooks): admins only (no owner),
+ * numbered by the database's counter like a product's changes.
+ */
+export function webhookEndpointDisabledEvent(
+  after: WebhookEndpoint,
+  before: WebhookEndpoint,
+  at: Date,
+): BuiltEvent {
+  const subject = { id: after.id, ownerId: null, version: null };
+  const object = presentEndpoint(after);
+  return event('webhook_endpoint.disabled', subject, object, presentEndpoint(before), at);
 }

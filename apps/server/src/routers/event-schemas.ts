@@ -5,6 +5,7 @@ import { text } from './input-fields.js';
 import { isoTime, orderOutput, productOutput } from './output-schemas.js';
 import { paymentOutput } from './payment-schemas.js';
 import { refundOutput } from './refund-schemas.js';
+import { endpointOutput } from './webhook-schemas.js';
 
 /**
  * The events procedures' inputs and the event envelope (DESIGN §2 Events, Stripe's shape), for
@@ -112,10 +113,10 @@ function envelope<A extends string, D extends z.ZodRawShape>(aggregate: A, id: s
           .meta({ description: "1, 2, …: the event's place in its aggregate's history" }),
       }),
       data: z.object({ previous, ...data }),
-      ownerId: z
-        .string()
-        .nullable()
-        .meta({ description: 'The customer it concerns; null: for admins only (products)' }),
+      ownerId: z.string().nullable().meta({
+        description:
+          'The customer it concerns; null: for admins only (products, webhook endpoints)',
+      }),
     })
     .meta({ id });
 }
@@ -130,14 +131,18 @@ export const orderEventOutput = envelope('order', 'OrderEvent', {
 export const paymentEventOutput = envelope('payment', 'PaymentEvent', { object: paymentOutput });
 export const refundEventOutput = envelope('refund', 'RefundEvent', { object: refundOutput });
 export const productEventOutput = envelope('product', 'ProductEvent', { object: productOutput });
+export const webhookEndpointEventOutput = envelope('webhook_endpoint', 'WebhookEndpointEvent', {
+  object: endpointOutput,
+});
 
-/** An event: one of the four envelopes, told apart by `type` (and `aggregate.type`). */
+/** An event: one of the five envelopes, told apart by `type` (and `aggregate.type`). */
 export const eventOutput = z
   .discriminatedUnion('type', [
     orderEventOutput,
     paymentEventOutput,
     refundEventOutput,
     productEventOutput,
+    webhookEndpointEventOutput,
   ])
   .meta({ id: 'Event' });
 export type EventEnvelope = z.infer<typeof eventOutput>;

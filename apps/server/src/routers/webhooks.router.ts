@@ -1,5 +1,4 @@
 import { AGGREGATE_TYPES, EVENT_TYPES } from '@orders/core';
-import type { WebhookDelivery, WebhookEndpoint } from '@orders/db';
 import { z } from 'zod';
 import { adminProcedure, router } from '../trpc/init.js';
 import { unwrap } from '../trpc/domain-error-map.js';
@@ -10,8 +9,9 @@ import {
   redeliver,
   updateWebhookEndpoint,
   webhookDeliveries,
-} from '../use-cases/webhooks.js';
+} from '../use-cases/webhook-endpoints.js';
 import { createdEndpointOutput, deliveryOutput, endpointOutput } from './webhook-schemas.js';
+import { presentDelivery, presentEndpoint } from './webhook-presenters.js';
 import { text } from './input-fields.js';
 
 // Webhooks (DESIGN §2 Delivery, §3 webhooks.*): admins only.
@@ -29,30 +29,6 @@ const eventType = text()
     'must be an event type (e.g. payment.succeeded), an aggregate wildcard (e.g. payment.*) or *',
   );
 const endpointId = z.uuid();
-
-function presentEndpoint(e: WebhookEndpoint): z.infer<typeof endpointOutput> {
-  return {
-    id: e.id,
-    url: e.url,
-    description: e.description,
-    types: e.types === null ? null : [...e.types],
-    enabled: e.enabled,
-    consecutiveFailures: e.consecutiveFailures,
-    disabledReason: e.disabledReason,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
-  };
-}
-
-function presentDelivery(d: WebhookDelivery): z.infer<typeof deliveryOutput> {
-  return {
-    ...d,
-    nextAttemptAt: d.nextAttemptAt.toISOString(),
-    createdAt: d.createdAt.toISOString(),
-    deliveredAt: d.deliveredAt?.toISOString() ?? null,
-    log: d.log.map((a) => ({ ...a, at: a.at.toISOString() })),
-  };
-}
 
 const tags = ['webhooks'];
 const forbidden = 'Needs the ADMIN role (`AUTH.FORBIDDEN`).';

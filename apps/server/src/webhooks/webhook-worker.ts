@@ -8,7 +8,7 @@ import {
   fanOutWebhookEvents,
   releaseWebhookWork,
   type WebhookSettings,
-} from '../use-cases/webhooks.js';
+} from '../use-cases/webhook-delivery.js';
 
 export interface WebhookWorker {
   stop(): Promise<void>;

@@ -23,11 +23,18 @@ export const EVENT_TYPES = [
   'refund.succeeded',
   'refund.failed',
   'product.updated',
+  'webhook_endpoint.disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** What an event is about: its type's prefix. */
-export const AGGREGATE_TYPES = ['order', 'payment', 'refund', 'product'] as const;
+export const AGGREGATE_TYPES = [
+  'order',
+  'payment',
+  'refund',
+  'product',
+  'webhook_endpoint',
+] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
 /** Why an order was cancelled: its customer cancelled it, or it expired unpaid. */

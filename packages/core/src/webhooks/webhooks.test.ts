@@ -7,7 +7,7 @@ import {
   parseWebhookSchedule,
   WEBHOOK_JITTER,
 } from './retry-schedule.js';
-import { settleDelivery } from './settle-delivery.js';
+import { planRedelivery, settleDelivery, WEBHOOK_DELIVERY_STATUSES } from './settle-delivery.js';
 import { checkWebhookUrl, isForbiddenAddress } from './ssrf.js';
 import { wantsEvent } from './wants-event.js';
 
@@ -64,6 +64,8 @@ describe('settleDelivery', () => {
     attemptNo: 1,
     now,
     consecutiveFailures: 0,
+    endpointEnabled: true,
+    redeliverRequested: false,
     schedule: [1000, 2000],
     disableAfter: 20,
     random: () => 1,
@@ -102,6 +104,56 @@ describe('settleDelivery', () => {
     expect(before).toMatchObject({ status: 'RETRY', consecutiveFailures: 19, disable: false });
     const at = settleDelivery({ ...base, outcome: { statusCode: 500 }, consecutiveFailures: 19 });
     expect(at).toEqual({ status: 'FAILED', consecutiveFailures: 20, disable: true });
+  });
+
+  it('disables only an endpoint that is still enabled: one disabling, one event', () => {
+    const late = settleDelivery({
+      ...base,
+      outcome: { statusCode: 500 },
+      consecutiveFailures: 25,
+      endpointEnabled: false,
+    });
+    expect(late).toEqual({
+      status: 'RETRY',
+      nextAttemptAt: new Date(now.getTime() + 1000),
+      consecutiveFailures: 26,
+      disable: false,
+    });
+  });
+
+  it('makes a delivery due again at once when a redelivery was asked for during its attempt', () => {
+    for (const statusCode of [200, 500, null]) {
+      const settled = settleDelivery({
+        ...base,
+        outcome: { statusCode },
+        redeliverRequested: true,
+      });
+      expect(settled).toMatchObject({ status: 'PENDING', nextAttemptAt: now });
+    }
+    const disabling = settleDelivery({
+      ...base,
+      outcome: { statusCode: 500 },
+      consecutiveFailures: 19,
+      redeliverRequested: true,
+    });
+    expect(disabling).toEqual({
+      status: 'PENDING',
+      nextAttemptAt: now,
+      consecutiveFailures: 20,
+      disable: true,
+    });
+  });
+});
+
+describe('planRedelivery', () => {
+  it('resets a delivery at rest, and lets one in flight finish its attempt first', () => {
+    for (const status of WEBHOOK_DELIVERY_STATUSES) {
+      expect(planRedelivery({ status, leaseUntil: null }, now)).toEqual({ kind: 'reset' });
+      const expired = new Date(now.getTime() - 1);
+      expect(planRedelivery({ status, leaseUntil: expired }, now)).toEqual({ kind: 'reset' });
+    }
+    const held = { status: 'PENDING' as const, leaseUntil: new Date(now.getTime() + 1000) };
+    expect(planRedelivery(held, now)).toEqual({ kind: 'after-attempt' });
   });
 });
 

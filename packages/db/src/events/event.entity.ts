@@ -1,7 +1,13 @@
 import { defineEntity } from '@mikro-orm/core';
 
 /** The aggregates an event can be about, as `events_aggregate_type_known` lists them. */
-export const EVENT_AGGREGATE_TYPES = ['order', 'payment', 'refund', 'product'] as const;
+export const EVENT_AGGREGATE_TYPES = [
+  'order',
+  'payment',
+  'refund',
+  'product',
+  'webhook_endpoint',
+] as const;
 export type EventAggregateType = (typeof EVENT_AGGREGATE_TYPES)[number];
 
 /**

@@ -7,6 +7,7 @@ import { Migration20261205000000_refunds } from './Migration20261205000000_refun
 import { Migration20261206000000_events } from './Migration20261206000000_events.js';
 import { Migration20261207000000_relay } from './Migration20261207000000_relay.js';
 import { Migration20261208000000_webhooks } from './Migration20261208000000_webhooks.js';
+import { Migration20261209000000_webhook_events } from './Migration20261209000000_webhook_events.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -27,4 +28,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206000000_events', class: Migration20261206000000_events },
   { name: 'Migration20261207000000_relay', class: Migration20261207000000_relay },
   { name: 'Migration20261208000000_webhooks', class: Migration20261208000000_webhooks },
+  {
+    name: 'Migration20261209000000_webhook_events',
+    class: Migration20261209000000_webhook_events,
+  },
 ];

@@ -44,6 +44,7 @@ export const WebhookDeliverySchema = defineEntity({
     lastError: p.text().nullable(),
     createdAt: p.datetime(),
     deliveredAt: p.datetime().nullable(),
+    redeliverRequested: p.boolean().default(false),
   }),
   uniques: [{ name: 'webhook_deliveries_once', properties: ['endpointId', 'eventId'] }],
   indexes: [

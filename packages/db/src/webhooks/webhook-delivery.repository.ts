@@ -1,140 +1,17 @@
-import { err, ok, type WebhookDeliveryStatus } from '@orders/core';
-import type { Database, RunResult, Sql } from '../database.js';
+import type { WebhookDeliveryStatus } from '@orders/core';
+import type { RunResult, Sql, Tx } from '../database.js';
 import { formatEventCursor } from '../events/event-cursor.js';
 import type { StoredEvent } from '../events/event.repository.js';
 import { epoch, type DbTime } from '../sql-values.js';
+import { statement, type Statement } from '../statement.js';
+import {
+  toEndpoint,
+  type EndpointRow,
+  type WebhookEndpoint,
+} from './webhook-endpoint.repository.js';
 
-// Webhooks (DESIGN §2 Delivery): endpoints, deliveries and their attempt log. The server decides
-// (with core) what to write; these functions only execute it.
-
-export interface WebhookEndpoint {
-  readonly id: string;
-  readonly url: string;
-  readonly description: string | null;
-  readonly types: readonly string[] | null;
-  readonly secret: string;
-  readonly enabled: boolean;
-  readonly consecutiveFailures: number;
-  readonly disabledReason: string | null;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-interface EndpointRow {
-  id: string;
-  url: string;
-  description: string | null;
-  types: string[] | null;
-  secret: string;
-  enabled: boolean;
-  consecutive_failures: number;
-  disabled_reason: string | null;
-  created_at: DbTime;
-  updated_at: DbTime;
-}
-
-const ENDPOINT_COLUMNS = `id, url, description, types, secret, enabled, consecutive_failures,
-  disabled_reason, created_at, updated_at`;
-
-function toEndpoint(row: EndpointRow): WebhookEndpoint {
-  return {
-    id: row.id,
-    url: row.url,
-    description: row.description,
-    types: row.types,
-    secret: row.secret,
-    enabled: row.enabled,
-    consecutiveFailures: row.consecutive_failures,
-    disabledReason: row.disabled_reason,
-    createdAt: new Date(epoch(row.created_at)),
-    updatedAt: new Date(epoch(row.updated_at)),
-  };
-}
-
-export async function insertWebhookEndpoint(db: Sql, endpoint: WebhookEndpoint): Promise<void> {
-  await db.execute(
-    `insert into webhook_endpoints (${ENDPOINT_COLUMNS})
-     values (?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?)`,
-    [
-      endpoint.id,
-      endpoint.url,
-      endpoint.description,
-      endpoint.types,
-      endpoint.secret,
-      endpoint.enabled,
-      endpoint.consecutiveFailures,
-      endpoint.disabledReason,
-      endpoint.createdAt,
-      endpoint.updatedAt,
-    ],
-    'run',
-  );
-}
-
-/** Every endpoint, oldest first; only the enabled ones when `enabledOnly`. */
-export async function listWebhookEndpoints(
-  db: Sql,
-  enabledOnly = false,
-): Promise<WebhookEndpoint[]> {
-  const rows = await db.execute<EndpointRow[]>(
-    `select ${ENDPOINT_COLUMNS} from webhook_endpoints
-      where enabled or not ? order by created_at, id`,
-    [enabledOnly],
-  );
-  return rows.map(toEndpoint);
-}
-
-export async function findWebhookEndpoint(db: Sql, id: string): Promise<WebhookEndpoint | null> {
-  const rows = await db.execute<EndpointRow[]>(
-    `select ${ENDPOINT_COLUMNS} from webhook_endpoints where id = ?`,
-    [id],
-  );
-  const row = rows[0];
-  return row === undefined ? null : toEndpoint(row);
-}
-
-export interface WebhookEndpointChange {
-  readonly enabled: boolean;
-  readonly types: readonly string[] | null;
-  readonly consecutiveFailures: number;
-  readonly disabledReason: string | null;
-  readonly updatedAt: Date;
-}
-
-/** Writes an endpoint's new settings (as the server decided them); null when there is none. */
-export async function updateWebhookEndpoint(
-  db: Sql,
-  id: string,
-  change: WebhookEndpointChange,
-): Promise<WebhookEndpoint | null> {
-  const rows = await db.execute<EndpointRow[]>(
-    `update webhook_endpoints
-        set enabled = ?, types = ?::text[], consecutive_failures = ?, disabled_reason = ?,
-            updated_at = ?
-      where id = ?
-      returning ${ENDPOINT_COLUMNS}`,
-    [
-      change.enabled,
-      change.types,
-      change.consecutiveFailures,
-      change.disabledReason,
-      change.updatedAt,
-      id,
-    ],
-  );
-  const row = rows[0];
-  return row === undefined ? null : toEndpoint(row);
-}
-
-/** Deletes an endpoint with its deliveries and their log; false when there was none. */
-export async function deleteWebhookEndpoint(db: Sql, id: string): Promise<boolean> {
-  const result = await db.execute<RunResult>(
-    'delete from webhook_endpoints where id = ?',
-    [id],
-    'run',
-  );
-  return result.affectedRows === 1;
-}
+// Webhook deliveries (DESIGN §2 Delivery): one per (endpoint, event), claimed under a lease, and
+// the log of their attempts. The server decides (with core) what to write; these execute it.
 
 export interface NewWebhookDelivery {
   readonly id: string;
@@ -249,42 +126,57 @@ export async function claimDueWebhookDeliveries(
   }));
 }
 
+/** A claimed delivery as it stands when its attempt is recorded, locked until the end. */
+export interface HeldWebhookDelivery {
+  /** An admin asked for the event again while the attempt was in flight. */
+  readonly redeliverRequested: boolean;
+}
+
+/**
+ * Locks a delivery for recording its attempt number `attemptNo` — only if `owner` still holds
+ * its lease and no other attempt was recorded since the claim (`attempts = attemptNo - 1`).
+ * Null: the delivery is no longer this owner's to record (its lease ran out and another worker
+ * took it, or the endpoint was deleted).
+ */
+export async function lockClaimedWebhookDelivery(
+  tx: Tx,
+  claim: { deliveryId: string; owner: string; attemptNo: number },
+): Promise<HeldWebhookDelivery | null> {
+  const rows = await tx.execute<{ redeliver_requested: boolean }[]>(
+    `select redeliver_requested from webhook_deliveries
+      where id = ? and lease_owner = ? and attempts = ? for update`,
+    [claim.deliveryId, claim.owner, claim.attemptNo - 1],
+  );
+  const row = rows[0];
+  return row === undefined ? null : { redeliverRequested: row.redeliver_requested };
+}
+
 export interface WebhookAttemptRecord {
   readonly deliveryId: string;
-  readonly owner: string;
-  /** 1-based; the delivery must have made `attemptNo - 1` attempts so far (compare-and-set). */
   readonly attemptNo: number;
   readonly at: Date;
   readonly statusCode: number | null;
   readonly latencyMs: number;
   readonly error: string | null;
   readonly status: WebhookDeliveryStatus;
-  /** When the next attempt is due (RETRY); otherwise left as it was. */
+  /** When the next attempt is due (RETRY, PENDING); otherwise left as it was. */
   readonly nextAttemptAt: Date | null;
-  readonly endpoint: {
-    readonly id: string;
-    readonly consecutiveFailures: number;
-    /** Set: the endpoint is disabled for this reason. */
-    readonly disabledReason: string | null;
-  };
 }
 
 /**
- * Logs an attempt and writes the delivery's new state and the endpoint's failure streak, in one
- * transaction — only if this owner still holds the delivery's lease and no other attempt was
- * recorded since the claim (compare-and-set on `attempts`). False: nothing written.
+ * Logs an attempt of a delivery locked by {@link lockClaimedWebhookDelivery} and writes its new
+ * state: the lease is given up and any redelivery request is taken as handled. Statements to send
+ * with the transaction's others.
  */
-export async function recordWebhookAttempt(
-  db: Database,
-  record: WebhookAttemptRecord,
-): Promise<boolean> {
-  const result = await db.transaction(async (tx) => {
-    const updated = await tx.execute<RunResult>(
+export function recordWebhookAttempt(record: WebhookAttemptRecord): Statement[] {
+  return [
+    statement(
       `update webhook_deliveries
           set status = ?, attempts = ?, next_attempt_at = coalesce(?, next_attempt_at),
               last_status = ?, last_error = ?, lease_owner = null, lease_until = null,
+              redeliver_requested = false,
               delivered_at = case when ? = 'DELIVERED' then ?::timestamptz else delivered_at end
-        where id = ? and lease_owner = ? and attempts = ?`,
+        where id = ?`,
       [
         record.status,
         record.attemptNo,
@@ -294,13 +186,9 @@ export async function recordWebhookAttempt(
         record.status,
         record.at,
         record.deliveryId,
-        record.owner,
-        record.attemptNo - 1,
       ],
-      'run',
-    );
-    if (updated.affectedRows !== 1) return err('LOST' as const);
-    await tx.execute(
+    ),
+    statement(
       `insert into webhook_delivery_attempts
          (delivery_id, attempt_no, at, status_code, latency_ms, error) values (?, ?, ?, ?, ?, ?)`,
       [
@@ -311,29 +199,8 @@ export async function recordWebhookAttempt(
         record.latencyMs,
         record.error,
       ],
-      'run',
-    );
-    const disabled = record.endpoint.disabledReason;
-    await tx.execute(
-      `update webhook_endpoints
-          set consecutive_failures = ?,
-              enabled = case when ?::text is null then enabled else false end,
-              disabled_reason = coalesce(?::text, disabled_reason),
-              updated_at = case when ?::text is null then updated_at else ?::timestamptz end
-        where id = ?`,
-      [
-        record.endpoint.consecutiveFailures,
-        disabled,
-        disabled,
-        disabled,
-        record.at,
-        record.endpoint.id,
-      ],
-      'run',
-    );
-    return ok(undefined);
-  });
-  return result.ok;
+    ),
+  ];
 }
 
 export interface WebhookAttempt {
@@ -430,30 +297,6 @@ export async function listWebhookDeliveries(
       (a) => ({ ...a, at: new Date(a.at) }),
     ),
   }));
-}
-
-/**
- * Sends an event to an endpoint again: a new PENDING delivery due at `now`, or the existing one
- * set back to PENDING and due at `now` (its attempt log and count go on). False when the event is
- * not stored (never was, or purged) or the endpoint does not exist.
- */
-export async function redeliverWebhook(
-  db: Sql,
-  input: { id: string; endpointId: string; eventId: string; now: Date },
-): Promise<boolean> {
-  const result = await db.execute<RunResult>(
-    `insert into webhook_deliveries as d
-       (id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at)
-     select ?::uuid, w.id, e.id, 'PENDING', 0, ?::timestamptz, ?::timestamptz
-       from webhook_endpoints w, events e
-      where w.id = ? and e.id = ?
-     on conflict (endpoint_id, event_id) do update
-       set status = 'PENDING', next_attempt_at = excluded.next_attempt_at,
-           lease_owner = null, lease_until = null, delivered_at = null`,
-    [input.id, input.now, input.now, input.endpointId, input.eventId],
-    'run',
-  );
-  return result.affectedRows === 1;
 }
 
 /** Gives up this owner's delivery leases at once (clean shutdown). */

@@ -120,10 +120,11 @@ export type { EventAggregateType } from './events/event.entity.js';
 export {
   appendEventsStatement,
   currentEventCursor,
+  eventHorizon,
   listEvents,
   purgeEvents,
 } from './events/event.repository.js';
-export type { EventQuery, NewEvent, StoredEvent } from './events/event.repository.js';
+export type { EventHorizon, EventQuery, NewEvent, StoredEvent } from './events/event.repository.js';
 export { formatEventCursor, isEventCursor, parseEventCursor } from './events/event-cursor.js';
 export type { EventPosition } from './events/event-cursor.js';
 export {

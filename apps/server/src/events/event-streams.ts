@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventType } from '@orders/core';
-import { currentEventCursor, type Sql, type StoredEvent } from '@orders/db';
+import { eventHorizon, type Sql, type StoredEvent } from '@orders/db';
 import type { TokenSubject } from '../auth/jwt.js';
 import { listEventsFor } from './list-events.js';
 
@@ -55,12 +55,15 @@ export function createEventStreams(deps: { db: Sql; pollMs: number }): EventStre
       ? AbortSignal.any([request.signal, closing.signal])
       : closing.signal;
     stop.throwIfAborted();
-    const after = request.after ?? (await currentEventCursor(deps.db));
-    return tail({ ...request, after }, stop);
+    if (request.after !== null) return tail({ ...request, after: request.after }, stop);
+    // From now, exactly: what was committed before is left out even where the cursor of now
+    // lags behind it (held back by a transaction still running somewhere in the cluster).
+    const now = await eventHorizon(deps.db);
+    return tail({ ...request, after: now.cursor, committedAfter: now.snapshot }, stop);
   }
 
   async function* tail(
-    request: FollowRequest & { readonly after: string },
+    request: FollowRequest & { readonly after: string; readonly committedAfter?: string },
     stop: AbortSignal,
   ): AsyncGenerator<StoredEvent, never, undefined> {
     open += 1;
@@ -72,6 +75,7 @@ export function createEventStreams(deps: { db: Sql; pollMs: number }): EventStre
           reader: request.reader,
           after,
           types: request.types,
+          committedAfter: request.committedAfter,
           limit: CATCH_UP_BATCH,
         });
         for (const event of page.events) {

@@ -22,6 +22,8 @@ export async function listEventsFor(
     reader: TokenSubject;
     after: string | null;
     types: readonly EventType[] | undefined;
+    /** Only events committed after this snapshot (an `EventHorizon`'s): see `listEvents`. */
+    committedAfter?: string | undefined;
     limit: number;
   },
 ): Promise<EventPage> {
@@ -29,6 +31,7 @@ export async function listEventsFor(
     after: query.after,
     types: query.types,
     ownerId: ownerFilterFor(query.reader),
+    committedAfter: query.committedAfter,
     limit: query.limit,
   });
   return {

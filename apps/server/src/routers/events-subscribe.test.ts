@@ -135,6 +135,21 @@ async function listed(client: TestClient, after?: string): Promise<EventEnvelope
   }
 }
 
+/** {@link listed}, until it gives at least `count` events (a reader waits for older transactions). */
+async function listedAtLeast(
+  client: TestClient,
+  count: number,
+  after?: string,
+): Promise<EventEnvelope[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const events = await listed(client, after);
+    if (events.length >= count) return events;
+    if (Date.now() > deadline) throw new Error(`listed ${events.length} of ${count} events`);
+    await sleep(20);
+  }
+}
+
 describe('events.subscribe', () => {
   it('delivers new events live, in order, each with its cursor as its id', async () => {
     const customer = await newCustomer();
@@ -179,7 +194,7 @@ describe('events.subscribe', () => {
     // Missed while away.
     await customer.client.orders.cancel.mutate({ id: order.id });
     await placeOrderFor(admin, customer.client, { sku: nextSku() });
-    const missed = await listed(customer.client, seen?.id);
+    const missed = await listedAtLeast(customer.client, 2, seen?.id);
     expect(missed.map((event) => event.type)).toEqual(['order.cancelled', 'order.created']);
 
     const second = subscribe(client, { lastEventId: seen?.id });
@@ -195,7 +210,8 @@ describe('events.subscribe', () => {
     const [created] = await listed(customer.client);
     await customer.client.orders.cancel.mutate({ id: order.id });
     await placeOrderFor(admin, customer.client, { sku: nextSku() });
-    const missed = await listed(customer.client, created?.cursor);
+    // Listed once no older transaction anywhere on the server holds them back.
+    const missed = await listedAtLeast(customer.client, 2, created?.cursor);
 
     const frames = await readSse(server.url, customer.token, created?.cursor ?? '', missed.length);
     expect(frames.slice(0, 1)).toEqual([{ event: 'connected', data: expect.any(String) }]);

@@ -6,6 +6,7 @@ import { parseEventCursor } from './event-cursor.js';
 import {
   appendEventsStatement,
   currentEventCursor,
+  eventHorizon,
   listEvents,
   purgeEvents,
   type EventQuery,
@@ -373,6 +374,35 @@ describe('no gaps', () => {
       // The cursor reader, resuming after the last event it saw, gets a, then b: none skipped.
       const resumed = await listSettled(mine(cursor), [a, b]);
       expect(resumed.map((event) => event.id)).toEqual([a.id, b.id]);
+    },
+  );
+
+  it.runIf(onServer)(
+    'starts a reader exactly at now with the horizon: none committed before, none missed',
+    async () => {
+      const ownerId = randomUUID();
+      const early = newEvent({ ownerId });
+      const late = newEvent({ ownerId, type: 'order.confirmed' });
+      const mine = { ownerId, limit: 10 };
+
+      // An older transaction stays open across "now", holding the cursor of now back; `early`
+      // commits before now (from a younger transaction), `late` — the old one's — after.
+      const result = await db.database.transaction(async (old) => {
+        expect(await old.run([appendEventsStatement([late])])).toEqual(ok(undefined));
+        await append([early]);
+        return ok(await eventHorizon(db.database));
+      });
+      if (!result.ok) throw new Error('the old transaction was refused');
+      const now = result.value;
+
+      // By the cursor alone, `early` comes after now: given once more. With the snapshot, not.
+      const byCursor = await listSettled({ ...mine, after: now.cursor }, [early, late]);
+      expect(byCursor.map((event) => event.id)).toEqual([late.id, early.id]);
+      const exact = await listSettled(
+        { ...mine, after: now.cursor, committedAfter: now.snapshot },
+        [late],
+      );
+      expect(exact.map((event) => event.id)).toEqual([late.id]);
     },
   );
 });

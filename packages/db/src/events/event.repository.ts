@@ -46,6 +46,11 @@ export interface EventQuery {
   readonly types?: readonly string[] | undefined;
   /** Only events owned by this user. */
   readonly ownerId?: string | undefined;
+  /**
+   * Only events committed after this snapshot was taken (a {@link EventHorizon}'s `snapshot`):
+   * those its transaction could not see. Makes "from now" exact, where a cursor alone is not.
+   */
+  readonly committedAfter?: string | undefined;
   readonly limit: number;
 }
 
@@ -149,7 +154,11 @@ export async function listEvents(db: Sql, query: EventQuery): Promise<StoredEven
     filters.push('and type = any(?::text[])');
     params.push(query.types);
   }
-  // Four texts at most (with or without each filter): each keeps its own prepared statement.
+  if (query.committedAfter !== undefined) {
+    filters.push('and not pg_visible_in_snapshot(xid, ?::pg_snapshot)');
+    params.push(query.committedAfter);
+  }
+  // Eight texts at most (with or without each filter): each keeps its own prepared statement.
   const rows = await db.execute<EventRow[]>(
     // The cursor's parts as text under names of their own: an output column named `xid` would
     // be what `order by xid` sorts by, as text.
@@ -191,6 +200,32 @@ export async function currentEventCursor(db: Sql): Promise<string> {
   const xmin = rows[0]?.xmin;
   if (xmin === undefined) throw new Error('the database gave no snapshot');
   return formatEventCursor(xmin, '0');
+}
+
+/** Now, for a reader that must start exactly here. */
+export interface EventHorizon {
+  /** The cursor of now, as {@link currentEventCursor} gives it. */
+  readonly cursor: string;
+  /**
+   * The snapshot it was read in (`pg_snapshot` text). Events after `cursor` that this snapshot
+   * sees were committed before now: pass it as `committedAfter` to leave them out.
+   */
+  readonly snapshot: string;
+}
+
+/**
+ * The cursor of now with its snapshot: paging from `cursor` with `committedAfter: snapshot`
+ * gives exactly the events committed from now on — none from before, even when a transaction
+ * older than them was still running (which holds the cursor back), and none missed.
+ */
+export async function eventHorizon(db: Sql): Promise<EventHorizon> {
+  const rows = await db.execute<{ xmin: string; snapshot: string }[]>(
+    `select pg_snapshot_xmin(s)::text as xmin, s::text as snapshot
+       from (select pg_current_snapshot() as s) as now`,
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('the database gave no snapshot');
+  return { cursor: formatEventCursor(row.xmin, '0'), snapshot: row.snapshot };
 }
 
 /**

@@ -528,7 +528,8 @@ export interface components {
       | components['schemas']['OrderEvent']
       | components['schemas']['PaymentEvent']
       | components['schemas']['RefundEvent']
-      | components['schemas']['ProductEvent'];
+      | components['schemas']['ProductEvent']
+      | components['schemas']['WebhookEndpointEvent'];
     OrderEvent: {
       /**
        * @description Unique; a receiver dedupes on it
@@ -577,7 +578,7 @@ export interface components {
          */
         reason?: 'customer' | 'expired';
       };
-      /** @description The customer it concerns; null: for admins only (products) */
+      /** @description The customer it concerns; null: for admins only (products, webhook endpoints) */
       ownerId: string | null;
     };
     PaymentEvent: {
@@ -617,7 +618,7 @@ export interface components {
         };
         object: components['schemas']['Payment'];
       };
-      /** @description The customer it concerns; null: for admins only (products) */
+      /** @description The customer it concerns; null: for admins only (products, webhook endpoints) */
       ownerId: string | null;
     };
     RefundEvent: {
@@ -657,7 +658,7 @@ export interface components {
         };
         object: components['schemas']['Refund'];
       };
-      /** @description The customer it concerns; null: for admins only (products) */
+      /** @description The customer it concerns; null: for admins only (products, webhook endpoints) */
       ownerId: string | null;
     };
     ProductEvent: {
@@ -697,7 +698,65 @@ export interface components {
         };
         object: components['schemas']['Product'];
       };
-      /** @description The customer it concerns; null: for admins only (products) */
+      /** @description The customer it concerns; null: for admins only (products, webhook endpoints) */
+      ownerId: string | null;
+    };
+    WebhookEndpointEvent: {
+      /**
+       * @description Unique; a receiver dedupes on it
+       * @example evt_3f2b8c1e-7d4a-4e9b-9c0d-5a6b7c8d9e0f
+       */
+      id: string;
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'webhook_endpoint.disabled';
+      /**
+       * Format: date-time
+       * @example 2025-06-01T12:00:00.000Z
+       */
+      createdAt: string;
+      /** @description Pass as `after` (or `lastEventId`) to go on after this event */
+      cursor: string;
+      aggregate: {
+        /** @constant */
+        type: 'webhook_endpoint';
+        id: string;
+        /** @description 1, 2, …: the event's place in its aggregate's history */
+        version: number;
+      };
+      data: {
+        /**
+         * @description The changed top-level fields of `object`, with their values before the change (Stripe's `previous_attributes`); `{}` for a creation.
+         * @example {
+         *       "status": "PENDING"
+         *     }
+         */
+        previous: {
+          [key: string]: unknown;
+        };
+        object: {
+          id: string;
+          url: string;
+          description: string | null;
+          types: string[] | null;
+          enabled: boolean;
+          consecutiveFailures: number;
+          disabledReason: string | null;
+          /**
+           * Format: date-time
+           * @example 2025-06-01T12:00:00.000Z
+           */
+          createdAt: string;
+          /**
+           * Format: date-time
+           * @example 2025-06-01T12:00:00.000Z
+           */
+          updatedAt: string;
+        };
+      };
+      /** @description The customer it concerns; null: for admins only (products, webhook endpoints) */
       ownerId: string | null;
     };
     /**
@@ -2222,6 +2281,7 @@ export interface operations {
           | 'refund.succeeded'
           | 'refund.failed'
           | 'product.updated'
+          | 'webhook_endpoint.disabled'
         )[];
         limit?: number;
       };

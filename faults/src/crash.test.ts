@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants, ORDER_STOCK_INVARIANT, STOCK_INVARIANT } from './checks.js';
 import { startEnvironment, Teardown, type Environment } from './environment.js';
@@ -15,6 +14,9 @@ import {
   PRODUCT_EVENT_INVARIANT,
   REFUND_EVENT_INVARIANT,
 } from './event-checks.js';
+import { deliveryViolations } from './deliveries.js';
+import { STREAM_INVARIANT, WEBHOOK_INVARIANT } from './delivery-checks.js';
+import { corruptDeliveries } from './delivery-corruptions.js';
 import { corruptEvents } from './event-corruptions.js';
 import { followerProblems } from './event-reader-checks.js';
 import { listAllEvents } from './event-world.js';
@@ -22,6 +24,7 @@ import { keylessCreates, type History } from './history.js';
 import { PAYMENT_FINAL_WITHIN_MS } from './invariant.js';
 import { KEYLESS_ORDERS_INVARIANT } from './keyless-orders.js';
 import { killInstances } from './nemesis.js';
+import { corruptPayments } from './payment-corruptions.js';
 import {
   REFUND_CAP_INVARIANT,
   REFUND_ENTRY_INVARIANT,
@@ -29,6 +32,7 @@ import {
 } from './refund-checks.js';
 import { corruptRefunds } from './refund-corruptions.js';
 import { checkContext, runScenario, type ScenarioRun } from './scenario.js';
+import { publishToStream, readStream } from './stream-reader.js';
 
 describe('three instances, one of them killed -9 every few seconds', () => {
   const teardown = new Teardown();
@@ -36,7 +40,10 @@ describe('three instances, one of them killed -9 every few seconds', () => {
   let run: ScenarioRun;
 
   beforeAll(async () => {
-    env = await startEnvironment({ name: 'kill-9', instances: 3, customers: 12 }, teardown);
+    env = await startEnvironment(
+      { name: 'kill-9', instances: 3, customers: 12, deliveries: true },
+      teardown,
+    );
   });
   afterAll(() => teardown.run());
 
@@ -64,7 +71,7 @@ describe('three instances, one of them killed -9 every few seconds', () => {
       throw new Error('the load left too few acknowledged payments or orders to corrupt');
     }
     const keylessCopy = randomUUID();
-    await corrupt(env.cluster.databaseUrl, {
+    await corruptPayments(env.cluster.databaseUrl, {
       doubled,
       reverted,
       reopened,
@@ -183,6 +190,54 @@ describe('three instances, one of them killed -9 every few seconds', () => {
     expect(problems).toContain(`out of cursor order: ${first.id}`);
     expect(followerProblems({ ...record, events: tail.slice(1) }, events)).toEqual([]);
   });
+
+  it('would notice a lost, forged, tampered, altered or stray webhook, a failed delivery, and a stream missing, doubling, reordering or holding a stranger', async () => {
+    const rig = env.deliveries;
+    const delivered = run.deliveries;
+    if (!rig || !delivered) throw new Error('the run had no deliveries');
+    const { expected, listed } = delivered;
+    expect(deliveryViolations(delivered.record, { expected, listed }, rig.subjectPrefix)).toEqual(
+      [],
+    );
+    const { record, corrupted } = corruptDeliveries(delivered.record, expected);
+
+    const violations = deliveryViolations(record, { expected, listed }, rig.subjectPrefix);
+
+    const names = (name: string, line: string) => violations.includes(`${name}: ${line}`);
+    const webhook = (prefix: string, id: string) =>
+      violations.some((v) => v.startsWith(`${WEBHOOK_INVARIANT}: ${prefix}`) && v.includes(id));
+    expect(webhook('never accepted: ', corrupted.droppedDelivery)).toBe(true);
+    expect(webhook('fails standardwebhooks verification: ', corrupted.tamperedSignature)).toBe(
+      true,
+    );
+    expect(webhook('fails standardwebhooks verification: ', corrupted.tamperedBody)).toBe(true);
+    expect(names(WEBHOOK_INVARIANT, `body differs from events.list: ${corrupted.wrongBody}`)).toBe(
+      true,
+    );
+    expect(webhook('delivered, not an event after the start: ', corrupted.strayDelivery)).toBe(
+      true,
+    );
+    expect(webhook('logged FAILED after ', corrupted.failedInLog)).toBe(true);
+    expect(names(STREAM_INVARIANT, `stored 2 times: ${corrupted.doubledMessage}`)).toBe(true);
+    const stream = (prefix: string, id: string) =>
+      violations.some((v) => v.startsWith(`${STREAM_INVARIANT}: ${prefix}${id}`));
+    expect(stream('never stored: ', corrupted.droppedMessage)).toBe(true);
+    expect(stream('out of cursor order from ', corrupted.reorderedMessage)).toBe(true);
+    expect(violations.some((v) => v.includes(`Nats-Msg-Id ${corrupted.alienMessage}`))).toBe(true);
+
+    // And in the stream itself: a message published straight to it, by no relay, is read back.
+    await publishToStream(rig.nats.url, `${rig.subjectPrefix}.order.created`, '{}');
+    const messages = await readStream(rig.nats.url, rig.stream);
+    expect(
+      deliveryViolations(
+        { ...delivered.record, messages },
+        { expected, listed },
+        rig.subjectPrefix,
+      ),
+    ).toContain(
+      `${STREAM_INVARIANT}: not an event: seq ${messages.length} on ${rig.subjectPrefix}.order.created, Nats-Msg-Id none`,
+    );
+  });
 });
 
 /** Payments a client was told succeeded. */
@@ -201,88 +256,4 @@ function keylessOrderWithoutUnknowns(history: History): string | undefined {
   const pair = (o: { client: string; input: { sku?: string } }) => `${o.client} ${o.input.sku}`;
   const unknown = new Set(creates.filter((o) => o.result === 'unknown').map(pair));
   return creates.find((o) => o.result === 'ok' && !unknown.has(pair(o)))?.value?.id;
-}
-
-/** What the invariants exist to catch, written straight into the database. */
-async function corrupt(
-  databaseUrl: string,
-  targets: {
-    doubled: string;
-    reverted: string;
-    reopened: string;
-    reattempted: string;
-    keylessOrder: string;
-    keylessCopy: string;
-    keyedOrder: string;
-  },
-): Promise<void> {
-  const { doubled, reverted, reopened, reattempted, keylessOrder, keylessCopy, keyedOrder } =
-    targets;
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    // A second capture of a captured payment: a double charge, balanced so the trigger lets it in.
-    await db.query('begin');
-    await db.query(
-      `insert into journal_entries (id, payment_id, kind, reference, currency, created_at, prev_hash, hash)
-       select gen_random_uuid(), id, 'CAPTURE', 'capture-again:' || id, currency, now(), 'x', 'x'
-         from payments where id = $1`,
-      [doubled],
-    );
-    await db.query(
-      `insert into postings (entry_id, account, amount_cents, currency)
-       select j.id, a.account, a.sign * p.amount_cents, p.currency
-         from journal_entries j join payments p on p.id = j.payment_id
-        cross join (values ('assets:gateway_clearing', 1), ('revenue:sales', -1)) a (account, sign)
-        where j.reference = 'capture-again:' || $1`,
-      [doubled],
-    );
-    await db.query('commit');
-    // An order no client asked for.
-    await db.query(
-      `insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
-       select gen_random_uuid(), user_id, 'CANCELLED', currency, total_cents, now(), now(), now()
-         from orders limit 1`,
-    );
-    // A keyless order placed twice, as a retry of its create would have: same customer, same line.
-    await db.query(
-      `insert into orders (id, user_id, status, currency, total_cents, created_at, expires_at, updated_at)
-       select $2, user_id, 'CANCELLED', currency, total_cents, created_at, expires_at, updated_at
-         from orders where id = $1`,
-      [keylessOrder, keylessCopy],
-    );
-    await db.query(
-      `insert into order_lines (order_id, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents)
-       select $2, line_no, product_id, sku, name, quantity, unit_price_cents, line_total_cents
-         from order_lines where order_id = $1`,
-      [keylessOrder, keylessCopy],
-    );
-    // A second key, no client's, naming an order a key already made.
-    await db.query(
-      `insert into idempotency_keys (user_id, scope, key, request_hash, state, resource_id, created_at)
-       select user_id, 'orders.create', 'order-never-sent', 'x', 'COMPLETED', id, now()
-         from orders where id = $1`,
-      [keyedOrder],
-    );
-    // Reserved stock nobody holds.
-    await db.query(`update products set reserved = reserved + 1 where sku = 'FAULT-MUG'`);
-    // A success a client was told about, turned into a decline.
-    await db.query(
-      `update payments set status = 'FAILED_FINAL', failure_code = 'CARD_DECLINED' where id = $1`,
-      [reverted],
-    );
-    // A success reopened for another attempt: no longer final.
-    await db.query(`update payments set status = 'RETRY', next_attempt_at = now() where id = $1`, [
-      reopened,
-    ]);
-    // The gateway approving a captured payment a second time: a repeated attempt.
-    await db.query(
-      `insert into payment_attempts (payment_id, attempt_no, outcome, code, gateway_ref, latency_ms, at, prev_hash, hash)
-       select payment_id, attempt_no + 1, outcome, code, gateway_ref, latency_ms, now(), hash, hash
-         from payment_attempts where payment_id = $1 and attempt_no = 1`,
-      [reattempted],
-    );
-  } finally {
-    await db.end();
-  }
 }

@@ -4,6 +4,7 @@ import { passesLuhn } from '@orders/core';
 import { callerFor, clientFor, type Caller, type Client } from './clients.js';
 import { createCluster, type PostgresCluster } from './cluster.js';
 import type { CardKind } from './history.js';
+import { startDeliveryRig, type DeliveryRig } from './deliveries.js';
 import type { Customer } from './load.js';
 import { RESULTS_DIR } from './report.js';
 import { startFleet, type Fleet } from './servers.js';
@@ -25,6 +26,8 @@ export interface Environment {
   readonly skus: readonly string[];
   readonly plentifulSkus: readonly string[];
   readonly initialStock: ReadonlyMap<string, number>;
+  /** The scenario's NATS server and webhook receiver, when it runs with them. */
+  readonly deliveries: DeliveryRig | undefined;
   readonly setupMs: number;
 }
 
@@ -58,7 +61,7 @@ export class Teardown {
  * so a failure half-way still cleans up what was started.
  */
 export async function startEnvironment(
-  spec: { name: string; instances: number; customers: number },
+  spec: { name: string; instances: number; customers: number; deliveries?: boolean },
   teardown: Teardown,
 ): Promise<Environment> {
   const started = Date.now();
@@ -66,10 +69,12 @@ export async function startEnvironment(
   await mkdir(logDir, { recursive: true });
   const cluster = await createCluster();
   teardown.add(() => cluster.destroy());
+  const deliveries = spec.deliveries === true ? await startDeliveryRig(teardown) : undefined;
   const fleet = await startFleet({
     count: spec.instances,
     databaseUrl: cluster.databaseUrl,
     logDir,
+    ...(deliveries ? { extraEnv: deliveries.serverEnv } : {}),
   });
   teardown.add(() => fleet.stopAll());
 
@@ -79,6 +84,8 @@ export async function startEnvironment(
   for (const product of CATALOGUE) {
     await admin.inventory.upsert.mutate({ ...product, name: `Fault test ${product.sku}` });
   }
+  // After the catalogue: the endpoint gets the events from the load on, none of the set-up's.
+  await deliveries?.register(admin);
   const customers = await Promise.all(
     Array.from({ length: spec.customers }, (_, n) =>
       signUp(fleet, n, `customer-${n}`, cardKindsFor(n)),
@@ -96,6 +103,7 @@ export async function startEnvironment(
     skus: CATALOGUE.map((p) => p.sku),
     plentifulSkus: CATALOGUE.map((p) => p.sku).filter((sku) => !SCARCE.has(sku)),
     initialStock: new Map(CATALOGUE.map((p) => [p.sku, p.onHand])),
+    deliveries,
     setupMs: Date.now() - started,
   };
 }

@@ -65,7 +65,8 @@ export async function startFollower(input: {
   const drops: Record<string, number> = {};
   const connectionsByInstance: Record<string, number> = {};
   let connections = 0;
-  let last: string | null = null;
+  // Set by the stream's callback: typed wide, or the checker narrows it to null for good.
+  let last = null as string | null;
   let current: number | undefined;
   let firstConnected: (() => void) | undefined;
   let firstFailed: ((error: Error) => void) | undefined;

@@ -48,7 +48,7 @@ export function apiProblems(table: readonly StoredEventRow[], api: readonly ApiE
 }
 
 /** JSON with keys sorted, so that jsonb's key order does not count as a difference. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     typeof v === 'object' && v !== null && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))

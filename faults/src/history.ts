@@ -71,7 +71,7 @@ export interface Operation {
 }
 
 export type FaultKind =
-  'kill-9' | 'postgres-stop-fast' | 'postgres-stop-immediate' | 'terminate-backends';
+  'kill-9' | 'postgres-stop-fast' | 'postgres-stop-immediate' | 'terminate-backends' | 'nats-stop';
 
 /**
  * When a kill -9 was aimed: at a random moment, or at a payment or refund the database showed in
@@ -79,7 +79,7 @@ export type FaultKind =
  */
 export type KillMoment = 'random' | 'between-attempts' | 'after-approval' | 'refund-approval';
 
-export type RecoveryKind = 'instance-restart' | 'postgres-start';
+export type RecoveryKind = 'instance-restart' | 'postgres-start' | 'nats-start';
 
 /** What the nemesis did: a fault it injected, or a recovery it performed after one. */
 export type NemesisEvent =

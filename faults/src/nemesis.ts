@@ -1,4 +1,5 @@
 import type { PostgresCluster, StopMode } from './cluster.js';
+import type { DeliveryRig } from './deliveries.js';
 import type { History, KillMoment } from './history.js';
 import {
   findTarget,
@@ -8,6 +9,7 @@ import {
   type KillTarget,
 } from './kill-targets.js';
 import { sleep } from './load.js';
+import type { NatsOutage } from './nats-nemesis.js';
 import { findRefundTarget, refundKillLanded } from './refund-kill-target.js';
 import { readyStatus, type Fleet, type ServerInstance } from './servers.js';
 
@@ -22,6 +24,8 @@ export interface NemesisContext {
    * event follower's stream is on, so every run cuts that stream at least once. Undefined: any.
    */
   readonly randomVictim?: () => number | undefined;
+  /** The scenario's NATS server and webhook receiver, when it runs with them. */
+  readonly deliveries?: DeliveryRig | undefined;
 }
 
 /** Invariants a nemesis checked while it worked (readiness during an outage), and violations. */
@@ -30,6 +34,8 @@ export interface NemesisReport {
   readonly violations: readonly string[];
   /** To call once every payment is final: what the faults hit, as the database then shows it. */
   readonly afterSettling?: (databaseUrl: string) => Promise<FaultsHit>;
+  /** NATS outages (`restartNats`), for the report. */
+  readonly natsOutages?: readonly NatsOutage[];
 }
 
 /** What the faults of a run hit. */

@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DeliveryFigures } from './deliveries.js';
 import type { EventFigures } from './event-figures.js';
 import { countBy, unknownKeys, type History, type OpenKey } from './history.js';
 import type { KeylessFigures } from './keyless-orders.js';
+import type { NatsOutage } from './nats-nemesis.js';
 import type { RefundFigures } from './refund-coverage.js';
 
 /** `faults/results/` (git-ignored): one JSON report per scenario, its history and server logs. */
@@ -46,6 +48,10 @@ export interface ScenarioReport {
   readonly refunds: RefundFigures;
   /** The outbox: events by type, and what the follower saw. */
   readonly events: EventFigures;
+  /** The webhook receiver and the JetStream stream, when the scenario runs with them. */
+  readonly deliveries: DeliveryFigures | undefined;
+  /** NATS stopped and started again (`restartNats`): each outage. */
+  readonly natsOutages: readonly NatsOutage[] | undefined;
   readonly finalState: {
     readonly orders: Record<string, number>;
     readonly payments: Record<string, number>;
@@ -148,6 +154,7 @@ export function printSummary(report: ScenarioReport, file: string): void {
       `listed after its start, ${report.events.follower.reconnects} reconnects ` +
       `(drops: ${formatCounts(report.events.follower.drops)}; ` +
       `streams by instance: ${formatCounts(report.events.follower.connectionsByInstance)})`,
+    ...deliveryLines(report),
     `  server env: ${formatCounts(report.serverEnv)}`,
     `  coverage: ${report.coverage.length} conditions; ` +
       `invariants: ${report.invariants.length} checked; ${report.violations.length} violated`,
@@ -155,6 +162,31 @@ export function printSummary(report: ScenarioReport, file: string): void {
     `  report: ${file}`,
   ];
   console.log(lines.join('\n'));
+}
+
+function deliveryLines(report: ScenarioReport): string[] {
+  const { deliveries: d, natsOutages } = report;
+  if (d === undefined) return [];
+  const w = d.webhooks;
+  const seconds = (ms: number | null) => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
+  return [
+    `  webhooks: ${w.requests} requests (answered ${formatCounts(w.byStatus)}; ` +
+      `${formatCounts(w.byPace)}), ${w.eventsAccepted} events accepted, ` +
+      `${w.duplicatesBeforeDedup} duplicates before dedup; log ${w.deliveries} deliveries, ` +
+      `${w.attempts} attempts (${formatCounts(w.attemptsByOutcome)}), ${w.retried} retried ` +
+      `(max ${w.maxAttempts}); ` +
+      `all delivered ${seconds(w.msToAllDelivered)} after the load`,
+    `  stream: ${d.stream.messages} messages, ${d.stream.distinctMsgIds} distinct Nats-Msg-Id; ` +
+      `relay lag max ${d.stream.maxRelayLag} events, caught up ` +
+      `${seconds(d.stream.relayCatchUpMs)} after the load`,
+    ...(natsOutages ?? []).map(
+      (o, n) =>
+        `  NATS outage ${n + 1}: down ${(o.downMs / 1000).toFixed(1)} s, ${o.ordersPlaced} orders ` +
+        `placed and ${o.paymentsSucceeded} paid meanwhile, /readyz ${o.readyzNot200} of ` +
+        `${o.readyzPolls} not 200, lag metric up to ${o.lagMetric}, relay caught up ` +
+        `${seconds(o.relayCatchUpMs)} after the start`,
+    ),
+  ];
 }
 
 function formatCounts(counts: Readonly<Record<string, number | string>>): string {

@@ -1,18 +1,20 @@
 import { checkInvariants } from './checks.js';
 import { query } from './cluster.js';
+import { DELIVERY_INVARIANTS, finishDeliveries, type DeliveryRecord } from './deliveries.js';
 import type { Environment } from './environment.js';
-import { PAYMENT_FINAL_AT } from './checks.js';
 import { EVENT_COVERAGE, eventFigures, eventShortfalls } from './event-figures.js';
 import { catchUpAndStop, startFollower } from './event-follower.js';
 import { FOLLOWER_INVARIANT, followerProblems } from './event-reader-checks.js';
-import { listAllEvents } from './event-world.js';
+import { listAllEvents, type ApiEvent } from './event-world.js';
+import { finalState, waitUntilSettled } from './final-state.js';
 import { History, keylessCreates, timedOutThenSettled, type CardKind } from './history.js';
 import type { CheckContext } from './invariant.js';
 import { keylessFigures } from './keyless-orders.js';
-import { checkout, runCustomer, sleep, type LoadContext } from './load.js';
+import { checkout, runCustomer, type LoadContext } from './load.js';
 import type { Nemesis } from './nemesis.js';
 import { REFUND_COVERAGE, refundFigures, refundShortfalls } from './refund-coverage.js';
 import { RefundQueue, runRefunder } from './refund-load.js';
+import { sampleRelayLag, waitForRelay } from './relay-watch.js';
 import { printSummary, summarizeHistory, writeReport, type ScenarioReport } from './report.js';
 import { FAULT_SERVER_ENV } from './servers.js';
 
@@ -50,6 +52,8 @@ const CANCEL_RATE = 0.05;
 const RESOLVE_MS = 5_000;
 /** After the load, how long payments and refunds get to become final (workers re-drive leases). */
 const SETTLE_MS = 30_000;
+/** After the load, how long the NATS relay gets to publish what was written by then. */
+const RELAY_CATCH_UP_MS = 30_000;
 
 const PROBE_INVARIANT = 'a fresh checkout succeeds on every instance after the faults';
 const EXIT_INVARIANT = 'no instance exits unless killed';
@@ -74,6 +78,12 @@ const CARD_OF_TOKEN: Readonly<Record<string, CardKind>> = {
 export interface ScenarioRun {
   readonly report: ScenarioReport;
   readonly history: History;
+  /** What the webhook receiver and the stream got, and the events they were checked against. */
+  readonly deliveries?: {
+    readonly record: DeliveryRecord;
+    readonly expected: readonly ApiEvent[];
+    readonly listed: readonly ApiEvent[];
+  };
 }
 
 /**
@@ -86,12 +96,15 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
   const listEvents = adminEventList(env);
   // The horizon (`events.cursor`, the cursor of now) just before the follower subscribes live:
   // the system is quiet (set up, no load yet), so both start from the same point.
+  const { databaseUrl } = env.cluster;
+  const rig = env.deliveries;
   const { cursor: startCursor } = await env.admin.events.cursor.query();
   const follower = await startFollower({ fleet: env.fleet, token: env.adminToken, startCursor });
   const started = Date.now();
   const history = new History();
   const until = started + spec.loadMs;
   const refunds = new RefundQueue(REFUND_SHARE, REFUND_DELAY_MS);
+  const relayLag = rig && sampleRelayLag(databaseUrl, rig.stream);
   const load: LoadContext = {
     fleet: env.fleet,
     history,
@@ -110,12 +123,14 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
       history,
       until,
       randomVictim: () => follower.instance(),
+      deliveries: rig,
     }),
     ...env.customers.map((customer) => runCustomer(customer, load)),
     ...Array.from({ length: REFUNDERS }, () => runRefunder(env.refunder, load, refunds)),
   ]);
   const loadEnded = Date.now();
-  const { databaseUrl } = env.cluster;
+  // The relay's catch-up, timed from the end of the load while the run settles.
+  const relayCaughtUp = rig && waitForRelay(databaseUrl, rig.stream, RELAY_CATCH_UP_MS);
   await waitUntilSettled(databaseUrl, SETTLE_MS);
   const settleMs = Date.now() - loadEnded;
   const hit = await nemesis.afterSettling?.(databaseUrl);
@@ -129,10 +144,22 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
   const followed = await catchUpAndStop(follower, startCursor, listEvents);
   const followerViolations = followerProblems(followed.record, followed.listed);
   const checked = await checkInvariants(checkContext(env, history));
+  const listing = await listAllEvents(listEvents);
   const events = await eventFigures(databaseUrl, followed.record, {
-    pages: (await listAllEvents(listEvents)).pages,
+    pages: listing.pages,
     listedAfterStart: followed.listed.length,
   });
+  const delivered =
+    rig &&
+    (await finishDeliveries({
+      rig,
+      databaseUrl,
+      loadEnded,
+      expected: followed.listed,
+      listed: listing.events,
+      relayCatchUpMs: await relayCaughtUp,
+      maxRelayLag: (await relayLag?.stop()) ?? 0,
+    }));
 
   const report: ScenarioReport = {
     scenario: env.name,
@@ -142,7 +169,7 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     settleMs,
     instances: env.fleet.instances.length,
     customers: env.customers.length,
-    serverEnv: FAULT_SERVER_ENV,
+    serverEnv: { ...FAULT_SERVER_ENV, ...rig?.serverEnv },
     ...summarizeHistory(history),
     killMoments: hit?.killMoments,
     paymentsByCard,
@@ -150,12 +177,15 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
     refunds: await refundFigures(databaseUrl, history, Number(FAULT_SERVER_ENV.PAYMENT_LEASE_MS)),
     finalState: await finalState(databaseUrl),
     events,
+    deliveries: delivered?.figures,
+    natsOutages: nemesis.natsOutages,
     coverage: [...LOAD_COVERAGE, ...EVENT_COVERAGE, ...(hit?.coverage ?? [])],
     invariants: [
       ...nemesis.invariants,
       PROBE_INVARIANT,
       EXIT_INVARIANT,
       FOLLOWER_INVARIANT,
+      ...(rig ? DELIVERY_INVARIANTS : []),
       ...checked.invariants,
     ],
     violations: [
@@ -164,11 +194,18 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
       ...probeViolations.map((v) => `${PROBE_INVARIANT}: ${v}`),
       ...env.fleet.unexpectedExits.map((v) => `${EXIT_INVARIANT}: ${v}`),
       ...followerViolations.map((v) => `${FOLLOWER_INVARIANT}: ${v}`),
+      ...(delivered?.violations ?? []),
       ...checked.violations,
     ],
   };
   printSummary(report, await writeReport(report, history));
-  return { report, history };
+  return {
+    report,
+    history,
+    ...(delivered && {
+      deliveries: { record: delivered.record, expected: followed.listed, listed: listing.events },
+    }),
+  };
 }
 
 /** What the invariants read, for a run of `env` that recorded `history`. */
@@ -259,50 +296,4 @@ function keylessShortfalls(history: History): string[] {
   );
   if (paid) return [];
   return [`${KEYLESS_COVERAGE}: ${placed.size} placed, none paid`];
-}
-
-async function waitUntilSettled(databaseUrl: string, withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    const [row] = await query<{ open: number }>(
-      databaseUrl,
-      `select (select count(*) from payments where status not in ('SUCCESS', 'FAILED_FINAL'))::int
-            + (select count(*) from refunds where status not in ('SUCCEEDED', 'FAILED'))::int as open`,
-    );
-    if (row?.open === 0) return;
-    await sleep(250);
-  }
-}
-
-async function finalState(databaseUrl: string): Promise<ScenarioReport['finalState']> {
-  const count = async (table: 'orders' | 'payments') => {
-    const rows = await query<{ status: string; n: number }>(
-      databaseUrl,
-      `select status, count(*)::int as n from ${table} group by status order by status`,
-    );
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-  };
-  // A payment whose last attempt came a lease or more after its creation was finished by a
-  // re-drive: its first driver died or lost the database.
-  const [redriven] = await query<{ n: number }>(
-    databaseUrl,
-    `select count(*)::int as n from payments p
-      where (select max(a.at) from payment_attempts a where a.payment_id = p.id)
-            >= p.created_at + make_interval(secs => $1::int / 1000.0)`,
-    [FAULT_SERVER_ENV.PAYMENT_LEASE_MS],
-  );
-  const [toFinal] = await query<{ p50: number; p99: number; max: number }>(
-    databaseUrl,
-    `select coalesce(percentile_disc(0.5) within group (order by ms), 0) as p50,
-            coalesce(percentile_disc(0.99) within group (order by ms), 0) as p99,
-            coalesce(max(ms), 0) as max
-       from (select round(extract(epoch from ${PAYMENT_FINAL_AT} - created_at) * 1000)::int as ms
-               from payments p where status in ('SUCCESS', 'FAILED_FINAL')) final`,
-  );
-  return {
-    orders: await count('orders'),
-    payments: await count('payments'),
-    redrivenPayments: redriven?.n ?? 0,
-    msToFinal: toFinal ?? { p50: 0, p99: 0, max: 0 },
-  };
 }

@@ -65,6 +65,8 @@ export async function startFleet(input: {
   count: number;
   databaseUrl: string;
   logDir: string;
+  /** More settings for every instance (the scenario's NATS stream and webhook timings). */
+  extraEnv?: Readonly<Record<string, string>>;
 }): Promise<Fleet> {
   const admin = { email: 'faults-admin@example.com', password: randomBytes(12).toString('hex') };
   const env: NodeJS.ProcessEnv = {
@@ -78,6 +80,7 @@ export async function startFleet(input: {
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
     ...FAULT_SERVER_ENV,
+    ...input.extraEnv,
   };
   const unexpectedExits: string[] = [];
   const instances: ServerInstance[] = [];

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEnvironment, Teardown, type Environment } from './environment.js';
+import { restartNats } from './nats-nemesis.js';
+import { runScenario } from './scenario.js';
+
+describe("the scenario's nats-server stopped and started again, three times, under load", () => {
+  const teardown = new Teardown();
+  let env: Environment;
+
+  beforeAll(async () => {
+    env = await startEnvironment(
+      { name: 'nats-restart', instances: 3, customers: 12, deliveries: true },
+      teardown,
+    );
+  });
+  afterAll(() => teardown.run());
+
+  it('goes on taking orders and payments while NATS is down, and the relay catches up: every event in the stream once, in order', async () => {
+    const { report } = await runScenario(env, {
+      loadMs: 20_000,
+      nemesis: restartNats({ restarts: 3, downMs: [2_000, 2_500] }),
+      shortTimeoutRate: 0.2,
+    });
+
+    expect(report.violations).toEqual([]);
+    expect(report.faults['nats-stop']).toBe(3);
+    expect(report.recoveries['nats-start']).toBe(3);
+    expect(report.natsOutages?.every((o) => o.paymentsSucceeded > 0)).toBe(true);
+    expect(report.deliveries?.stream.messages).toBe(report.events.total);
+    expect(report.operations.pay?.ok).toBeGreaterThan(100);
+  });
+});

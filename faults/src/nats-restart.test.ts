@@ -17,8 +17,8 @@ describe("the scenario's nats-server stopped and started again, three times, und
 
   it('goes on taking orders and payments while NATS is down, and the relay catches up: every event in the stream once, in order', async () => {
     const { report } = await runScenario(env, {
-      loadMs: 20_000,
-      nemesis: restartNats({ restarts: 3, downMs: [2_000, 2_500] }),
+      loadMs: 18_000,
+      nemesis: restartNats({ restarts: 3, downMs: [1_500, 2_200] }),
       shortTimeoutRate: 0.2,
     });
 

@@ -41,7 +41,7 @@ describe('three instances, one of them killed -9 every few seconds', () => {
 
   beforeAll(async () => {
     env = await startEnvironment(
-      { name: 'kill-9', instances: 3, customers: 12, deliveries: true },
+      { name: 'kill-9', instances: 3, customers: 12, deliveries: 'stream+webhooks' },
       teardown,
     );
   });

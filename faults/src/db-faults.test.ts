@@ -9,7 +9,7 @@ describe('PostgreSQL stopped (fast, then immediate) and started again under load
 
   beforeAll(async () => {
     env = await startEnvironment(
-      { name: 'postgres-restart', instances: 3, customers: 12 },
+      { name: 'postgres-restart', instances: 3, customers: 12, deliveries: 'stream' },
       teardown,
     );
   });
@@ -35,7 +35,7 @@ describe("every server's database connections terminated every second or two", (
 
   beforeAll(async () => {
     env = await startEnvironment(
-      { name: 'terminate-backends', instances: 3, customers: 12 },
+      { name: 'terminate-backends', instances: 3, customers: 12, deliveries: 'stream' },
       teardown,
     );
   });

@@ -37,15 +37,17 @@ export function corruptDeliveries(
   record: DeliveryRecord,
   expected: readonly ApiEvent[],
 ): { record: DeliveryRecord; corrupted: DeliveryCorruptions } {
+  const webhooks = record.webhooks;
+  if (webhooks === undefined) throw new Error('the run had no webhook receiver');
   const accepted = (id: string) =>
-    record.received.findIndex((d) => d.headers['webhook-id'] === id && d.status < 300);
+    webhooks.received.findIndex((d) => d.headers['webhook-id'] === id && d.status < 300);
   // Events of the load, apart from one another, each with a request the receiver accepted.
   const picks = expected.filter((_, n) => n % 97 === 13).filter((e) => accepted(e.id) >= 0);
   const [dropped, signature, body, wrong, logged] = picks;
   if (!dropped || !signature || !body || !wrong || !logged) {
     throw new Error('the run delivered too few events to corrupt');
   }
-  const received = record.received.filter((d) => d.headers['webhook-id'] !== dropped.id);
+  const received = webhooks.received.filter((d) => d.headers['webhook-id'] !== dropped.id);
   const change = (id: string, how: (d: ReceivedDelivery) => ReceivedDelivery) => {
     const at = received.findIndex((d) => d.headers['webhook-id'] === id && d.status < 300);
     const original = received[at];
@@ -53,16 +55,16 @@ export function corruptDeliveries(
   };
   change(signature.id, (d) => ({
     ...d,
-    headers: { ...d.headers, 'webhook-signature': sign(record.secret, 'msg_forged', d.body) },
+    headers: { ...d.headers, 'webhook-signature': sign(webhooks.secret, 'msg_forged', d.body) },
   }));
   change(body.id, (d) => ({ ...d, body: d.body.replace('"aggregate"', '"aggregate" ') }));
   const wrongBody = JSON.stringify({ ...wrong, type: 'order.refunded' });
-  change(wrong.id, (d) => signed(record.secret, wrong.id, wrongBody, d));
+  change(wrong.id, (d) => signed(webhooks.secret, wrong.id, wrongBody, d));
   const stray = `evt_stray_${Date.now()}`;
   const template = received[0];
   if (template === undefined) throw new Error('no request to copy');
-  received.push(signed(record.secret, stray, JSON.stringify({ id: stray }), template));
-  const log = record.log.map((row) =>
+  received.push(signed(webhooks.secret, stray, JSON.stringify({ id: stray }), template));
+  const log = webhooks.log.map((row) =>
     row.eventId === logged.id ? { ...row, status: 'FAILED', lastError: 'corrupted' } : row,
   );
 
@@ -87,7 +89,7 @@ export function corruptDeliveries(
   });
 
   return {
-    record: { ...record, received, log, messages },
+    record: { webhooks: { ...webhooks, received, log }, messages },
     corrupted: {
       droppedDelivery: dropped.id,
       tamperedSignature: signature.id,

@@ -61,7 +61,13 @@ export class Teardown {
  * so a failure half-way still cleans up what was started.
  */
 export async function startEnvironment(
-  spec: { name: string; instances: number; customers: number; deliveries?: boolean },
+  spec: {
+    name: string;
+    instances: number;
+    customers: number;
+    /** A private nats-server for the relay, with a webhook receiver too or not. */
+    deliveries?: 'stream' | 'stream+webhooks';
+  },
   teardown: Teardown,
 ): Promise<Environment> {
   const started = Date.now();
@@ -69,7 +75,10 @@ export async function startEnvironment(
   await mkdir(logDir, { recursive: true });
   const cluster = await createCluster();
   teardown.add(() => cluster.destroy());
-  const deliveries = spec.deliveries === true ? await startDeliveryRig(teardown) : undefined;
+  const deliveries =
+    spec.deliveries === undefined
+      ? undefined
+      : await startDeliveryRig(teardown, { webhooks: spec.deliveries === 'stream+webhooks' });
   const fleet = await startFleet({
     count: spec.instances,
     databaseUrl: cluster.databaseUrl,

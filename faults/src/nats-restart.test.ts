@@ -9,7 +9,7 @@ describe("the scenario's nats-server stopped and started again, three times, und
 
   beforeAll(async () => {
     env = await startEnvironment(
-      { name: 'nats-restart', instances: 3, customers: 12, deliveries: true },
+      { name: 'nats-restart', instances: 3, customers: 12, deliveries: 'stream+webhooks' },
       teardown,
     );
   });

@@ -170,12 +170,16 @@ function deliveryLines(report: ScenarioReport): string[] {
   const w = d.webhooks;
   const seconds = (ms: number | null) => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
   return [
-    `  webhooks: ${w.requests} requests (answered ${formatCounts(w.byStatus)}; ` +
-      `${formatCounts(w.byPace)}), ${w.eventsAccepted} events accepted, ` +
-      `${w.duplicatesBeforeDedup} duplicates before dedup; log ${w.deliveries} deliveries, ` +
-      `${w.attempts} attempts (${formatCounts(w.attemptsByOutcome)}), ${w.retried} retried ` +
-      `(max ${w.maxAttempts}); ` +
-      `all delivered ${seconds(w.msToAllDelivered)} after the load`,
+    ...(w === undefined
+      ? []
+      : [
+          `  webhooks: ${w.requests} requests (answered ${formatCounts(w.byStatus)}; ` +
+            `${formatCounts(w.byPace)}), ${w.eventsAccepted} events accepted, ` +
+            `${w.duplicatesBeforeDedup} duplicates before dedup; log ${w.deliveries} deliveries, ` +
+            `${w.attempts} attempts (${formatCounts(w.attemptsByOutcome)}), ${w.retried} retried ` +
+            `(max ${w.maxAttempts}); ` +
+            `all delivered ${seconds(w.msToAllDelivered)} after the load`,
+        ]),
     `  stream: ${d.stream.messages} messages, ${d.stream.distinctMsgIds} distinct Nats-Msg-Id; ` +
       `relay lag max ${d.stream.maxRelayLag} events, caught up ` +
       `${seconds(d.stream.relayCatchUpMs)} after the load`,

@@ -1,6 +1,6 @@
 import { checkInvariants } from './checks.js';
 import { query } from './cluster.js';
-import { DELIVERY_INVARIANTS, finishDeliveries, type DeliveryRecord } from './deliveries.js';
+import { deliveryInvariants, finishDeliveries, type DeliveryRecord } from './deliveries.js';
 import type { Environment } from './environment.js';
 import { EVENT_COVERAGE, eventFigures, eventShortfalls } from './event-figures.js';
 import { catchUpAndStop, startFollower } from './event-follower.js';
@@ -185,7 +185,7 @@ export async function runScenario(env: Environment, spec: ScenarioSpec): Promise
       PROBE_INVARIANT,
       EXIT_INVARIANT,
       FOLLOWER_INVARIANT,
-      ...(rig ? DELIVERY_INVARIANTS : []),
+      ...(rig ? deliveryInvariants(rig) : []),
       ...checked.invariants,
     ],
     violations: [

@@ -36,9 +36,9 @@ const RECEIVER = {
  * How long, once the run has settled, the receiver gets to accept every event and the log to end
  * DELIVERED. A delivery claimed by an instance killed -9 (or whose attempt could not be recorded
  * because the database went away) comes back only when its claim runs out: the server holds it
- * WEBHOOK_TIMEOUT_MS + 30 s.
+ * WEBHOOK_TIMEOUT_MS + 5 s.
  */
-const WEBHOOK_WAIT_MS = 60_000;
+const WEBHOOK_WAIT_MS = 30_000;
 
 export async function startWebhookRig(): Promise<WebhookRig> {
   const receiver = await startWebhookReceiver(RECEIVER);

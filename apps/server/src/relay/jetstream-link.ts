@@ -37,6 +37,14 @@ export interface JetStreamLink {
  * re-publish after a crash or a lost PubAck, within it, is dropped) when missing. An existing
  * stream is used as it is.
  */
+/**
+ * How long a publish waits for its PubAck (nats.js waits 5 s by default). A publish in flight when
+ * NATS went away never gets one; the relay retries only after this, so it bounds the catch-up
+ * after a restart. On loopback or a LAN a PubAck takes milliseconds; a late one means a retry,
+ * whose copy JetStream drops by its `Nats-Msg-Id`.
+ */
+const PUBACK_TIMEOUT_MS = 2_000;
+
 export async function openJetStreamLink(target: JetStreamTarget): Promise<JetStreamLink> {
   const nc = await connect({
     servers: target.servers.split(',').map((server) => server.trim()),
@@ -68,7 +76,7 @@ function linkOver(
         await ensureStream(jsm, target);
         streamKnown = true;
       }
-      const ack = await js.publish(subject, body, { msgID });
+      const ack = await js.publish(subject, body, { msgID, timeout: PUBACK_TIMEOUT_MS });
       return { duplicate: ack.duplicate };
     },
     recheckStream() {

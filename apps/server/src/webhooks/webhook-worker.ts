@@ -16,6 +16,8 @@ export interface WebhookWorker {
 
 const FAN_OUT_BATCH = 200;
 const CLAIM_BATCH = 16;
+/** What a claim's lease adds to `WEBHOOK_TIMEOUT_MS`. */
+const LEASE_MARGIN_MS = 5_000;
 
 /**
  * The webhook delivery worker, in every instance (DESIGN §2 Webhooks). Each round: fan new
@@ -33,7 +35,9 @@ export function startWebhookWorker(deps: {
   const owner = `webhooks-${randomUUID()}`;
   const log = deps.logger.child({ worker: 'webhooks' });
   const sleeper = createSleeper();
-  const leaseMs = deps.settings.timeoutMs + 30_000;
+  // An attempt lasts at most the timeout (its DNS lookup included) and its recording: the lease
+  // covers both with room to spare, and a killed instance's deliveries come back soon after.
+  const leaseMs = deps.settings.timeoutMs + LEASE_MARGIN_MS;
   const fanOutLeaseMs = Math.max(5_000, deps.pollMs * 10);
   let stopped = false;
   let failing = false;

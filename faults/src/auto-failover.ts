@@ -17,6 +17,12 @@ import {
   spawnAutoctl,
   waitGone,
 } from './auto-failover-processes.js';
+import type {
+  AutoFailoverCluster,
+  NodeName,
+  NodeStatus,
+  TeardownReport,
+} from './auto-failover-types.js';
 import { HARNESS_DIR_PREFIX, OWNER_FILE, sweepAbandonedHarnesses } from './auto-failover-sweep.js';
 import { query } from './cluster.js';
 import { sleep } from './load.js';
@@ -25,63 +31,24 @@ import { applySettings, NODE_SETTINGS, TEST_MONITOR_SETTINGS } from './auto-fail
 
 export const APP_DATABASE = 'orders';
 export const NODES = ['node1', 'node2'] as const;
-export type NodeName = (typeof NODES)[number];
+export type {
+  AutoFailoverCluster,
+  NodeName,
+  NodeStatus,
+  Pair,
+  TeardownReport,
+} from './auto-failover-types.js';
 
 const START_WITHIN_MS = 90_000;
 const STATE_WITHIN_MS = 60_000;
 const STOP_WITHIN_MS = 20_000;
-
-/** A node as the monitor sees it: its FSM state, the one assigned to it, its health (1 good). */
-export interface NodeStatus {
-  readonly name: NodeName;
-  readonly current: string;
-  readonly assigned: string;
-  readonly health: number;
-}
-
-/** What teardown found and cleaned up. */
-export interface TeardownReport {
-  /** Processes of the harness still alive after every `pg_autoctl stop` (then killed -9). */
-  readonly processesLeft: number;
-  /** SysV semaphores that kill -9s left behind, which the harness removed. */
-  readonly semaphoresRemoved: number;
-  /** Semaphores of the harness's pg_autoctl processes that still existed after the stops. */
-  readonly semaphoresLeft: readonly number[];
-  /** Whether its temp directory still exists. */
-  readonly dirLeft: boolean;
-  readonly ms: number;
-}
-
-/** A pg_auto_failover monitor and two data nodes with synchronous replication, on loopback. */
-export interface AutoFailoverCluster {
-  /** libpq style, both nodes: `postgres://postgres@127.0.0.1:p1,127.0.0.1:p2/orders`. */
-  readonly databaseUrl: string;
-  readonly monitorUrl: string;
-  /** From nothing to primary + secondary. */
-  readonly startMs: number;
-  /** One node's app database alone. */
-  nodeUrl(node: NodeName): string;
-  states(): Promise<NodeStatus[]>;
-  /** The node the monitor has as writable primary (primary or wait_primary) now, if any. */
-  primary(): Promise<NodeName | undefined>;
-  /** Waits until each named node reports (and is assigned) one of the given states. */
-  waitForState(want: Partial<Record<NodeName, string | readonly string[]>>): Promise<void>;
-  /** Waits until one node is primary and the other secondary; says which is which. */
-  waitForPair(): Promise<{ primary: NodeName; secondary: NodeName }>;
-  /** `pg_autoctl perform failover` (planned: the secondary is promoted, the primary demoted). */
-  performFailover(): Promise<void>;
-  /** kill -9 of the node's pg_autoctl processes and its postmaster: the node is lost. */
-  killNode(node: NodeName): Promise<void>;
-  /** `pg_autoctl run` again after a kill or stop: it rejoins (as secondary after a failover). */
-  restartNode(node: NodeName): Promise<void>;
-  /** kill -9 of the postmaster alone: its keeper restarts it in place. */
-  killPostmaster(node: NodeName): Promise<void>;
-  /** `pg_autoctl stop`: the keeper stops its postgres and exits. */
-  stopNode(node: NodeName): Promise<void>;
-  startNode(node: NodeName): Promise<void>;
-  /** Stops everything, removes what kill -9s left and the directory. Safe to call twice. */
-  teardown(): Promise<TeardownReport>;
-}
+/**
+ * How long a pair must hold, with no event on the monitor, before it counts as back: longer than
+ * the monitor takes to find a node unhealthy (health_check_period +
+ * node_considered_unhealthy_timeout, as set for tests), so a fault the monitor has not noticed
+ * yet cannot pass for a recovery.
+ */
+const PAIR_STEADY_MS = 5_000;
 
 /** Creates and starts the cluster; on failure, tears down what it started. */
 export async function createAutoFailoverCluster(): Promise<AutoFailoverCluster> {
@@ -117,6 +84,15 @@ export async function createAutoFailoverCluster(): Promise<AutoFailoverCluster> 
     );
     return rows;
   };
+  const events = async (limit: number) => {
+    const rows = await query<{ line: string }>(
+      monitorUrl,
+      `select to_char(eventtime, 'HH24:MI:SS.MS') || ' ' || nodename || ': ' || description as line
+         from pgautofailover.event order by eventid desc limit $1`,
+      [limit],
+    );
+    return rows.map((r) => r.line).reverse();
+  };
   const waitFor = async <T>(
     what: string,
     check: () => Promise<T | undefined>,
@@ -134,9 +110,11 @@ export async function createAutoFailoverCluster(): Promise<AutoFailoverCluster> 
       await sleep(100);
     }
     const seen = await states().catch((error: unknown) => String(error));
-    throw new Error(`${what}: not within ${withinMs} ms (monitor: ${JSON.stringify(seen)})`, {
-      cause: last,
-    });
+    const recent = await events(10).catch((error: unknown) => [String(error)]);
+    throw new Error(
+      `${what}: not within ${withinMs} ms (monitor: ${JSON.stringify(seen)}; its last events: ${recent.join(' | ')})`,
+      { cause: last },
+    );
   };
   const waitForState = async (want: Partial<Record<NodeName, string | readonly string[]>>) => {
     const wanted = Object.entries(want).map(([name, s]) => [name, [s].flat()] as const);
@@ -154,16 +132,25 @@ export async function createAutoFailoverCluster(): Promise<AutoFailoverCluster> 
       STATE_WITHIN_MS,
     );
   };
-  const waitForPair = () =>
+  const waitForPair = (notBefore = 0) =>
     waitFor(
-      'one primary and one secondary',
+      `one primary and one secondary, both healthy, no monitor event for ${PAIR_STEADY_MS} ms`,
       async () => {
         const seen = await states();
         const settled = (state: string) =>
-          seen.find((n) => n.current === state && n.assigned === state)?.name;
+          seen.find((n) => n.current === state && n.assigned === state && n.health === 1)?.name;
         const primary = settled('primary');
         const secondary = settled('secondary');
-        return primary && secondary ? { primary, secondary } : undefined;
+        // Every state change and health verdict is an event on the monitor: none for a while
+        // (and none since the fault began) means the pair holds.
+        const [last] = await query<{ at: number }>(
+          monitorUrl,
+          `select coalesce(round(extract(epoch from max(eventtime)) * 1000), 0)::float8 as at
+             from pgautofailover.event`,
+        );
+        const since = Math.max(last?.at ?? 0, notBefore);
+        if (primary === undefined || secondary === undefined) return undefined;
+        return Date.now() - since >= PAIR_STEADY_MS ? { primary, secondary, since } : undefined;
       },
       STATE_WITHIN_MS,
     );
@@ -191,6 +178,7 @@ export async function createAutoFailoverCluster(): Promise<AutoFailoverCluster> 
     startMs: 0,
     nodeUrl: (node) => `postgres://postgres@127.0.0.1:${ports[node]}/${APP_DATABASE}`,
     states,
+    events,
     async primary() {
       const seen = await states();
       const writable = ['primary', 'wait_primary'];
@@ -206,6 +194,10 @@ export async function createAutoFailoverCluster(): Promise<AutoFailoverCluster> 
     restartNode(node) {
       if (!sessions.has(node)) runService(node, ['run', '--pgdata', pgdata(node)]);
       return Promise.resolve();
+    },
+    async postmasterPid(node) {
+      const pid = await postmasterPid(pgdata(node));
+      return pid !== undefined && isAlive(pid) ? pid : undefined;
     },
     async killPostmaster(node) {
       const pid = await postmasterPid(pgdata(node));

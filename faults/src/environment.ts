@@ -57,6 +57,21 @@ export class Teardown {
 }
 
 /**
+ * The database a scenario runs on: the cluster the checks read and the faults work on, and the
+ * `DATABASE_URL` the servers get (a multi-host one for a failover pair).
+ */
+export interface ScenarioDatabase {
+  readonly cluster: PostgresCluster;
+  readonly serversUrl: string;
+}
+
+/** One private PostgreSQL cluster (cluster.ts); the servers use its URL. */
+async function privateCluster(): Promise<ScenarioDatabase> {
+  const cluster = await createCluster();
+  return { cluster, serversUrl: cluster.databaseUrl };
+}
+
+/**
  * Builds a scenario's world. Every resource is registered with `teardown` as soon as it exists,
  * so a failure half-way still cleans up what was started.
  */
@@ -69,11 +84,12 @@ export async function startEnvironment(
     deliveries?: 'stream' | 'stream+webhooks';
   },
   teardown: Teardown,
+  database: () => Promise<ScenarioDatabase> = privateCluster,
 ): Promise<Environment> {
   const started = Date.now();
   const logDir = join(RESULTS_DIR, spec.name);
   await mkdir(logDir, { recursive: true });
-  const cluster = await createCluster();
+  const { cluster, serversUrl } = await database();
   teardown.add(() => cluster.destroy());
   const deliveries =
     spec.deliveries === undefined
@@ -81,7 +97,7 @@ export async function startEnvironment(
       : await startDeliveryRig(teardown, { webhooks: spec.deliveries === 'stream+webhooks' });
   const fleet = await startFleet({
     count: spec.instances,
-    databaseUrl: cluster.databaseUrl,
+    databaseUrl: serversUrl,
     logDir,
     ...(deliveries ? { extraEnv: deliveries.serverEnv } : {}),
   });

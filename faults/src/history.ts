@@ -71,7 +71,20 @@ export interface Operation {
 }
 
 export type FaultKind =
-  'kill-9' | 'postgres-stop-fast' | 'postgres-stop-immediate' | 'terminate-backends' | 'nats-stop';
+  | 'kill-9'
+  | 'postgres-stop-fast'
+  | 'postgres-stop-immediate'
+  | 'terminate-backends'
+  | 'nats-stop'
+  | FailoverFault;
+
+/**
+ * The failover scenario's faults on a pg_auto_failover pair: a planned failover, the primary
+ * node lost (its keeper and postmaster killed -9), the primary's postmaster alone killed -9, the
+ * standby stopped (and started again).
+ */
+export type FailoverFault =
+  'planned-failover' | 'primary-node-lost' | 'primary-postmaster-killed' | 'standby-stopped';
 
 /**
  * When a kill -9 was aimed: at a random moment, or at a payment or refund the database showed in
@@ -79,7 +92,14 @@ export type FaultKind =
  */
 export type KillMoment = 'random' | 'between-attempts' | 'after-approval' | 'refund-approval';
 
-export type RecoveryKind = 'instance-restart' | 'postgres-start' | 'nats-start';
+export type RecoveryKind =
+  | 'instance-restart'
+  | 'postgres-start'
+  | 'nats-start'
+  /** A lost or stopped pg_auto_failover node run again (`pg_autoctl run`). */
+  | 'node-run-again'
+  /** A primary and a secondary again, as the monitor sees them. */
+  | 'pair-again';
 
 /** What the nemesis did: a fault it injected, or a recovery it performed after one. */
 export type NemesisEvent =

@@ -44,7 +44,7 @@ export interface FaultsHit {
   readonly coverage: readonly string[];
   readonly shortfalls: readonly string[];
   /** kill -9s by moment: random, and for each aimed moment how many were aimed and landed. */
-  readonly killMoments: Readonly<Record<string, number>>;
+  readonly killMoments?: Readonly<Record<string, number>>;
 }
 
 /** Jepsen's name for the process that injects the faults. */

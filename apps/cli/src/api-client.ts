@@ -87,3 +87,7 @@ export type LedgerReport = Outputs['ledger']['verify'];
 export type Refund = Outputs['refunds']['list'][number];
 export type EventPage = Outputs['events']['list'];
 export type EventEnvelope = EventPage['items'][number];
+export type WebhookEndpoint = Outputs['webhooks']['list'][number];
+export type CreatedWebhookEndpoint = Outputs['webhooks']['create'];
+export type WebhookDeliveryPage = Outputs['webhooks']['deliveries'];
+export type WebhookDelivery = WebhookDeliveryPage['items'][number];

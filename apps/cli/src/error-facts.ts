@@ -81,6 +81,22 @@ export function networkFailureOf(error: unknown): { reason: string; detail: stri
   return undefined;
 }
 
+/**
+ * Why a plain `fetch` got no answer, in a few words (`connection refused`, `host not found`),
+ * when the error says; otherwise its message.
+ */
+export function transportFailureOf(error: unknown): string {
+  for (const cause of causesOf(error)) {
+    if (!isBag(cause)) continue;
+    if (text(cause.name) === 'TimeoutError') return 'no answer in time';
+    const code = text(cause.code);
+    if (code !== undefined && code in reasonByCode) return reasonByCode[code] ?? code;
+  }
+  const chain = causesOf(error);
+  const last = chain.at(-1);
+  return last instanceof Error ? last.message : String(last);
+}
+
 /** The error, its causes, and the members of any AggregateError (one per address tried). */
 function causesOf(error: unknown): unknown[] {
   const seen: unknown[] = [];

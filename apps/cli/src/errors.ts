@@ -130,6 +130,23 @@ const byDomainCode: Readonly<Record<string, Rule>> = {
   // A rejection normally comes back as a FAILED_FINAL payment; should it come as an error, it is
   // still a payment that did not succeed.
   'FRAUD.REJECTED': { exit: ExitCode.paymentFailed, say: serverSays },
+  'WEBHOOK.NOT_FOUND': {
+    exit: ExitCode.notFoundOrForbidden,
+    say: (f) =>
+      `no webhook endpoint ${fact(f, 'endpointId')} — see \`ordersctl webhooks list\` for their ids`,
+  },
+  'WEBHOOK.EVENT_NOT_FOUND': {
+    exit: ExitCode.notFoundOrForbidden,
+    say: (f) =>
+      `no event ${fact(f, 'eventId')} (an event is kept for EVENT_RETENTION_DAYS) — see \`ordersctl events\``,
+  },
+  'WEBHOOK.INVALID_URL': {
+    exit: ExitCode.usage,
+    say: (f) =>
+      f.details.reason === 'NOT_HTTPS'
+        ? `a webhook URL must be https:// (got ${fact(f, 'url')}); http:// only on a server run with WEBHOOK_ALLOW_PRIVATE=true — to try a local receiver, use \`ordersctl webhooks listen --forward-to URL\``
+        : serverSays(f),
+  },
 };
 
 /** One fact of a domain error, as text ("?" when the server did not send it). */

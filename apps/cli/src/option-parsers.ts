@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import {
+  AGGREGATE_TYPES,
   EVENT_TYPES,
   IDEMPOTENCY_KEY_MAX_LENGTH,
   isEventType,
@@ -150,16 +151,29 @@ export function orderStatus(value: string): OrderStatus {
 const SERVER_UUID =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i;
 
-/** An order id as the server issues it: `7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f`. */
-export function parseOrderId(value: string): string {
-  const id = value.trim();
-  if (!SERVER_UUID.test(id)) {
-    throw new InvalidArgumentError(
-      'expected an order id such as 7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f',
-    );
-  }
-  return id;
+/** A uuid the server issued, as `what` (`an order id`), refused before anything is sent. */
+function serverId(what: string) {
+  return (value: string): string => {
+    const id = value.trim();
+    if (!SERVER_UUID.test(id)) {
+      throw new InvalidArgumentError(
+        `expected ${what} such as 7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f`,
+      );
+    }
+    return id;
+  };
 }
+
+/** An order id as the server issues it: `7f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f`. */
+export const parseOrderId = serverId('an order id');
+
+/** A webhook endpoint's id (the ID column of `webhooks list`). */
+export const parseEndpointId = serverId(
+  'a webhook endpoint id (the ID of `ordersctl webhooks list`)',
+);
+
+/** `--cursor` of `webhooks deliveries`: the `nextCursor` of the page before (a delivery's id). */
+export const parseDeliveryCursor = serverId('a cursor (the nextCursor of the page before)');
 
 /** An idempotency key the server accepts: 1–255 characters, no NUL. */
 export function parseIdempotencyKey(value: string): string {
@@ -214,4 +228,86 @@ export function parseEventCursor(value: string): string {
     );
   }
   return cursor;
+}
+
+/** What a webhook's filter may name (webhooks.router.ts): a type, `<aggregate>.*` or `*`. */
+function isWebhookType(name: string): boolean {
+  return (
+    name === '*' ||
+    isEventType(name) ||
+    (name.endsWith('.*') && (AGGREGATE_TYPES as readonly string[]).includes(name.slice(0, -2)))
+  );
+}
+
+/**
+ * One `--type` of `webhooks add`, added to those before it: an event type, an aggregate's
+ * wildcard (`payment.*`) or `*`, several at once separated by commas. A typo would match nothing,
+ * silently, so it is refused here.
+ */
+export function collectWebhookType(value: string, previous: readonly string[] = []): string[] {
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !isWebhookType(name));
+  if (unknown.length > 0) {
+    const what = unknown.map((name) => (name === '' ? '""' : name)).join(', ');
+    const wildcards = AGGREGATE_TYPES.map((a) => `${a}.*`).join(', ');
+    throw new InvalidArgumentError(
+      `${what} is not an event type, an aggregate wildcard (${wildcards}) or *; the types are ${EVENT_TYPES.join(', ')}`,
+    );
+  }
+  return [...previous, ...names.filter((n, i) => !previous.includes(n) && names.indexOf(n) === i)];
+}
+
+/** The server's bound on an endpoint's description (webhooks.router.ts). */
+const MAX_DESCRIPTION_LENGTH = 500;
+
+/** `--description "shipping service"`: at most 500 characters. */
+export function parseDescription(value: string): string {
+  const description = value.trim();
+  if (description.length > MAX_DESCRIPTION_LENGTH) {
+    throw new InvalidArgumentError(`expected at most ${MAX_DESCRIPTION_LENGTH} characters`);
+  }
+  return description;
+}
+
+/** `evt_3f2b…`: an event's id (`id` in the events' --json; the webhook-id of a delivery). */
+export function parseEventId(value: string): string {
+  const id = value.trim();
+  if (!/^evt_[\w-]{1,196}$/.test(id)) {
+    throw new InvalidArgumentError(
+      'expected an event id such as evt_3f2b8c1e-7d4a-4e9b-9c0d-5a6b7c8d9e0f (`id` in `ordersctl --json events`)',
+    );
+  }
+  return id;
+}
+
+/**
+ * `--forward-to http://localhost:3000/webhooks`: where `webhooks listen` POSTs. Any host is
+ * allowed — a receiver under development on this machine is the point — but only http(s).
+ */
+export function parseForwardUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidArgumentError(
+      'expected an http:// or https:// URL, e.g. http://localhost:3000/webhooks',
+    );
+  }
+  return url.href;
+}
+
+/** `--secret whsec_…`: a Standard Webhooks secret, `whsec_` and base64 of 24 to 64 bytes. */
+export function parseWebhookSecret(value: string): string {
+  const secret = value.trim();
+  const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : '';
+  const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(key) ? Buffer.from(key, 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) {
+    throw new InvalidArgumentError(
+      'expected whsec_ and the base64 of 24 to 64 bytes, as printed by a run without --secret',
+    );
+  }
+  return secret;
 }

@@ -9,6 +9,7 @@ import { payCommand } from './commands/pay.js';
 import { productsCommand } from './commands/products.js';
 import { refundCommand } from './commands/refund.js';
 import { signupCommand } from './commands/signup.js';
+import { webhooksCommand } from './commands/webhooks.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { createContext, type CliContext } from './context.js';
 import { DEFAULT_SERVER, type CliEnv } from './env.js';
@@ -24,6 +25,7 @@ Examples:
   $ ordersctl ledger <orderId>
   $ ordersctl refund <orderId> --amount 1250 --reason requested_by_customer   # admin
   $ ordersctl events --follow                         # live: what happens, as it happens
+  $ ordersctl webhooks listen --forward-to http://localhost:3000/webhooks   # admin
   $ ordersctl --server http://orders.internal:4000 order list --json
 
 Exit codes: 0 ok, 1 unexpected, 2 usage or invalid input, 3 not logged in or token expired,
@@ -68,7 +70,8 @@ export function createProgram(io: CliIo, env: CliEnv, version: string) {
     .addCommand(payCommand(contextFactory))
     .addCommand(ledgerCommand(contextFactory))
     .addCommand(refundCommand(contextFactory))
-    .addCommand(eventsCommand(contextFactory));
+    .addCommand(eventsCommand(contextFactory))
+    .addCommand(webhooksCommand(contextFactory));
   inheritSettings(program);
   return program;
 }

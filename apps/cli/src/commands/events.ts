@@ -13,10 +13,10 @@ const DEFAULT_LIMIT = 50;
 /** The server's largest page (`EVENT_PAGE_LIMIT`). */
 const MAX_LIMIT = 500;
 /** The wait before a live stream the server ended is opened again (the EventSource's own). */
-const RESUBSCRIBE_MS = 3_000;
+export const RESUBSCRIBE_MS = 3_000;
 
 /** Exit codes of errors that no reconnection mends: the tail stops with them. */
-const FATAL_EXITS: readonly ExitCode[] = [
+export const FATAL_EXITS: readonly ExitCode[] = [
   ExitCode.usage,
   ExitCode.notLoggedIn,
   ExitCode.notFoundOrForbidden,
@@ -164,7 +164,7 @@ async function follow(ctx: CliContext, flags: EventsFlags): Promise<void> {
 }
 
 /** `events.subscribe` from a cursor, with the type filter. */
-function subscriber(client: ApiClient, types: readonly EventType[] | undefined) {
+export function subscriber(client: ApiClient, types: readonly EventType[] | undefined) {
   return (from: string | undefined, observer: FollowObserver<EventEnvelope>) =>
     client.events.subscribe.subscribe(
       {
@@ -176,7 +176,7 @@ function subscriber(client: ApiClient, types: readonly EventType[] | undefined) 
 }
 
 /** Connection news for stderr. */
-function statusLine(
+export function statusLine(
   status: FollowStatus,
   types: readonly EventType[] | undefined,
   fromNow: boolean,

@@ -13,8 +13,11 @@ export interface RunningCli {
     test: (line: string) => boolean,
     options?: { count?: number; on?: 'stdout' | 'stderr'; timeoutMs?: number },
   ): Promise<void>;
-  /** Ctrl-C: SIGINT, then the run's outcome. */
-  interrupt(): Promise<CliResult>;
+  /**
+   * Ctrl-C: SIGINT, then the run's outcome. `times: 2` sends two at once, as `timeout -s INT`
+   * does (to the child, then to its process group).
+   */
+  interrupt(times?: 1 | 2): Promise<CliResult>;
   /** SIGKILL if it is still running (clean-up after a failed test). */
   kill(): void;
 }
@@ -78,8 +81,8 @@ export function startBuiltCli(
         changed();
       });
     },
-    async interrupt() {
-      child.kill('SIGINT');
+    async interrupt(times = 1) {
+      for (let i = 0; i < times; i += 1) child.kill('SIGINT');
       const code = await exited;
       if (code === null) throw new Error(`ordersctl was killed\n${describe()}`);
       return { code, stdout: stdoutLines.map((l) => `${l}\n`).join(''), stderr };

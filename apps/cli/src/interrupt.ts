@@ -25,14 +25,15 @@ export function abortOnInterrupt(repeatWindowMs = REPEAT_WINDOW_MS): {
   };
   function onInterrupt() {
     if (controller.signal.aborted) return;
-    controller.abort();
-    windowOpen = true;
     // The listener outlives `dispose` until the window closes, since the repeat may come after
-    // the command has already ended; unref'd, the wait never holds the process open.
+    // the command has already ended; unref'd, the wait never holds the process open. Opened
+    // before `abort()`, whose listeners run at once and may dispose.
+    windowOpen = true;
     setTimeout(() => {
       windowOpen = false;
       stopListening();
     }, repeatWindowMs).unref();
+    controller.abort();
   }
   process.on('SIGINT', onInterrupt);
   return {

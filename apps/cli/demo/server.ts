@@ -33,6 +33,8 @@ export async function startServer(options: {
       ORDERS_DATA_DIR: options.dataDir,
       ADMIN_EMAIL: DEMO_ADMIN.email,
       ADMIN_PASSWORD: DEMO_ADMIN.password,
+      // The story's webhook receivers listen on 127.0.0.1 over http://.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
       ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,7 @@ interface EventEnvelope {
 const orderOf = (event: EventEnvelope) =>
   event.aggregate.type === 'order' ? event.aggregate.id : event.data.object.orderId;
 
-const REFUND_STORY = [
+export const REFUND_STORY = [
   'refund.created',
   'refund.succeeded',
   'order.partially_refunded',

@@ -4,8 +4,9 @@ import { createCtl, expectExit, type Ctl } from './ctl.js';
 import { DEMO_ADMIN } from './server.js';
 import type { Product } from './shapes.js';
 import { payWithEachCard, retryAndAudit } from './story-payments.js';
-import { showHistory, startFollowing } from './story-events.js';
+import { REFUND_STORY, showHistory, startFollowing } from './story-events.js';
 import { refundAndVerify } from './story-refunds.js';
+import { startWebhooks } from './story-webhooks.js';
 import { expectThat, step } from './transcript.js';
 
 export interface StoryOptions {
@@ -22,7 +23,7 @@ const CUSTOMER = { email: 'ann@demo.local', password: 'ann-demo-password' } as c
 /**
  * The scripted story, told through the real `ordersctl`: the admin stocks two products, a
  * customer signs up and pays with each kind of card, the admin refunds one order in two parts
- * while following the events live, the ledger is read and verified, and the customer reads the
+ * while following the events live and receiving them as webhooks, the ledger is read and verified, and the customer reads the
  * order's history from the events.
  * Every step checks its exit code and, through `--json`, its effect.
  */
@@ -113,8 +114,13 @@ export async function tellStory(options: StoryOptions): Promise<void> {
 
   await retryAndAudit(cast.customer, paid);
   const tail = await startFollowing(cast.admin);
+  const webhooks = await startWebhooks(cast.admin, {
+    all: REFUND_STORY,
+    orderEvents: REFUND_STORY.filter((type) => type.startsWith('order.')),
+  });
   await refundAndVerify(cast.admin, cast.customer, paid.flakyOrderId, stockOf);
   await tail.stop();
+  await webhooks.check();
   await showHistory(cast.customer, paid.flakyOrderId);
 
   step("The customer's orders, newest first");

@@ -179,6 +179,12 @@ describe('ordersctl webhooks', () => {
     await hook.until((r) => r.length >= 4, 'the second event, failed then retried');
     const [older, newer] = [...new Set(eventIdsOf(hook))];
 
+    // The receiver has answered; the server records the outcome a moment later.
+    const api = await admin.api();
+    await eventually('both deliveries recorded as delivered', async () => {
+      const { items } = await api.webhooks.deliveries.query({ endpointId: id });
+      return items.length === 2 && items.every((d) => d.status === 'DELIVERED') ? true : undefined;
+    });
     const page = await admin.json<WebhookDeliveryPage>(['webhooks', 'deliveries', id]);
     expect(page.items.map((d) => [d.eventId, d.status, d.attempts])).toEqual([
       [newer, 'DELIVERED', 2],

@@ -1,11 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { ContextFactory } from '../context.js';
-import {
-  parseDeliveryCursor,
-  parseEndpointId,
-  parseEventId,
-  wholeNumber,
-} from '../option-parsers.js';
+import { parseDeliveryCursor, parseEndpointId, wholeNumber } from '../option-parsers.js';
+import { parseEventId } from '../webhook-option-parsers.js';
 import { deliveryTable } from '../views/webhook-view.js';
 
 /** Deliveries per page of `webhooks deliveries` unless `--limit` says otherwise. */

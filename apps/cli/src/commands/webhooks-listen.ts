@@ -13,7 +13,8 @@ import {
   type Signer,
 } from '../forward-event.js';
 import { abortOnInterrupt } from '../interrupt.js';
-import { collectEventType, parseForwardUrl, parseWebhookSecret } from '../option-parsers.js';
+import { collectEventType } from '../option-parsers.js';
+import { parseForwardUrl, parseWebhookSecret } from '../webhook-option-parsers.js';
 import { readVersion } from '../version.js';
 import { formatInstant, plural } from '../views/labels.js';
 import { httpStatusText } from '../views/webhook-view.js';

@@ -1,6 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { ContextFactory } from '../context.js';
-import { collectWebhookType, parseDescription, parseEndpointId } from '../option-parsers.js';
+import { parseEndpointId } from '../option-parsers.js';
+import { collectWebhookType, parseDescription } from '../webhook-option-parsers.js';
 import { createdEndpointFields, endpointFields, endpointTable } from '../views/webhook-view.js';
 import { deliveriesCommand, redeliverCommand } from './webhook-deliveries.js';
 import { listenCommand } from './webhooks-listen.js';

@@ -107,6 +107,10 @@ describe("the README's examples", () => {
       'ledger verify',
       'refund',
       'events',
+      'webhooks add',
+      'webhooks list',
+      'webhooks deliveries',
+      'webhooks listen',
     ]) {
       expect(
         commands.some((c) => c.includes(`ordersctl ${verb} `) || c.endsWith(`ordersctl ${verb}`)),

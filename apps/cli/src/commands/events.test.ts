@@ -42,11 +42,21 @@ async function newCustomer(on: TestServer = server): Promise<Session> {
   return customer;
 }
 
-/** An order of `quantity` mugs by `customer`, paid by card: a whole checkout. */
+/**
+ * An order of `quantity` mugs by `customer`, paid by card: a whole checkout. Returns once its
+ * events can be listed: a reader waits for every older transaction on the database server (on a
+ * shared PostgreSQL, other test files' too), so a listing right after the commit may not show
+ * them yet.
+ */
 async function checkout(customer: Session, quantity = 2): Promise<Order> {
   const order = await customer.json<Order>(['order', 'create', '--item', `MUG=${quantity}`]);
   const paid = await customer.run(['pay', order.id, '--card', freshApprovedCard(), ...CARD_FLAGS]);
   expect(paid.code, paid.stderr).toBe(0);
+  const deadline = Date.now() + 10_000;
+  while (eventsOf(await allEvents(customer), order.id).length < CHECKOUT.length) {
+    if (Date.now() > deadline) throw new Error(`the events of ${order.id} were never listed`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   return order;
 }
 

@@ -1,7 +1,8 @@
 import { err, ok, type Result } from '@orders/core';
 import pg from 'pg';
-import { BatchingSocket } from './batching-socket.js';
 import { causeOfFailure, isAbortedTransaction, isAssertionFailure } from './db-errors.js';
+import type { PrimaryFollower } from './primary-follower.js';
+import { createSessionPool, type SessionTimeouts } from './session-pool.js';
 import type { Statement } from './statement.js';
 
 export type Row = Record<string, unknown>;
@@ -61,15 +62,20 @@ export interface Database extends Sql {
   transaction<T, E>(work: (tx: Tx) => Promise<Result<T, E>>): Promise<Result<T, E>>;
   /** Reads in one REPEATABLE READ READ ONLY transaction: all of them see one committed state. */
   snapshot<T>(read: (tx: Sql) => Promise<T>): Promise<T>;
-  /** True when the database answers a trivial query (readiness). */
+  /** True when the database answers and takes writes: a writable primary (readiness). */
   ping(): Promise<boolean>;
   stats(): PoolStats;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
-  /** A `postgres://` URL: the real server, or the embedded one's socket. */
-  readonly url: string;
+  /**
+   * A `postgres://` URL (the real server, or the embedded one's socket), or the follower of a
+   * multi-host URL's writable primary (see `connectTo`).
+   */
+  readonly url: string | PrimaryFollower;
+  /** Connection and statement timeouts; none when unset. */
+  readonly timeouts?: SessionTimeouts;
   readonly poolMax?: number;
   /**
    * Prepare each statement once per connection (named statements): the server parses and plans
@@ -111,21 +117,12 @@ export async function hasSessionPerConnection(url: string): Promise<boolean> {
 
 export function createDatabase(options: DatabaseOptions): Database {
   const prepare = options.prepareStatements === true;
-  // Pipeline mode: a statement issued while earlier ones are in flight is written at once, not
-  // after their answers; sequential use is unchanged.
-  const pool = new pg.Pool({
-    connectionString: options.url,
+  const pool = createSessionPool({
+    target: options.url,
     max: options.poolMax ?? 10,
-    pipeline: true,
-    // A round trip's statements leave in one write (see BatchingSocket).
-    stream: () => new BatchingSocket(),
     types,
+    ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
   });
-  // A connection the server ends (a restart, a terminated session) emits 'error': an idle one
-  // through the pool (which drops it), one in use on itself — its statements fail with the
-  // cause, which is where the callers hear of it. Unheard, either would crash the process.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
 
   const send = (client: pg.PoolClient, sql: string, params: readonly unknown[]) => {
     const text = positional(sql);
@@ -159,6 +156,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     } catch (error) {
       // A connection that failed mid-transaction may be unusable: the pool replaces it.
       if (mayHaveBrokenConnection(error)) broken = error;
+      pool.failed(client, error);
       throw error;
     } finally {
       client.release(broken);
@@ -294,20 +292,25 @@ export function createDatabase(options: DatabaseOptions): Database {
     },
     async ping() {
       try {
-        await withClient((client) => send(client, 'select 1', []));
-        return true;
+        const [row] = await withClient(async (client) => (await send(client, WRITABLE, [])).rows);
+        return row?.writable === true;
       } catch {
         return false;
       }
     },
-    stats: () => ({
-      used: pool.totalCount - pool.idleCount,
-      free: pool.idleCount,
-      pending: pool.waitingCount,
-    }),
+    stats: () => {
+      const { total, idle, waiting } = pool.stats();
+      return { used: total - idle, free: idle, pending: waiting };
+    },
     close: () => pool.end(),
   };
 }
+
+/**
+ * Whether this session's server takes writes: out of recovery and not read-only (a promoted
+ * standby is read-only until its failover manager opens it). A 25006 answer is a primary lost.
+ */
+const WRITABLE = `select not pg_is_in_recovery() and current_setting('transaction_read_only') = 'off' as writable`;
 
 /** The reason an `orders_assert` gave: its message. */
 function reasonOf(error: unknown): string {

@@ -6,12 +6,14 @@ import {
   causeOfFailure,
   classifyDbError,
   isAssertionFailure,
+  isPrimaryLost,
   isUniqueViolation,
   isUnknownUserReference,
   retryTransient,
   USER_REFERENCE_CONSTRAINTS,
 } from './db-errors.js';
 import { claimIdempotencyKey } from './idempotency/idempotency.repository.js';
+import { NoWritablePrimaryError } from './primary-follower.js';
 import { createMigratedTestDatabase } from './testing/test-db.js';
 
 /** An error as pg reports one from the server: SQLSTATE and details as fields, SQL in the message. */
@@ -86,6 +88,27 @@ describe('classifyDbError', () => {
     expect(
       classifyDbError(new Error('Client has encountered a connection error and is not queryable')),
     ).toEqual(connection);
+  });
+
+  it('counts as a connection fault a read-only server, an unanswered statement, a pool that could not lend, and no primary', () => {
+    const connection = { kind: 'connection' };
+    expect(classifyDbError(pgError('25006'))).toEqual(connection); // read-only transaction
+    expect(classifyDbError(new Error('Query read timeout'))).toEqual(connection);
+    expect(classifyDbError(new Error('timeout exceeded when trying to connect'))).toEqual(
+      connection,
+    );
+    expect(
+      classifyDbError(
+        new Error('Knex: Timeout acquiring a connection. The pool is probably full.'),
+      ),
+    ).toEqual(connection);
+    expect(
+      classifyDbError(new NoWritablePrimaryError('no writable primary among h1:5432')),
+    ).toEqual(connection);
+    expect(isPrimaryLost(pgError('25006'))).toBe(true);
+    expect(isPrimaryLost(pgError('57P01'))).toBe(true);
+    expect(isPrimaryLost(pgError('23505'))).toBe(false);
+    expect(isPrimaryLost(pgError('40001'))).toBe(false);
   });
 
   it('trusts the SQLSTATE over a message that mentions a connection', () => {

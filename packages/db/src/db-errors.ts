@@ -7,6 +7,10 @@ export type DbFault =
   | { readonly kind: 'check'; readonly constraint: string | undefined }
   | { readonly kind: 'foreign-key'; readonly constraint: string | undefined }
   | { readonly kind: 'transient'; readonly reason: 'deadlock' | 'serialization' | 'lock-timeout' }
+  /**
+   * No usable database: unreachable, shutting down, no writable primary, or a read-only one
+   * (25006, a demoted primary). Nothing was done, or it is unknown whether the commit landed.
+   */
   | { readonly kind: 'connection' }
   /** An `orders_assert` in a statement failed (a guarded write refused, or a bug). */
   | { readonly kind: 'assertion' }
@@ -48,13 +52,46 @@ const ASSERTION_FAILED = 'OR001';
 
 /** Class 08 (connection exception), and the server shutting down or not yet accepting. */
 const CONNECTION_STATES = /^(08...|57P0[123])$/;
-const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+/** The `code` of the error callers get while a multi-host URL has no writable primary. */
+export const NO_WRITABLE_PRIMARY = 'ENOPRIMARY';
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  NO_WRITABLE_PRIMARY,
+]);
+/** 25006: a write on a read-only server (a demoted primary, or a standby not yet opened). */
+const READ_ONLY_TRANSACTION = '25006';
+
+const CONNECTION_MESSAGES = new RegExp(
+  [
+    '^Connection terminated',
+    '^Query read timeout',
+    '^timeout exceeded when trying to connect', // pg's pool
+    '^Knex: Timeout acquiring a connection', // the ORM's pool
+    'connection error and is not queryable',
+  ].join('|'),
+);
 
 function isConnectionError(error: object, code: string | undefined): boolean {
   if (code !== undefined && (CONNECTION_STATES.test(code) || SOCKET_ERRORS.has(code))) return true;
-  // pg reports a socket closed under it with a message and no code.
+  if (code === READ_ONLY_TRANSACTION) return true;
+  // pg reports a socket closed under it (or never opened in time: "Connection terminated due to
+  // connection timeout"), a statement unanswered within `query_timeout`, and the pools a
+  // connection they could not lend in time with a message and no code.
   const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
-  return /^Connection terminated|connection error and is not queryable/.test(message);
+  return CONNECTION_MESSAGES.test(message);
+}
+
+/**
+ * True when the error says the server a connection went to is no longer the writable primary:
+ * it is gone (a connection fault: refused, reset, terminated, shutting down) or it refuses writes
+ * (25006). A pool following a multi-host URL's primary then looks for it again.
+ */
+export function isPrimaryLost(error: unknown): boolean {
+  return classifyDbError(error).kind === 'connection';
 }
 
 /** True when a statement's `orders_assert` failed. */

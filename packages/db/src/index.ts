@@ -8,12 +8,36 @@ export { initOrm, migrate } from './orm.js';
 export type { Orm, OrmOptions } from './orm.js';
 export type { EntityManager } from '@mikro-orm/postgresql';
 export { createDatabase, hasSessionPerConnection, positional } from './database.js';
+export {
+  DatabaseUrlError,
+  describeDatabaseUrl,
+  hostUrl,
+  parseDatabaseUrl,
+} from './database-url.js';
+export type { DatabaseHost, DatabaseUrl } from './database-url.js';
+export {
+  databaseTarget,
+  followPrimary,
+  namesHostList,
+  NoWritablePrimaryError,
+} from './primary-follower.js';
+export type {
+  Primary,
+  PrimaryEvent,
+  PrimaryFollower,
+  PrimaryFollowerOptions,
+} from './primary-follower.js';
+export { CLIENT_TIMEOUT_MARGIN_MS } from './session-pool.js';
+export type { SessionTimeouts } from './session-pool.js';
+export { checkReplicationSafety } from './replication-safety.js';
+export type { ReplicationSafety } from './replication-safety.js';
 export type { Database, DatabaseOptions, PoolStats, Row, RunResult, Sql, Tx } from './database.js';
 export { guarded, guardedFor, statement } from './statement.js';
 export type { Statement } from './statement.js';
 export {
   classifyDbError,
   isAssertionFailure,
+  isPrimaryLost,
   isUniqueViolation,
   isUnknownUserReference,
   retryTransient,

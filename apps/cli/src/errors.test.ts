@@ -77,6 +77,21 @@ describe('exitErrorFrom', () => {
     );
   });
 
+  it('says the service is unavailable and to try again when the server answers 503', () => {
+    const error = apiError(
+      { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, details: { retryAfterSeconds: 1 } },
+      'the service is unavailable (its database cannot be reached); try again shortly',
+    );
+    expect(exitErrorFrom(error, SERVER)).toMatchObject({
+      code: 5,
+      message: 'the service is unavailable, try again in 1 s',
+    });
+    expect(exitErrorFrom(apiError({ code: 'SERVICE_UNAVAILABLE' }), SERVER)).toMatchObject({
+      code: 5,
+      message: 'the service is unavailable, try again shortly',
+    });
+  });
+
   it('tells how long to wait when rate limited', () => {
     const error = apiError({
       code: 'TOO_MANY_REQUESTS',

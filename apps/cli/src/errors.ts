@@ -49,6 +49,17 @@ const usage = (facts: ApiErrorFacts): string =>
 const serverSays = (facts: ApiErrorFacts): string => facts.message;
 const unavailable = (facts: ApiErrorFacts): string =>
   `the server is unavailable (${facts.message})`;
+/**
+ * 503: the server runs but cannot serve now (its database is unreachable, or a failover is
+ * under way). Nothing was lost: the same command, run again, is answered once it is back — with
+ * the same idempotency key, a payment is not made twice.
+ */
+const serviceUnavailable = (facts: ApiErrorFacts): string => {
+  const { retryAfterSeconds } = facts.details;
+  return typeof retryAfterSeconds === 'number'
+    ? `the service is unavailable, try again in ${Math.max(1, Math.ceil(retryAfterSeconds))} s`
+    : 'the service is unavailable, try again shortly';
+};
 
 /**
  * Domain codes first: they say what went wrong in the user's terms. A code not listed here falls
@@ -176,7 +187,7 @@ const byTrpcCode = {
     say: (f) => `too many requests — try again in ${retryAfterOf(f)}`,
   },
   BAD_GATEWAY: { exit: ExitCode.unreachable, say: unavailable },
-  SERVICE_UNAVAILABLE: { exit: ExitCode.unreachable, say: unavailable },
+  SERVICE_UNAVAILABLE: { exit: ExitCode.unreachable, say: serviceUnavailable },
   GATEWAY_TIMEOUT: { exit: ExitCode.unreachable, say: unavailable },
   TIMEOUT: { exit: ExitCode.unreachable, say: unavailable },
   METHOD_NOT_SUPPORTED: { exit: ExitCode.unexpected, say: serverSays },

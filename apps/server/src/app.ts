@@ -11,10 +11,13 @@ import {
   type Database,
   type EmbeddedPostgres,
   type Orm,
+  type PrimaryFollower,
+  type SessionTimeouts,
 } from '@orders/db';
 import { createTokenService } from './auth/jwt.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import type { Config } from './config.js';
+import { checkReplication, oneServerUrl, targetOf, timeoutsOf } from './database-target.js';
 import { closeServer, listen } from './http/listen.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -71,19 +74,30 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let orm: Orm | undefined;
   let db: Database | undefined;
   try {
-    let clientUrl = config.databaseUrl;
-    if (clientUrl !== undefined) await ensureDatabase(clientUrl, config, logger);
-    if (clientUrl === undefined) {
+    let target: string | PrimaryFollower;
+    // Timeouts bound the waits on a real server; the embedded one runs as it always has.
+    let timeouts: SessionTimeouts | undefined;
+    if (config.databaseUrl !== undefined) {
+      target = targetOf(config.databaseUrl, config, logger);
+      timeouts = timeoutsOf(config);
+      await ensureDatabase(await oneServerUrl(target), config, logger);
+    } else {
       // A new data dir starts from the build's migrated cluster: no initdb, no migrations to run.
       embedded = await startEmbeddedPostgres({
         dataDir: config.dataDir,
         seedFile: MIGRATED_SEED_FILE,
       });
-      clientUrl = embedded.url;
+      target = embedded.url;
       logger.info({ dataDir: config.dataDir }, 'embedded database started');
     }
     // Two pools: the ORM's, small (migrations, users), and the db package's (everything else).
-    orm = await initOrm({ clientUrl, poolMax: Math.max(2, Math.ceil(config.dbPoolMax / 4)) });
+    // Both on the primary (a host list's, followed): every read, money decisions and idempotency
+    // replays included, sees what was committed there.
+    orm = await initOrm({
+      clientUrl: target,
+      poolMax: Math.max(2, Math.ceil(config.dbPoolMax / 4)),
+      ...(timeouts === undefined ? {} : { timeouts }),
+    });
     const applied = await migrate(orm);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (config.admin) await bootstrapAdmin({ em: orm.em.fork(), now: now() }, config.admin);
@@ -91,8 +105,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const secret = await resolveJwtSecret(config);
     const settings = { ...paymentSettingsFrom(config.payments), ...options.payments };
     const random = options.random ?? Math.random;
-    const prepareStatements = await hasSessionPerConnection(clientUrl);
-    db = createDatabase({ url: clientUrl, poolMax: config.dbPoolMax, prepareStatements });
+    const prepareStatements = await hasSessionPerConnection(await oneServerUrl(target));
+    db = createDatabase({
+      url: target,
+      poolMax: config.dbPoolMax,
+      prepareStatements,
+      ...(timeouts === undefined ? {} : { timeouts }),
+    });
+    if (config.databaseUrl !== undefined) await checkReplication(db, config, logger);
     const metrics = createAppMetrics(db);
     const eventStreams = createEventStreams({ db, pollMs: config.events.pollMs });
     registerEventSubscriberMetrics(metrics.registry, () => eventStreams.open());

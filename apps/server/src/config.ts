@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DEFAULT_FRAUD_CONFIG, DEFAULT_WEBHOOK_SCHEDULE, parseWebhookSchedule } from '@orders/core';
+import { DatabaseUrlError, namesHostList, parseDatabaseUrl } from '@orders/db';
 import { z } from 'zod';
 
 /** A switch: `true` (the default) or `false`. */
@@ -29,6 +30,16 @@ const envSchema = z
     ADMIN_EMAIL: z.email().optional(),
     ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    // Bounds on waiting for the database (ms; 0: none): opening a connection, and a statement
+    // (the server cancels it; the client stops waiting 2 s later). See `SessionTimeouts`.
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    // Refuse to start when the primary has a standby but commits do not wait for it (a failover
+    // could lose an acknowledged payment); off: start-up only warns.
+    DB_REQUIRE_SYNCHRONOUS_COMMIT: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
     // Milliseconds an unpaid order holds its stock (15 min by default; at most 30 days).
     ORDER_TTL: z.coerce.number().int().min(1000).max(2_592_000_000).default(900_000),
     PAY_WAIT: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -92,6 +103,10 @@ const envSchema = z
         message: `is required in production (at least ${MIN_SECRET_BYTES} random bytes)`,
       });
     }
+    const urlProblem = databaseUrlProblem(env.DATABASE_URL);
+    if (urlProblem !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: urlProblem });
+    }
     if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -102,6 +117,21 @@ const envSchema = z
   });
 
 export const MIN_SECRET_BYTES = 32;
+
+/**
+ * Why a host list in `DATABASE_URL` cannot be used, if it cannot (a one-host URL is pg's to read,
+ * as it always was). The message names the part at fault, never the password.
+ */
+function databaseUrlProblem(url: string | undefined): string | undefined {
+  if (url === undefined || !namesHostList(url)) return undefined;
+  try {
+    parseDatabaseUrl(url);
+    return undefined;
+  } catch (error) {
+    if (error instanceof DatabaseUrlError) return error.message;
+    throw error;
+  }
+}
 
 /**
  * The thresholds of the fraud rules that count history (DESIGN §2: more than 5 payments by one
@@ -134,6 +164,14 @@ export interface Config {
   readonly logLevel: string;
   readonly admin: { readonly email: string; readonly password: string } | undefined;
   readonly dbPoolMax: number;
+  readonly db: {
+    /** Opening a connection, and waiting for a free one (`DB_CONNECT_TIMEOUT_MS`; 0: none). */
+    readonly connectTimeoutMs: number;
+    /** A statement's bound (`DB_STATEMENT_TIMEOUT_MS`; 0: none). */
+    readonly statementTimeoutMs: number;
+    /** Refuse to start when a failover could lose acknowledged commits. */
+    readonly requireSynchronousCommit: boolean;
+  };
   /** How long an unpaid PENDING order keeps its stock before it expires (ms). */
   readonly orderTtlMs: number;
   /** The fast paths: each a shortcut that gives the same answers, and can be switched off. */
@@ -211,6 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { email: e.ADMIN_EMAIL.trim().toLowerCase(), password: e.ADMIN_PASSWORD }
         : undefined,
     dbPoolMax: e.DB_POOL_MAX,
+    db: {
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      requireSynchronousCommit: e.DB_REQUIRE_SYNCHRONOUS_COMMIT,
+    },
     orderTtlMs: e.ORDER_TTL,
     fastPaths: { catalogueMemory: e.CATALOGUE_MEMORY, trpc: e.TRPC_FAST_PATH },
     events: { retentionDays: e.EVENT_RETENTION_DAYS, pollMs: e.EVENT_POLL_MS },

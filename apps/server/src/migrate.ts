@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { initOrm, migrate, startEmbeddedPostgres } from '@orders/db';
+import { databaseTarget, initOrm, migrate, startEmbeddedPostgres } from '@orders/db';
 import { ConfigError, loadConfig } from './config.js';
 
 /** `pnpm db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
@@ -10,7 +10,14 @@ async function main(): Promise<void> {
     config.databaseUrl === undefined
       ? await startEmbeddedPostgres({ dataDir: config.dataDir })
       : undefined;
-  const orm = await initOrm({ clientUrl: config.databaseUrl ?? embedded?.url ?? '', poolMax: 1 });
+  // A host list: the migrations run on its writable primary.
+  const target =
+    config.databaseUrl === undefined
+      ? (embedded?.url ?? '')
+      : databaseTarget(config.databaseUrl, {
+          connectTimeoutMs: config.db.connectTimeoutMs || 5_000,
+        });
+  const orm = await initOrm({ clientUrl: target, poolMax: 1 });
   try {
     const applied = await migrate(orm);
     process.stdout.write(

@@ -76,9 +76,10 @@ export function createTrpcFastPath(options: {
       errors = [error];
       json = { error: getErrorShape({ config, ctx, error, input, path: call.path, type }) };
     }
-    hooks.responseMeta({ ctx, paths: [call.path], errors });
+    const { headers } = hooks.responseMeta({ ctx, paths: [call.path], errors });
     const body = JSON.stringify(transformTRPCResponse(config, json as never));
     res.statusCode = getHTTPStatusCode(json as never, errors);
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
     res.setHeader('vary', 'trpc-accept, accept');
     res.setHeader('content-type', 'application/json');
     res.end(body);

@@ -3,6 +3,7 @@ import type { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { Transport } from '../metrics/http-metrics.js';
 import type { Context, ContextRequest } from '../trpc/context.js';
+import { retryAfterHeaders } from '../trpc/service-unavailable.js';
 
 /**
  * What one request turned out to be, filled in while it is handled; the server logs and counts it
@@ -32,7 +33,7 @@ export interface ProcedureHooks {
     ctx?: Context;
     paths: readonly string[] | undefined;
     errors: readonly TRPCError[];
-  }) => Record<string, never>;
+  }) => { headers?: Record<string, string> };
 }
 
 /**
@@ -71,6 +72,14 @@ export function createProcedureHooks(options: {
         record.code ??= error.code;
         if (path !== undefined) record.procedure = nameOf(path.split(','));
       }
+      if (error.code === 'SERVICE_UNAVAILABLE' && error.cause !== undefined) {
+        // The database is unavailable: one line per call, the error's name and code only.
+        options.logger.warn(
+          { requestId: record?.requestId, procedure: path, error: faultOf(error.cause) },
+          'database unavailable',
+        );
+        return;
+      }
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;
       // Name only: a driver's message carries SQL and values.
       options.logger.error(
@@ -85,7 +94,14 @@ export function createProcedureHooks(options: {
         const [first] = errors;
         if (first) record.code ??= first.code;
       }
-      return {};
+      const headers = retryAfterHeaders(errors);
+      return headers === undefined ? {} : { headers };
     },
   };
+}
+
+/** An error's name and code (a SQLSTATE or a socket error): never its message, which may carry SQL. */
+function faultOf(cause: Error): string {
+  const code = 'code' in cause && typeof cause.code === 'string' ? ` ${cause.code}` : '';
+  return `${cause.name}${code}`;
 }

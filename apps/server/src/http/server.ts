@@ -5,6 +5,7 @@ import { createTrpcFastPath } from '../fast-paths/trpc-fast-path.js';
 import type { AppMetrics } from '../metrics/app-metrics.js';
 import type { AppRouter } from '../router.js';
 import type { Context, ContextRequest } from '../trpc/context.js';
+import { RETRY_AFTER_SECONDS } from '../trpc/service-unavailable.js';
 import { createDocsHandler } from './docs.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { closeRequestRecord, openRequestRecord } from './request-log.js';
@@ -17,7 +18,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export interface HttpServerOptions {
   readonly router: AppRouter;
   readonly createContext: (opts: ContextRequest) => Promise<Context>;
-  /** Whether the database answers; `/readyz` reports it. */
+  /** Whether a writable database primary answers; `/readyz` reports it. */
   readonly isReady: () => Promise<boolean>;
   readonly logger: Logger;
   readonly metrics: AppMetrics;
@@ -66,7 +67,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
       return;
     }
     if (path === '/readyz') {
+      // Ready: a writable primary answers (see `Database.ping`); a load balancer then sends traffic.
       const answer = (ready: boolean) => {
+        if (!ready) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
         sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
       };
       options.isReady().then(answer, () => {

@@ -1,6 +1,7 @@
 import type { TRPCError } from '@trpc/server';
 import type { DefaultErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import { DomainFailure } from './domain-error-map.js';
+import { RETRY_AFTER_SECONDS } from './service-unavailable.js';
 
 /** One problem with the input, as a client can show it. The rejected value is never echoed. */
 export interface InputIssue {
@@ -50,6 +51,10 @@ export function formatError({
   const issues = inputIssuesOf(cause);
   if (error.code === 'BAD_REQUEST' && issues) {
     return { ...shape, message: 'invalid input', data: { ...base, issues } };
+  }
+  if (error.code === 'SERVICE_UNAVAILABLE') {
+    // How long to wait, also in the body: a client reading `data` need not read the headers.
+    return { ...shape, data: { ...base, details: { retryAfterSeconds: RETRY_AFTER_SECONDS } } };
   }
   if (error.code === 'INTERNAL_SERVER_ERROR') {
     return { ...shape, message: INTERNAL_MESSAGE, data: base };

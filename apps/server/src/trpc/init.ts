@@ -5,6 +5,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
 import { formatError } from './error-format.js';
 import { domainErrorToTRPC } from './domain-error-map.js';
+import { asServiceUnavailable } from './service-unavailable.js';
 
 const SSE_PING_MS = 5_000;
 
@@ -29,8 +30,19 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Anyone, signed in or not. */
-export const publicProcedure = t.procedure;
+/**
+ * Anyone, signed in or not. Every procedure is built on this one: a call that failed because
+ * there is no usable database answers 503 with `Retry-After`, not 500 (see
+ * `asServiceUnavailable`).
+ */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const unavailable = asServiceUnavailable(result.error.cause);
+    if (unavailable !== undefined) throw unavailable;
+  }
+  return result;
+});
 
 /**
  * A caller with a valid, unexpired token; `ctx.user` is who it names. A genuine token may still
@@ -38,7 +50,7 @@ export const publicProcedure = t.procedure;
  * an older backup). No read checks that on every request: the writes that reference the user
  * find it through their foreign key, and that refusal is the caller's session, not a bug.
  */
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const { caller } = ctx;
   switch (caller.kind) {
     case 'user': {

@@ -205,3 +205,41 @@ describe('webhooks', () => {
     expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
   });
 });
+
+describe('the database connection', () => {
+  it('bounds connecting at 5 s and a statement at 30 s by default, and only warns about replication', () => {
+    expect(loadConfig({}).db).toEqual({
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 30_000,
+      requireSynchronousCommit: false,
+    });
+  });
+
+  it('takes DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS (0: no bound) and DB_REQUIRE_SYNCHRONOUS_COMMIT', () => {
+    const config = loadConfig({
+      DB_CONNECT_TIMEOUT_MS: '1500',
+      DB_STATEMENT_TIMEOUT_MS: '0',
+      DB_REQUIRE_SYNCHRONOUS_COMMIT: 'true',
+    });
+    expect(config.db).toEqual({
+      connectTimeoutMs: 1_500,
+      statementTimeoutMs: 0,
+      requireSynchronousCommit: true,
+    });
+  });
+
+  it('accepts a libpq host list in DATABASE_URL', () => {
+    const url =
+      'postgres://app:pw@127.0.0.1:6001,127.0.0.1:6002/postgres?target_session_attrs=read-write&sslmode=prefer';
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
+  it('refuses a host list it cannot read, naming the part at fault and never the password', () => {
+    const load = () => loadConfig({ DATABASE_URL: 'postgres://app:Sw0rdfish@h1:5432,h2:port/db' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/DATABASE_URL: the port of host 2 of the database URL must be a number/);
+    expect(load).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('Sw0rdfish') }),
+    );
+  });
+});

@@ -45,6 +45,7 @@ describe.skipIf(!POSTGRES_BINARIES_PRESENT)('a server on a primary and its stand
   let server: TestServer;
   let customer: { client: TestClient; token: string };
   let restToken: string;
+  let listUrl: string;
 
   const port = async () => {
     const [row] = await server.services.db.execute<{ port: number }[]>(
@@ -58,9 +59,8 @@ describe.skipIf(!POSTGRES_BINARIES_PRESENT)('a server on a primary and its stand
     pair = await createReplicatedPair();
     // The standby first: the server must pass it over for the writable primary.
     const hosts = `127.0.0.1:${pair.standby.port},127.0.0.1:${pair.primary.port}`;
-    server = await startTestServer({
-      databaseUrl: `postgres://postgres@${hosts}/orders?target_session_attrs=read-write&sslmode=prefer`,
-    });
+    listUrl = `postgres://postgres@${hosts}/orders?target_session_attrs=read-write&sslmode=prefer`;
+    server = await startTestServer({ databaseUrl: listUrl });
     const admin = await logInAdmin(server.url);
     await admin.inventory.upsert.mutate({ sku: SKU, name: 'HA', priceCents: 100, onHand: 1000 });
     customer = await signUpCustomer(server.url, 'ha-customer@test.local');
@@ -75,6 +75,16 @@ describe.skipIf(!POSTGRES_BINARIES_PRESENT)('a server on a primary and its stand
     expect(await port()).toBe(pair.primary.port);
     expect((await order()).status).toBe('PENDING');
     expect(await readyz(server)).toBe(200);
+  });
+
+  it('refuses to start, when told to, while the standby is not synchronous (a failover could lose a SUCCESS)', async () => {
+    const strict = startTestServer({
+      databaseUrl: listUrl,
+      db: { ...server.config.db, requireSynchronousCommit: true },
+    });
+    await expect(strict).rejects.toThrow(
+      /commits do not wait for it.*DB_REQUIRE_SYNCHRONOUS_COMMIT=true refuses to start/,
+    );
   });
 
   it('answers 503 with Retry-After while no primary answers, finds the promoted standby without a restart, and serves again', async () => {
@@ -100,6 +110,14 @@ describe.skipIf(!POSTGRES_BINARIES_PRESENT)('a server on a primary and its stand
     const rest = await restCall(server.url, 'POST', '/api/orders', {
       token: restToken,
       body: { items: [{ sku: SKU, quantity: 1 }] },
+    });
+    // The REST answer is the document's own example of a 503, body for body.
+    const documented = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(documented.paths['/api/orders']?.post?.responses['503']).toMatchObject({
+      headers: { 'Retry-After': { schema: { type: 'integer' } } },
+      content: { 'application/json': { examples: { unavailable: { value: rest.body } } } },
     });
     for (const answer of [products, rest] as const) {
       expect(answer.status).toBe(503);

@@ -1049,6 +1049,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'auth-login': {
@@ -1141,6 +1152,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'auth-me': {
@@ -1179,6 +1201,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'products-list': {
@@ -1202,6 +1235,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1251,6 +1295,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1358,6 +1413,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'inventory-adjust': {
@@ -1459,6 +1525,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'orders-list': {
@@ -1509,6 +1586,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1608,6 +1696,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'orders-get': {
@@ -1660,6 +1759,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1745,6 +1855,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1863,6 +1984,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'payments-get': {
@@ -1921,6 +2053,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'refunds-list': {
@@ -1973,6 +2116,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2102,6 +2256,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'ledger-forOrder': {
@@ -2173,6 +2338,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2260,6 +2436,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'events-list': {
@@ -2333,6 +2520,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'events-cursor': {
@@ -2367,6 +2565,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2432,6 +2641,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2534,6 +2754,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2650,6 +2881,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'webhooks-delete': {
@@ -2732,6 +2974,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2843,6 +3096,17 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   'webhooks-redeliver': {
@@ -2931,6 +3195,17 @@ export interface operations {
       /** @description An unexpected failure: a fixed message, never a stack trace or SQL. */
       500: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No usable database right now (unreachable, or a failover under way): nothing was done, or it is unknown whether it was. Try again after `Retry-After` seconds (also `data.details.retryAfterSeconds`), with the same idempotency key. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {

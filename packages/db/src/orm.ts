@@ -51,7 +51,14 @@ export async function initOrm(options: OrmOptions): Promise<Orm> {
       snapshot: false,
       silent: true,
     },
-    pool: { min: 0, max: options.poolMax ?? 2 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 2,
+      // Waiting for a free connection is bounded like opening one (knex's default is 60 s).
+      ...(options.timeouts?.connectTimeoutMs
+        ? { acquireTimeoutMillis: options.timeouts.connectTimeoutMs }
+        : {}),
+    },
     // A request must fork its own EntityManager; the global one is never used for work.
     allowGlobalContext: false,
     forceUtcTimezone: true,

@@ -4,6 +4,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/unstable-core-do-not-impor
 import { z } from 'zod';
 import { trpcCodeFor } from '../trpc/domain-error-map.js';
 import { formatError } from '../trpc/error-format.js';
+import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../trpc/service-unavailable.js';
 import { unsupportedMediaTypeMessage } from './rest.js';
 
 /**
@@ -81,6 +82,7 @@ const TRPC_CODE_OF_STATUS = {
   '422': 'UNPROCESSABLE_CONTENT',
   '429': 'TOO_MANY_REQUESTS',
   '500': 'INTERNAL_SERVER_ERROR',
+  '503': 'SERVICE_UNAVAILABLE',
 } as const;
 type ErrorStatus = keyof typeof TRPC_CODE_OF_STATUS;
 
@@ -110,8 +112,19 @@ function transportErrors(op: OperationErrors): Partial<Record<ErrorStatus, strin
         }
       : {}),
     '500': 'An unexpected failure: a fixed message, never a stack trace or SQL.',
+    '503':
+      'No usable database right now (unreachable, or a failover under way): nothing was done, ' +
+      'or it is unknown whether it was. Try again after `Retry-After` seconds (also ' +
+      '`data.details.retryAfterSeconds`), with the same idempotency key.',
   };
 }
+
+const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer', minimum: 1 },
+  },
+};
 
 /** Every error response of an operation, each with the real body's schema and an example. */
 export function errorResponses(op: OperationErrors): Record<string, unknown> {
@@ -122,7 +135,8 @@ export function errorResponses(op: OperationErrors): Record<string, unknown> {
     const description = [transport[status], op.refusals[status]].filter(Boolean).join(' ');
     const examples = examplesFor(op, status, description);
     const content = { schema: { $ref: '#/components/schemas/Error' }, examples };
-    return [status, { description, content: { 'application/json': content } }] as const;
+    const headers = status === '503' ? { headers: RETRY_AFTER_HEADER } : {};
+    return [status, { description, ...headers, content: { 'application/json': content } }] as const;
   });
   return Object.fromEntries(responses);
 }
@@ -207,6 +221,11 @@ function examplesFor(
     }
     case '500':
       return { failed: { summary: 'Any failure', value: plain(code, 'internal server error') } };
+    case '503': {
+      const details = { retryAfterSeconds: RETRY_AFTER_SECONDS };
+      const value = plain(code, SERVICE_UNAVAILABLE_MESSAGE, { details });
+      return { unavailable: { summary: 'No database primary', value } };
+    }
     case '404':
     case '409':
     case '422':

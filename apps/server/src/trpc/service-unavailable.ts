@@ -8,7 +8,8 @@ import { TRPCError } from '@trpc/server';
  */
 export const RETRY_AFTER_SECONDS = 1;
 
-const MESSAGE = 'the service is unavailable (its database cannot be reached); try again shortly';
+export const SERVICE_UNAVAILABLE_MESSAGE =
+  'the service is unavailable (its database cannot be reached); try again shortly';
 
 /**
  * A failure because there is no usable database — unreachable, restarting, no writable primary
@@ -18,7 +19,11 @@ const MESSAGE = 'the service is unavailable (its database cannot be reached); tr
  */
 export function asServiceUnavailable(cause: unknown): TRPCError | undefined {
   if (classifyDbError(cause).kind !== 'connection') return undefined;
-  return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: MESSAGE, cause });
+  return new TRPCError({
+    code: 'SERVICE_UNAVAILABLE',
+    message: SERVICE_UNAVAILABLE_MESSAGE,
+    cause,
+  });
 }
 
 /** The response headers for a call that failed with these errors. */

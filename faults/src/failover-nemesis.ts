@@ -9,6 +9,8 @@ import { readyStatus, type ServerInstance } from './servers.js';
 const STANDBY_DOWN_MS = 3_000;
 /** How long an instance may take to report ready once the pair is back. */
 const READY_WITHIN_MS = 15_000;
+/** How far past the pair's recovery a checkout outage is looked for. */
+const PAUSE_WINDOW_MS = 10_000;
 
 const PAIR_INVARIANT =
   'after each failover fault the monitor shows a primary and a secondary again, in the roles the fault leads to';
@@ -26,8 +28,13 @@ export interface FailoverRecovery {
    * as when a postmaster is restarted in place between two health checks).
    */
   readonly pairAgainMs: number;
-  /** From the fault to the answer of the first `pay` sent after it that said SUCCESS. */
-  firstCheckoutMs?: number;
+  /**
+   * The checkouts' outage: the longest stretch from the fault on (within its recovery, plus
+   * {@link PAUSE_WINDOW_MS}) in which no `pay` was answered SUCCESS, and when it ended — the first
+   * checkout paid after the outage, counted from the fault. (The first SUCCESS answered after the
+   * fault alone would say little: a fault takes a moment to land, and calls in flight finish.)
+   */
+  checkouts?: { readonly pausedMs: number; readonly firstAfterMs: number };
   /** When the fault began, in the history's time. */
   readonly at: number;
 }
@@ -76,8 +83,12 @@ export function failoverFaults(db: FailoverDatabase, faults: readonly FailoverFa
       afterSettling() {
         const shortfalls: string[] = [];
         for (const recovery of recoveries) {
-          recovery.firstCheckoutMs = firstSuccessAfter(history, recovery.at);
-          if (recovery.firstCheckoutMs === undefined) {
+          recovery.checkouts = checkoutOutage(
+            history,
+            recovery.at,
+            recovery.at + recovery.pairAgainMs + PAUSE_WINDOW_MS,
+          );
+          if (recovery.checkouts === undefined) {
             shortfalls.push(`${CHECKOUT_COVERAGE}: none after ${recovery.fault}`);
           }
         }
@@ -165,10 +176,23 @@ async function notReady(
 }
 
 /** Milliseconds from `at` (history time) to the answer of the first SUCCESS `pay` sent after. */
-function firstSuccessAfter(history: History, at: number): number | undefined {
-  const paid = history.operations.filter(
-    (o) => o.op === 'pay' && o.start >= at && o.result === 'ok' && o.value?.status === 'SUCCESS',
-  );
+function checkoutOutage(
+  history: History,
+  from: number,
+  to: number,
+): { pausedMs: number; firstAfterMs: number } | undefined {
+  const paid = history.operations
+    .filter((o) => o.op === 'pay' && o.result === 'ok' && o.value?.status === 'SUCCESS')
+    .map((o) => o.end)
+    .filter((end) => end >= from && end <= to)
+    .sort((a, b) => a - b);
   if (paid.length === 0) return undefined;
-  return Math.min(...paid.map((o) => o.end)) - at;
+  let pause = { pausedMs: 0, firstAfterMs: 0 };
+  let previous = from;
+  for (const end of paid) {
+    if (end - previous > pause.pausedMs)
+      pause = { pausedMs: end - previous, firstAfterMs: end - from };
+    previous = end;
+  }
+  return pause;
 }

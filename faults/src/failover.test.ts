@@ -5,16 +5,6 @@ import { startFailoverDatabase, type FailoverDatabase } from './failover-world.j
 import type { FailoverFault } from './history.js';
 import { runScenario } from './scenario.js';
 
-/**
- * The scenario needs servers that follow a multi-host DATABASE_URL to the writable primary
- * (DESIGN.md §5); until the server does, it runs only when asked to. The harness it stands on
- * is tested on its own, always (auto-failover.test.ts).
- */
-const SERVER_FOLLOWS_FAILOVER = process.env.FAULTS_FAILOVER === '1';
-const SKIPPED = SERVER_FOLLOWS_FAILOVER
-  ? ''
-  : ' [skipped: set FAULTS_FAILOVER=1 once the server follows a multi-host DATABASE_URL]';
-
 const FAULTS: readonly FailoverFault[] = [
   'planned-failover',
   'primary-node-lost',
@@ -25,43 +15,41 @@ const FAULTS: readonly FailoverFault[] = [
   'standby-stopped',
 ];
 
-describe.skipIf(!SERVER_FOLLOWS_FAILOVER)(
-  `three instances on a pg_auto_failover pair (synchronous replication), failed over under load${SKIPPED}`,
-  () => {
-    const teardown = new Teardown();
-    let env: Environment;
-    let db: FailoverDatabase | undefined;
+describe('three instances on a pg_auto_failover pair (synchronous replication), failed over under load', () => {
+  const teardown = new Teardown();
+  let env: Environment;
+  let db: FailoverDatabase | undefined;
 
-    beforeAll(async () => {
-      env = await startEnvironment(
-        { name: 'failover', instances: 3, customers: 12 },
-        teardown,
-        async () => (db = await startFailoverDatabase()),
-      );
+  beforeAll(async () => {
+    env = await startEnvironment(
+      { name: 'failover', instances: 3, customers: 12 },
+      teardown,
+      async () => (db = await startFailoverDatabase()),
+    );
+  });
+  afterAll(() => teardown.run());
+
+  it('loses and doubles nothing through a planned failover, the loss of the primary node, a postmaster kill and the loss and return of the standby', async () => {
+    if (db === undefined) throw new Error('the pair did not start');
+    const faults = failoverFaults(db, FAULTS);
+
+    const { report } = await runScenario(env, {
+      loadMs: 60_000,
+      nemesis: faults.nemesis,
+      shortTimeoutRate: 0.2,
     });
-    afterAll(() => teardown.run());
 
-    it('loses and doubles nothing through a planned failover, the loss of the primary node, a postmaster kill and the loss and return of the standby', async () => {
-      if (db === undefined) throw new Error('the pair did not start');
-      const faults = failoverFaults(db, FAULTS);
-
-      const { report } = await runScenario(env, {
-        loadMs: 60_000,
-        nemesis: faults.nemesis,
-        shortTimeoutRate: 0.2,
-      });
-
-      console.table(
-        faults.recoveries.map((r) => ({
-          fault: r.fault,
-          primary: `${r.primaryBefore} → ${r.primaryAfter}`,
-          pairAgainMs: r.pairAgainMs,
-          firstCheckoutMs: r.firstCheckoutMs,
-        })),
-      );
-      expect(report.violations).toEqual([]);
-      for (const fault of FAULTS) expect(report.faults[fault]).toBe(1);
-      expect(report.operations.pay?.ok).toBeGreaterThan(100);
-    });
-  },
-);
+    console.table(
+      faults.recoveries.map((r) => ({
+        fault: r.fault,
+        primary: `${r.primaryBefore} → ${r.primaryAfter}`,
+        pairAgainMs: r.pairAgainMs,
+        checkoutsPausedMs: r.checkouts?.pausedMs,
+        firstCheckoutAfterMs: r.checkouts?.firstAfterMs,
+      })),
+    );
+    expect(report.violations).toEqual([]);
+    for (const fault of FAULTS) expect(report.faults[fault]).toBe(1);
+    expect(report.operations.pay?.ok).toBeGreaterThan(100);
+  });
+});

@@ -83,6 +83,7 @@ export default tseslint.config(
                 'REFUND_STATUSES',
                 'REFUND_REASONS',
                 'WEBHOOK_DELIVERY_STATUSES',
+                'AGGREGATE_TYPES',
               ],
               message:
                 'packages/db decides nothing (DESIGN §1): from @orders/core it imports only types, ids, money, ok/err and value lists. A rule belongs in core, called by a use case in apps/server.',

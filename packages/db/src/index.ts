@@ -175,7 +175,6 @@ export type {
 export {
   claimDueWebhookDeliveries,
   insertWebhookDeliveries,
-  listWebhookDeliveries,
   lockClaimedWebhookDelivery,
   recordWebhookAttempt,
   releaseWebhookLeases,
@@ -184,10 +183,13 @@ export type {
   ClaimedWebhookDelivery,
   HeldWebhookDelivery,
   NewWebhookDelivery,
-  WebhookAttempt,
   WebhookAttemptRecord,
-  WebhookDelivery,
 } from './webhooks/webhook-delivery.repository.js';
+export { listWebhookDeliveries } from './webhooks/webhook-delivery-log.repository.js';
+export type {
+  WebhookAttempt,
+  WebhookDelivery,
+} from './webhooks/webhook-delivery-log.repository.js';
 export {
   insertRedelivery,
   isEventStored,

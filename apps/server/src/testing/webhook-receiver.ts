@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../config.js';
+import { startTestServer, type TestServer } from './test-server.js';
 
 // Webhook receivers for tests: real HTTP servers on loopback that record what they get.
 
@@ -62,4 +64,21 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** What the webhook tests' servers are run with: fast polls, a short timeout and schedule. */
+export const WEBHOOK_TEST_SETTINGS = {
+  timeoutMs: 500,
+  disableAfter: 5,
+  allowPrivate: true,
+  retrySchedule: [100, 100, 100, 100, 100, 100, 100],
+} as const;
+
+/** A test server that delivers webhooks to loopback receivers with {@link WEBHOOK_TEST_SETTINGS}. */
+export function startWebhookTestServer(): Promise<TestServer> {
+  const base = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent' });
+  return startTestServer({
+    events: { ...base.events, pollMs: 50 },
+    webhooks: { ...WEBHOOK_TEST_SETTINGS, retrySchedule: [...WEBHOOK_TEST_SETTINGS.retrySchedule] },
+  });
 }

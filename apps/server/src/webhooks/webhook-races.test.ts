@@ -1,31 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logInAdmin, type TestClient } from '../testing/test-client.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { startReceiver, until, type Receiver } from '../testing/webhook-receiver.js';
+import type { TestServer } from '../testing/test-server.js';
+import {
+  startReceiver,
+  until,
+  type Receiver,
+  startWebhookTestServer,
+  WEBHOOK_TEST_SETTINGS,
+} from '../testing/webhook-receiver.js';
 
 // Webhook deliveries that race each other: many failures of one endpoint recorded at once, a
 // redelivery asked for while its event is being sent, and the event that tells an endpoint was
 // disabled.
 
-const DISABLE_AFTER = 5;
+const DISABLE_AFTER = WEBHOOK_TEST_SETTINGS.disableAfter;
 let server: TestServer;
 let admin: TestClient;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  const base = await import('../config.js').then((m) =>
-    m.loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent' }),
-  );
-  server = await startTestServer({
-    events: { ...base.events, pollMs: 50 },
-    webhooks: {
-      timeoutMs: 500,
-      disableAfter: DISABLE_AFTER,
-      allowPrivate: true,
-      retrySchedule: [100, 100, 100, 100, 100, 100, 100],
-    },
-  });
+  server = await startWebhookTestServer();
   admin = await logInAdmin(server.url);
 });
 afterAll(async () => {

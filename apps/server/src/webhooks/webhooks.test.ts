@@ -9,30 +9,26 @@ import {
   type TestClient,
 } from '../testing/test-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { startReceiver, until, type Received, type Receiver } from '../testing/webhook-receiver.js';
+import {
+  startReceiver,
+  until,
+  type Received,
+  type Receiver,
+  startWebhookTestServer,
+  WEBHOOK_TEST_SETTINGS,
+} from '../testing/webhook-receiver.js';
 import { sendWebhook } from './send-webhook.js';
 
 // Webhooks end to end: real HTTP receivers on loopback (WEBHOOK_ALLOW_PRIVATE on), every delivery
 // checked by the `standardwebhooks` package — a third-party verifier, not our own code.
 
-const DISABLE_AFTER = 5;
+const DISABLE_AFTER = WEBHOOK_TEST_SETTINGS.disableAfter;
 let server: TestServer;
 let admin: TestClient;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  const base = await import('../config.js').then((m) =>
-    m.loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent' }),
-  );
-  server = await startTestServer({
-    events: { ...base.events, pollMs: 50 },
-    webhooks: {
-      timeoutMs: 500,
-      disableAfter: DISABLE_AFTER,
-      allowPrivate: true,
-      retrySchedule: [100, 100, 100, 100, 100, 100, 100],
-    },
-  });
+  server = await startWebhookTestServer();
   admin = await logInAdmin(server.url);
 });
 afterAll(async () => {

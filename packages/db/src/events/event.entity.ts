@@ -1,13 +1,8 @@
+import { AGGREGATE_TYPES } from '@orders/core';
 import { defineEntity } from '@mikro-orm/core';
 
-/** The aggregates an event can be about, as `events_aggregate_type_known` lists them. */
-export const EVENT_AGGREGATE_TYPES = [
-  'order',
-  'payment',
-  'refund',
-  'product',
-  'webhook_endpoint',
-] as const;
+/** The aggregates an event can be about (core's list), as `events_aggregate_type_known` lists them. */
+export const EVENT_AGGREGATE_TYPES = AGGREGATE_TYPES;
 export type EventAggregateType = (typeof EVENT_AGGREGATE_TYPES)[number];
 
 /**

@@ -6,11 +6,11 @@ import { err, ok } from '@orders/core';
 import {
   claimDueWebhookDeliveries,
   insertWebhookDeliveries,
-  listWebhookDeliveries,
   lockClaimedWebhookDelivery,
   recordWebhookAttempt,
   type WebhookAttemptRecord,
 } from './webhook-delivery.repository.js';
+import { listWebhookDeliveries } from './webhook-delivery-log.repository.js';
 import {
   deleteWebhookEndpoint,
   insertWebhookEndpoint,

@@ -28,7 +28,7 @@ describe('collectWebhookType', () => {
       expect(() => collectWebhookType(value), value).toThrow(InvalidArgumentError);
     }
     expect(() => collectWebhookType('pay.*')).toThrow(
-      /pay\.\* is not an event type, an aggregate wildcard \(order\.\*, payment\.\*, refund\.\*, product\.\*\) or \*/,
+      /pay\.\* is not an event type, an aggregate wildcard \(order\.\*, payment\.\*, refund\.\*, product\.\*, webhook_endpoint\.\*\) or \*/,
     );
   });
 });

@@ -116,6 +116,9 @@ export async function query<Row>(
   params: readonly unknown[] = [],
 ): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
+  // A session the terminate-backends nemesis ends between statements is reported as an 'error'
+  // event, which unheard would crash the run; one ended mid-statement fails the query below.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const result = await client.query(sql, [...params]);

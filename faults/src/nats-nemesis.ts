@@ -34,7 +34,7 @@ export const NATS_CATCH_UP_INVARIANT = `after each NATS restart, the relay's cur
  * load, keeps it down for `downMs`, starts it again on the same port and store, and waits for
  * the relay to catch up before the next. Meanwhile it polls every instance's /readyz and
  * /metrics. The relay resumes only when the publish that was in flight at the stop times out
- * (its PubAck never comes: nats.js waits 5 s), then after its backoff: NATS stopped again within
+ * (its PubAck never comes: the relay waits 2 s), then after its backoff: NATS stopped again within
  * that time stalls it again, so outages closer together than that never let it catch up. The outages' figures go to the report; what they must show, to the invariants.
  */
 export function restartNats(options: { restarts: number; downMs: Range }): Nemesis {
@@ -44,7 +44,9 @@ export function restartNats(options: { restarts: number; downMs: Range }): Nemes
     const first = Date.now();
     const outages: NatsOutage[] = [];
     for (let n = 0; n < options.restarts; n++) {
-      await sleep(first + slice * (n + Math.random() / 4) - Date.now());
+      // Never so late that the outage would outlast the load: it must see checkouts go on.
+      const latest = until - options.downMs[1] - 1_000;
+      await sleep(Math.min(first + slice * (n + Math.random() / 4), latest) - Date.now());
       const watch = watchInstances(fleet.instances);
       await deliveries.nats.stop();
       const stoppedAt = history.now();

@@ -1,5 +1,6 @@
 import {
-  checkReplicationSafety,
+  readReplicationSettings,
+  type ReplicationSettings,
   databaseTarget,
   type Database,
   type PrimaryEvent,
@@ -51,6 +52,29 @@ function logPrimaryEvent(logger: Logger, event: PrimaryEvent): void {
   }
 }
 
+/** Levels at which a commit waits for a synchronous standby to flush (or apply) it. */
+const DURABLE_ON_STANDBY = new Set(['on', 'remote_apply']);
+
+/** What the replication settings mean for a failover. */
+export interface ReplicationSafety extends ReplicationSettings {
+  /** The primary has (or is set up to wait for) a standby at all. */
+  readonly replicated: boolean;
+  /**
+   * A COMMIT is acknowledged only once a synchronous standby has it on disk (`synchronous_commit`
+   * `on` or `remote_apply` with `synchronous_standby_names` set), or there is no standby to fail
+   * over to. False: a failover may lose commits already acknowledged — a payment answered SUCCESS
+   * among them.
+   */
+  readonly safe: boolean;
+}
+
+export function judgeReplication(settings: ReplicationSettings): ReplicationSafety {
+  const named = settings.synchronousStandbyNames !== '';
+  const replicated = settings.standbys > 0 || named;
+  const safe = !replicated || (named && DURABLE_ON_STANDBY.has(settings.synchronousCommit));
+  return { ...settings, replicated, safe };
+}
+
 /**
  * When the primary has a standby, a payment acknowledged as SUCCESS survives losing the primary
  * only if its commit waited for the standby (`synchronous_commit` on or remote_apply, with
@@ -60,7 +84,7 @@ function logPrimaryEvent(logger: Logger, event: PrimaryEvent): void {
  * (pg_auto_failover's `wait_primary`): refusing would keep the service down exactly then.
  */
 export async function checkReplication(db: Database, config: Config, logger: Logger) {
-  const safety = await checkReplicationSafety(db);
+  const safety = judgeReplication(await readReplicationSettings(db));
   if (!safety.replicated) return safety;
   const facts = {
     standbys: safety.standbys,

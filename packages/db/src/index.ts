@@ -29,8 +29,8 @@ export type {
 } from './primary-follower.js';
 export { CLIENT_TIMEOUT_MARGIN_MS } from './session-pool.js';
 export type { SessionTimeouts } from './session-pool.js';
-export { checkReplicationSafety } from './replication-safety.js';
-export type { ReplicationSafety } from './replication-safety.js';
+export { readReplicationSettings } from './replication-safety.js';
+export type { ReplicationSettings } from './replication-safety.js';
 export type { Database, DatabaseOptions, PoolStats, Row, RunResult, Sql, Tx } from './database.js';
 export { guarded, guardedFor, statement } from './statement.js';
 export type { Statement } from './statement.js';

@@ -126,15 +126,17 @@ export {
   countSucceededRefunds,
   createRefundStatements,
   listRefundsForOrder,
-  lockRefundForAttempt,
   lockRefundSubject,
+} from './refunds/refund.repository.js';
+export {
+  lockRefundForAttempt,
   recordRefundAttemptStatements,
   saveRefundStateStatement,
-} from './refunds/refund.repository.js';
+} from './refunds/refund-attempt.repository.js';
+export type { RefundForAttempt } from './refunds/refund-attempt.repository.js';
 export type {
   OverCap,
   OverRestock,
-  RefundForAttempt,
   RefundSubjectRecord,
   RefundWithAttempts,
 } from './refunds/refund.repository.js';

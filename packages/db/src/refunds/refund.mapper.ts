@@ -92,3 +92,8 @@ export function toRefundAttempt(row: RefundAttemptRow): RefundAttempt {
     gatewayRef: row.gateway_ref,
   };
 }
+
+/** A time the database gave as epoch milliseconds, or null. */
+export function toDate(epochMs: number | null): Date | null {
+  return epochMs === null ? null : new Date(epochMs);
+}

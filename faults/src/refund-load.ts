@@ -4,6 +4,7 @@ import {
   describe,
   NORMAL_TIMEOUT_MS,
   pickLiveInstance,
+  SHORT_REFUND_TIMEOUT_MS,
   sleep,
   untilDefinite,
   writeTimeoutMs,
@@ -77,7 +78,13 @@ async function refund(
       {
         op: 'refund',
         key,
-        input: { orderId, amountCents, restock, refund: kind, timeoutMs: writeTimeoutMs(ctx) },
+        input: {
+          orderId,
+          amountCents,
+          restock,
+          refund: kind,
+          timeoutMs: writeTimeoutMs(ctx, SHORT_REFUND_TIMEOUT_MS),
+        },
       },
       (client, signal) =>
         client.refunds.create.mutate(

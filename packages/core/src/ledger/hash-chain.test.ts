@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gatewayReference } from '../gateway/card-simulator.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { asPaymentId } from '../shared/ids.js';
 import { money } from '../shared/money.js';
@@ -17,13 +18,15 @@ import {
 import { buildCaptureEntry } from './journal.js';
 
 const paymentId = asPaymentId('pay-1');
+// The reference as the gateway gives it (`sim_<payment>_<attempt>`), not a made-up one.
+const gatewayRef = gatewayReference(paymentId, 1, { outcome: 'APPROVED' });
 const attempt = attemptChainRecord(paymentId, {
   number: 1,
   outcome: 'APPROVED',
   code: null,
   at: T0,
   latencyMs: 12,
-  gatewayRef: 'sim_pay-1:1',
+  gatewayRef,
 });
 const capture = journalChainRecord(buildCaptureEntry(paymentId, money(4200)));
 
@@ -53,7 +56,7 @@ describe('hash chain', () => {
       code: null,
       at: T0,
       latencyMs: 12,
-      gatewayRef: 'sim_pay-1:1',
+      gatewayRef: 'sim_pay-1_1',
     });
     const extra = { ...buildCaptureEntry(paymentId, money(4200)), id: 'row-9', createdAt: T0 };
     expect(journalChainRecord(extra)).toEqual(capture);

@@ -41,43 +41,50 @@ function movementValues(move: StockMove, context: MoveContext): unknown[] {
  * Applies a planned move to its product — `on_hand += Δ, reserved += Δ` — only while the result is
  * a valid level (on hand a count, reserved between 0 and on hand: the DESIGN §2 rule, enforced
  * here under concurrency; compared in bigint, so a move near the column's top is refused, not an
- * overflow), and appends its movement row, in one statement. At READ COMMITTED the
- * condition is re-checked after waiting for a concurrent writer of the row, so two orders can
- * never both take the last unit. Refused: `{ kind: 'short', move }`, and nothing is written.
+ * overflow). At READ COMMITTED the condition is re-checked after waiting for a concurrent writer
+ * of the row, so two orders can never both take the last unit. Every statement that moves stock
+ * for an order starts from this one UPDATE (bound by {@link applyMoveParams}), adding conditions
+ * of its own with `and …`, so the rule has one text, and the property test that ties it to core's
+ * `stockLevelProblem` runs through each of them.
  */
-const MOVE = `with moved as (
-     update products set on_hand = on_hand + ?, reserved = reserved + ?
+const APPLY_MOVE = `update products set on_hand = on_hand + ?, reserved = reserved + ?
       where id = ? and on_hand::bigint + ? >= reserved::bigint + ?
-        and reserved::bigint + ? >= 0 and on_hand::bigint + ? >= 0
-      returning id),
-   movement as (
+        and reserved::bigint + ? >= 0 and on_hand::bigint + ? >= 0`;
+
+function applyMoveParams(move: StockMove): unknown[] {
+  const on = move.onHandDelta;
+  const res = move.reservedDelta;
+  return [on, res, move.productId, on, res, res, on];
+}
+
+/** The movement row of the move that `moved` applied; none when the UPDATE was refused. */
+const MOVEMENT_OF_MOVED = `movement as (
      insert into stock_movements (${MOVEMENT_COLUMNS})
-     select ?, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
+     select ?, ?, ?, ?, ?, ?, ?, ? from moved returning 1)`;
+
+/**
+ * A planned move ({@link APPLY_MOVE}) and its movement row, in one statement. Refused:
+ * `{ kind: 'short', move }`, and nothing is written.
+ */
+const MOVE = `with moved as (${APPLY_MOVE} returning id),
+   ${MOVEMENT_OF_MOVED}
    select orders_assert((select count(*) from movement) = 1, ?)`;
 
 export function stockMoveStatements(
   moves: readonly StockMove[],
   context: MoveContext,
 ): Statement<StockShortage>[] {
-  return moves.map((move) => {
-    const on = move.onHandDelta;
-    const res = move.reservedDelta;
-    return guarded(
+  return moves.map((move) =>
+    guarded(
       MOVE,
       [
-        on,
-        res,
-        move.productId,
-        on,
-        res,
-        res,
-        on,
+        ...applyMoveParams(move),
         ...movementValues(move, context),
-        `${move.kind} of ${Math.abs(res || on)} ${move.sku} refused`,
+        `${move.kind} of ${Math.abs(move.reservedDelta || move.onHandDelta)} ${move.sku} refused`,
       ],
       { kind: 'short', move },
-    );
-  });
+    ),
+  );
 }
 
 /** An admin's change, recorded after the product row was updated under its lock. */
@@ -97,15 +104,10 @@ export function movementStatement(move: StockMove, context: MoveContext): Statem
  * repriced by a transaction that committed after that start and before the lock is reported as
  * `short`: the caller confirms a shortage by reading what is available before it answers one.)
  */
-const RESERVE_AS_PRICED = `with moved as (
-     update products set on_hand = on_hand + ?, reserved = reserved + ?
-      where id = ? and on_hand::bigint + ? >= reserved::bigint + ?
-        and reserved::bigint + ? >= 0 and on_hand::bigint + ? >= 0
+const RESERVE_AS_PRICED = `with moved as (${APPLY_MOVE}
         and price_cents = ? and name = ? and currency = ?
       returning id),
-   movement as (
-     insert into stock_movements (${MOVEMENT_COLUMNS})
-     select ?, ?, ?, ?, ?, ?, ?, ? from moved returning 1)
+   ${MOVEMENT_OF_MOVED}
    select case
      when (select count(*) from movement) = 1 then true
      when exists (select 1 from products
@@ -122,19 +124,11 @@ export function reservationsAsPricedStatements(
   return moves.map((move) => {
     const item = items.get(move.productId);
     if (item === undefined) throw new Error(`${move.sku} was not priced from memory`);
-    const on = move.onHandDelta;
-    const res = move.reservedDelta;
     const priced = [item.priceCents, item.name, item.currency];
     return guardedFor(
       RESERVE_AS_PRICED,
       [
-        on,
-        res,
-        move.productId,
-        on,
-        res,
-        res,
-        on,
+        ...applyMoveParams(move),
         ...priced,
         ...movementValues(move, context),
         move.productId,

@@ -20,6 +20,7 @@ describe('@orders/core public entry', () => {
       'priceOrder',
       'placeOrder',
       'checkOrderPayable',
+      'checkOrderAccess',
       'decideCancellation',
       'decideExpiry',
       'planStockMoves',

@@ -54,6 +54,8 @@ export { validateOrderLines, priceOrder } from './orders/price-order.js';
 export type { PricedOrder, PriceOrderError, OrderLinesError } from './orders/price-order.js';
 export { placeOrder } from './orders/place-order.js';
 export type { PlaceOrderInput, OrderPlacement } from './orders/place-order.js';
+export { checkOrderAccess } from './orders/order-access.js';
+export type { OrderRequest } from './orders/order-access.js';
 export { decideCancellation, decideExpiry } from './orders/cancel-order.js';
 export type { CancellationBy, CancellationPlan, CancellationError } from './orders/cancel-order.js';
 export {

@@ -77,7 +77,6 @@ export type { OrderHeader } from './orders/order.mapper.js';
 export {
   cancellationStatements,
   findOrderById,
-  findOrderForUser,
   findOrderHeader,
   findWholeOrder,
   insertOrderStatement,

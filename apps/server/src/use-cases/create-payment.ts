@@ -1,11 +1,9 @@
 import {
   assessFraud,
-  asOrderId,
   asPaymentId,
+  checkOrderAccess,
   decideIdempotency,
   decidePayment,
-  domainError,
-  err,
   ok,
   type CardProfile,
   type CardSummary,
@@ -105,12 +103,12 @@ export function createPayment(
         );
         return replay.ok ? ok({ kind: 'replay', paymentId: record.resourceId }) : replay;
       }
-      if (!locked || locked.order.userId !== input.userId) {
-        return err(domainError('ORDER.NOT_FOUND', { orderId: asOrderId(input.orderId) }));
-      }
+      const access = checkOrderAccess(locked, input);
+      if (!access.ok) return access;
+      const { order, lines } = access.value;
       const fraud = assessFraud(
         {
-          amountCents: locked.order.total.amountCents,
+          amountCents: order.total.amountCents,
           cardNumber: input.cardNumber,
           // Both counts include the payment being assessed.
           recentPaymentsByUser: facts.paymentsByUser + 1,
@@ -121,12 +119,12 @@ export function createPayment(
       );
       const decided = decidePayment({
         id: asPaymentId(input.paymentId),
-        order: locked.order,
+        order,
         existingPayment: facts.existingPayment,
         card: input.card,
         fraud,
         now: now.getTime(),
-        lines: locked.lines,
+        lines,
       });
       if (!decided.ok) return decided;
       const stored = { cardFingerprint: input.cardFingerprint, gatewayToken: input.gatewayToken };
@@ -141,7 +139,7 @@ export function createPayment(
         };
         const events = [
           ...paymentEvents(paymentView(payment, 'FAILED'), null, now),
-          orderMovedEvent(locked.order, 'FAILED', now),
+          orderMovedEvent(order, 'FAILED', now),
         ];
         const written = await tx.commitWith([
           insertPaymentStatement(payment),
@@ -171,8 +169,8 @@ export function createPayment(
         payment,
         attemptNo: decided.value.attemptNo,
         attempts: [],
-        lines: locked.lines,
-        order: locked.order,
+        lines,
+        order,
       });
     }),
   );

@@ -1,5 +1,6 @@
 import {
   asOrderId,
+  checkOrderAccess,
   err,
   ok,
   type DomainError,
@@ -43,8 +44,9 @@ export async function readPaymentView(
   tx: Sql,
   query: { orderId: string; userId: string; isAdmin?: boolean },
 ): Promise<PaymentView | null> {
-  const order = await findOrderHeader(tx, query.orderId);
-  if (!order || (order.userId !== query.userId && query.isAdmin !== true)) return null;
+  const access = checkOrderAccess(await findOrderHeader(tx, query.orderId), query);
+  if (!access.ok) return null;
+  const order = access.value;
   const payment = await findPaymentByOrder(tx, query.orderId);
   if (!payment) return null;
   const [attempts, refunds] = await Promise.all([

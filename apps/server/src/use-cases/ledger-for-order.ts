@@ -1,4 +1,4 @@
-import { asOrderId, err, ok, type DomainError, type Result } from '@orders/core';
+import { checkOrderAccess, ok, type DomainError, type Result } from '@orders/core';
 import {
   findOrderById,
   listEntriesForPayment,
@@ -27,10 +27,9 @@ async function readOrderLedger(
   tx: Sql,
   query: { orderId: string; userId: string; isAdmin: boolean },
 ): Promise<Result<OrderLedger, DomainError>> {
-  const order = await findOrderById(tx, query.orderId);
-  if (!order || (order.userId !== query.userId && !query.isAdmin)) {
-    return err({ code: 'ORDER.NOT_FOUND', orderId: asOrderId(query.orderId) });
-  }
+  const access = checkOrderAccess(await findOrderById(tx, query.orderId), query);
+  if (!access.ok) return access;
+  const order = access.value;
   const payment = await readPaymentView(tx, query);
   const entries = payment ? await listEntriesForPayment(tx, payment.payment.id) : [];
   return ok({ orderId: order.id, payment, entries });

@@ -1,4 +1,4 @@
-import { asOrderId, domainError, err, ok, type DomainError, type Result } from '@orders/core';
+import { checkOrderAccess, ok, type DomainError, type Result } from '@orders/core';
 import {
   findOrderHeader,
   listRefundsForOrder,
@@ -15,10 +15,8 @@ export async function listRefunds(
   query: { orderId: string; userId: string; isAdmin: boolean },
 ): Promise<Result<RefundWithAttempts[], DomainError>> {
   return db.snapshot(async (tx) => {
-    const order = await findOrderHeader(tx, query.orderId);
-    if (!order || (order.userId !== query.userId && !query.isAdmin)) {
-      return err(domainError('ORDER.NOT_FOUND', { orderId: asOrderId(query.orderId) }));
-    }
+    const access = checkOrderAccess(await findOrderHeader(tx, query.orderId), query);
+    if (!access.ok) return access;
     return ok(await listRefundsForOrder(tx, query.orderId));
   });
 }

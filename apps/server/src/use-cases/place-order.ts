@@ -21,7 +21,7 @@ import {
   appendEventsStatement,
   availableOf,
   claimIdempotencyKey,
-  findOrderForUser,
+  findOrderById,
   findProductsBySkus,
   insertOrderStatement,
   reservationsAsPricedStatements,
@@ -220,9 +220,9 @@ async function replay(
 ): Promise<Result<Order, DomainError>> {
   const decision = decideIdempotency({ key: claim.key, ...record }, claim.requestHash);
   if (!decision.ok) return decision;
-  // COMPLETED is written with the order in one transaction, so the order is there.
-  const order =
-    record.resourceId === null ? null : await findOrderForUser(tx, record.resourceId, claim.userId);
+  // COMPLETED is written with the order in one transaction, so the order is there; keys are per
+  // user, so it is the caller's.
+  const order = record.resourceId === null ? null : await findOrderById(tx, record.resourceId);
   if (order === null) throw new Error(`idempotency key ${claim.key} completed without an order`);
   return ok(order);
 }

@@ -4,6 +4,7 @@ import { domainError, type DomainErrorOf } from '../shared/domain-error.js';
 import type { PaymentId, UserId } from '../shared/ids.js';
 import { err, ok, type Result } from '../shared/result.js';
 import type { Order } from './order.js';
+import { checkOrderAccess } from './order-access.js';
 import { isExpired } from './order-expiry.js';
 import { planOrderTransition, type OrderTransition } from './order-transitions.js';
 
@@ -33,8 +34,9 @@ export function decideCancellation(
   payment: { readonly id: PaymentId; readonly status: PaymentStatus } | null,
   by: CancellationBy,
 ): Result<CancellationPlan, CancellationError> {
-  if (by.reason === 'customer' && order.userId !== by.userId) {
-    return err(domainError('ORDER.NOT_FOUND', { orderId: order.id }));
+  if (by.reason === 'customer') {
+    const access = checkOrderAccess(order, { orderId: order.id, userId: by.userId });
+    if (!access.ok) return access;
   }
   if (order.status !== 'PENDING') {
     return err(domainError('ORDER.NOT_PENDING', { orderId: order.id, status: order.status }));

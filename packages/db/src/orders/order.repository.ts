@@ -71,25 +71,9 @@ const insertOrderSql = statementForRows(
      values (?, null, ?, 'created', ?, ?)`,
 );
 
-/** Any order by id, or null (for system code; user-facing reads use `findOrderForUser`). */
+/** Any order by id, or null: whether the caller may see it is core's `checkOrderAccess`. */
 export async function findOrderById(db: Sql, orderId: string): Promise<Order | null> {
   const rows = await db.execute('select * from orders where id = ?', [orderId]);
-  return (await mapOrderRows(db, rows))[0] ?? null;
-}
-
-/**
- * The order if it belongs to `userId`, else null — whether it exists or not, so a caller cannot
- * tell another user's order from a missing one (no BOLA, no existence leak).
- */
-export async function findOrderForUser(
-  db: Sql,
-  orderId: string,
-  userId: string,
-): Promise<Order | null> {
-  const rows = await db.execute('select * from orders where id = ? and user_id = ?', [
-    orderId,
-    userId,
-  ]);
   return (await mapOrderRows(db, rows))[0] ?? null;
 }
 

@@ -49,6 +49,29 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN §1: a procedure validates its input, calls one use case and maps the result. From
+    // @orders/db a router takes only types and the value lists its schemas are built from; a
+    // statement or read belongs in a use case (apps/server/src/use-cases/).
+    files: ['apps/server/src/routers/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@orders/db',
+              allowTypeImports: true,
+              allowImportNames: ['USER_ROLES'],
+              message:
+                'A router calls one use case per procedure (DESIGN §1): call packages/db from a use case in apps/server/src/use-cases/, and import that.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // DESIGN §1: packages/db executes plans and decides nothing. From the core it takes types,
     // ids, money, the Result constructors and the value lists the schema is built from — never a
     // rule. (Its tests and fixtures may call core to build plans, as the use cases do.)

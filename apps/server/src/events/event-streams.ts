@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventType } from '@orders/core';
 import { eventHorizon, type Sql, type StoredEvent } from '@orders/db';
 import type { TokenSubject } from '../auth/jwt.js';
-import { listEventsFor } from './list-events.js';
+import { listEventsFor } from '../use-cases/list-events.js';
 
 /** Events read per query while a stream catches up. */
 const CATCH_UP_BATCH = 100;

@@ -1,6 +1,6 @@
 import { CANCELLATION_REASONS, EVENT_TYPES, type EventType } from '@orders/core';
-import { isEventCursor } from '@orders/db';
 import { z } from 'zod';
+import { isEventCursor } from '../use-cases/list-events.js';
 import { text } from './input-fields.js';
 import { isoTime, orderOutput, productOutput } from './output-schemas.js';
 import { paymentOutput } from './payment-schemas.js';

@@ -1,8 +1,8 @@
-import { currentEventCursor } from '@orders/db';
 import { tracked } from '@trpc/server';
-import { listEventsFor } from '../events/list-events.js';
 import { presentEvent } from '../events/present-event.js';
 import { authedProcedure, router, TRPCError } from '../trpc/init.js';
+import { getEventCursor } from '../use-cases/get-event-cursor.js';
+import { listEventsFor } from '../use-cases/list-events.js';
 import {
   eventCursorOutput,
   eventListInput,
@@ -61,7 +61,7 @@ export const eventsRouter = router({
       },
     })
     .output(eventCursorOutput)
-    .query(async ({ ctx }) => ({ cursor: await currentEventCursor(ctx.db) })),
+    .query(async ({ ctx }) => ({ cursor: await getEventCursor(ctx) })),
 
   /**
    * Server-sent events, each with its cursor as its id: a client that reconnects (EventSource

@@ -1,11 +1,10 @@
 import { IDEMPOTENCY_KEY_MAX_LENGTH, ORDER_LIMITS, ORDER_STATUSES } from '@orders/core';
-import { isOrderCursor } from '@orders/db';
 import { z } from 'zod';
 import { unwrap } from '../trpc/domain-error-map.js';
 import { authedProcedure, router } from '../trpc/init.js';
 import { cancelOrder } from '../use-cases/cancel-order.js';
 import { getOrder } from '../use-cases/get-order.js';
-import { listOrders } from '../use-cases/list-orders.js';
+import { isOrderCursor, listOrders } from '../use-cases/list-orders.js';
 import { placeOrderForUser } from '../use-cases/place-order.js';
 import { id, sku, text } from './input-fields.js';
 import { orderOutput, orderPageOutput } from './output-schemas.js';

@@ -1,6 +1,9 @@
 import { ok, type DomainError, type OrderStatus, type Result } from '@orders/core';
 import { listOrdersForUser, type Database, type OrderPage } from '@orders/db';
 
+// A cursor is the listing's to define: the router checks `cursor` with it (400).
+export { isOrderCursor } from '@orders/db';
+
 export interface ListOrdersInput {
   readonly userId: string;
   readonly status?: OrderStatus | undefined;

@@ -1,7 +1,10 @@
 import type { EventType } from '@orders/core';
 import { listEvents, type Sql, type StoredEvent } from '@orders/db';
 import type { TokenSubject } from '../auth/jwt.js';
-import { ownerFilterFor } from './event-visibility.js';
+import { ownerFilterFor } from '../events/event-visibility.js';
+
+// A cursor is the listing's to define: the events procedures' inputs are checked with it (400).
+export { isEventCursor } from '@orders/db';
 
 export interface EventPage {
   readonly events: readonly StoredEvent[];
@@ -12,9 +15,10 @@ export interface EventPage {
 }
 
 /**
- * A page of the outbox after `after` (null: from the oldest kept), in cursor order, as `reader`
- * may see it. The cursor never goes back: an empty page hands back the one it was given, so a
- * poller that always passes back `cursor` neither skips nor repeats an event.
+ * `events.list` (and a live stream catching up): a page of the outbox after `after` (null: from
+ * the oldest kept), in cursor order, as `reader` may see it. The cursor never goes back: an empty
+ * page hands back the one it was given, so a poller that always passes back `cursor` neither
+ * skips nor repeats an event.
  */
 export async function listEventsFor(
   deps: { db: Sql },

@@ -207,13 +207,15 @@ describe('events.subscribe', () => {
   it('serves a bare SSE client: Last-Event-ID resumes it, each event an `id:` and a `data:` line', async () => {
     const customer = await newCustomer();
     const order = await placeOrderFor(admin, customer.client, { sku: nextSku() });
-    const [created] = await listed(customer.client);
+    // Listed once no older transaction anywhere on the server holds them back. Read too early,
+    // there would be no cursor to resume from, and a stream without one starts at now.
+    const [created] = await listedAtLeast(customer.client, 1);
+    if (created === undefined) throw new Error('the order was never listed');
     await customer.client.orders.cancel.mutate({ id: order.id });
     await placeOrderFor(admin, customer.client, { sku: nextSku() });
-    // Listed once no older transaction anywhere on the server holds them back.
-    const missed = await listedAtLeast(customer.client, 2, created?.cursor);
+    const missed = await listedAtLeast(customer.client, 2, created.cursor);
 
-    const frames = await readSse(server.url, customer.token, created?.cursor ?? '', missed.length);
+    const frames = await readSse(server.url, customer.token, created.cursor, missed.length);
     expect(frames.slice(0, 1)).toEqual([{ event: 'connected', data: expect.any(String) }]);
     const messages = frames.filter((frame) => frame.event === undefined);
     expect(messages.map((frame) => frame.id)).toEqual(missed.map((event) => event.cursor));
@@ -355,7 +357,8 @@ interface SseFrame {
 
 /**
  * `events.subscribe` read as any SSE client reads it: a GET with `Last-Event-ID`, the body split
- * into frames, until `messages` events arrived; then the connection is dropped.
+ * into frames, until `messages` events arrived (or the stream ended, or 15 s passed: then it
+ * throws, saying what came); then the connection is dropped.
  */
 async function readSse(
   url: string,
@@ -363,6 +366,9 @@ async function readSse(
   lastEventId: string,
   messages: number,
 ): Promise<SseFrame[]> {
+  // An empty Last-Event-ID is no id at all (tRPC ignores it): the stream would start at now and
+  // wait for events that never come.
+  if (lastEventId === '') throw new Error('readSse needs an event id to resume after');
   const abort = new AbortController();
   const input = encodeURIComponent(JSON.stringify({}));
   const response = await fetch(`${url}/trpc/events.subscribe?input=${input}`, {
@@ -380,12 +386,22 @@ async function readSse(
   let buffer = '';
   const reader = response.body?.getReader();
   if (reader === undefined) throw new Error('no body');
+  const received = () => frames.filter((frame) => frame.event === undefined).length;
+  // A stream the server ended says so with one of these: waiting on would wait for nothing.
+  const ended = () =>
+    frames.some((frame) => frame.event === 'return' || frame.event === 'serialized-error');
+  let timedOut = false;
   const timer = setTimeout(() => {
+    timedOut = true;
     abort.abort();
   }, 15_000);
   try {
-    while (frames.filter((frame) => frame.event === undefined).length < messages) {
-      const chunk = await reader.read();
+    while (received() < messages && !ended()) {
+      const chunk = await reader.read().catch((error: unknown) => {
+        if (!timedOut) throw error;
+        const seen = frames.map((frame) => frame.event ?? frame.id).join(', ');
+        throw new Error(`received ${received()} of ${messages} events in 15 s: ${seen}`);
+      });
       if (chunk.done) break;
       buffer += decoder.decode(chunk.value as Uint8Array, { stream: true });
       let end: number;

@@ -161,6 +161,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger,
       now,
       settings: config.webhooks,
+      metrics: counters,
       pollMs: config.events.pollMs,
     });
 

@@ -20,6 +20,7 @@ import {
 } from '@orders/db';
 import { webhookEndpointDisabledEvent } from '../events/event-builders.js';
 import { presentEvent } from '../events/present-event.js';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import { sendWebhook } from '../webhooks/send-webhook.js';
 
 // Webhook delivery (DESIGN §2 Delivery): the fan-out of events to deliveries, their claims, and
@@ -109,7 +110,7 @@ export interface AttemptResult {
  * A vanished event (purged by retention) fails the delivery at once.
  */
 export async function attemptWebhookDelivery(
-  deps: Deps & { settings: WebhookSettings; random?: () => number },
+  deps: Deps & { settings: WebhookSettings; metrics: DomainMetrics; random?: () => number },
   owner: string,
   delivery: ClaimedWebhookDelivery,
 ): Promise<AttemptResult> {
@@ -156,6 +157,7 @@ export async function attemptWebhookDelivery(
         updatedAt: at,
       }),
     };
+    const disabled = settled.disable ? webhookEndpointDisabledEvent(after, endpoint, at) : null;
     const committed = await tx.commitWith([
       ...recordWebhookAttempt({
         deliveryId: delivery.id,
@@ -168,10 +170,9 @@ export async function attemptWebhookDelivery(
         nextAttemptAt: 'nextAttemptAt' in settled ? settled.nextAttemptAt : null,
       }),
       updateWebhookEndpointStatement(endpoint.id, after),
-      ...(settled.disable
-        ? [appendEventsStatement([webhookEndpointDisabledEvent(after, endpoint, at)])]
-        : []),
+      ...(disabled ? [appendEventsStatement([disabled])] : []),
     ]);
+    if (committed.ok && disabled) deps.metrics.eventsWritten([disabled]);
     return committed.ok ? ok(settled) : committed;
   });
   if (!result.ok) return { recorded: false, status: 'LOST', disabled: false };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue, scrapeMetrics } from '../testing/metrics-text.js';
 import { logInAdmin, type TestClient } from '../testing/test-client.js';
 import type { TestServer } from '../testing/test-server.js';
 import {
@@ -51,10 +52,16 @@ function upsertProducts(count: number): Promise<unknown> {
 const deliveriesOf = (endpointId: string) =>
   admin.webhooks.deliveries.query({ endpointId, limit: 100 }).then((page) => page.items);
 
+const disabledEventsWritten = async () =>
+  metricValue(await scrapeMetrics(server.url), 'events_written_total', {
+    type: 'webhook_endpoint.disabled',
+  });
+
 describe('webhook deliveries racing each other', () => {
   it('counts every failed attempt of an endpoint in its streak, even when recorded at once', async () => {
     const { endpoint } = await receiverAndEndpoint(() => 500);
     const before = (await admin.events.cursor.query()).cursor;
+    const countedBefore = await disabledEventsWritten();
     // More deliveries than the streak allows, claimed and failed in one round.
     await upsertProducts(DISABLE_AFTER + 3);
     const [listed] = await until('the endpoint to be disabled', async () => {
@@ -70,11 +77,15 @@ describe('webhook deliveries racing each other', () => {
     expect(now?.consecutiveFailures).toBe(attempts);
 
     // One event says so, for admins, with the endpoint as the API shows it (never its secret).
-    const { items } = await admin.events.list.query({
-      after: before,
-      types: ['webhook_endpoint.disabled'],
+    // Listed once no older transaction anywhere on the server holds it back.
+    const told = await until('the event to be listed', async () => {
+      const { items } = await admin.events.list.query({
+        after: before,
+        types: ['webhook_endpoint.disabled'],
+      });
+      const about = items.filter((e) => e.aggregate.id === endpoint.id);
+      return about.length > 0 ? about : undefined;
     });
-    const told = items.filter((e) => e.aggregate.id === endpoint.id);
     expect(told).toHaveLength(1);
     expect(told[0]).toMatchObject({
       ownerId: null,
@@ -85,6 +96,12 @@ describe('webhook deliveries racing each other', () => {
       },
     });
     expect(JSON.stringify(told[0])).not.toContain(endpoint.secret);
+    // Counted once committed, like every other event the server writes.
+    const counted = await until('the event to be counted', async () => {
+      const value = await disabledEventsWritten();
+      return value > countedBefore ? value : undefined;
+    });
+    expect(counted).toBe(countedBefore + 1);
   });
 
   it('logs the attempt in flight when a redelivery is asked for, then sends the event again', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@orders/db';
 import type { Logger } from 'pino';
+import type { DomainMetrics } from '../metrics/domain-metrics.js';
 import { createSleeper } from '../relay/sleeper.js';
 import {
   attemptWebhookDelivery,
@@ -30,6 +31,7 @@ export function startWebhookWorker(deps: {
   logger: Logger;
   now: () => Date;
   settings: WebhookSettings;
+  metrics: DomainMetrics;
   pollMs: number;
 }): WebhookWorker {
   const owner = `webhooks-${randomUUID()}`;

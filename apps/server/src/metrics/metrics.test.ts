@@ -118,6 +118,29 @@ describe('GET /metrics', () => {
     expect(moved).toEqual([2, 1, 1, 2, 2, 2, 1, 2, 2, 1]);
   });
 
+  it('counts the events a checkout writes in events_written_total, each by its type', async () => {
+    const { client } = await newCustomer();
+    const sku = nextSku();
+    await admin.inventory.upsert.mutate({ sku, name: sku, priceCents: 1250, onHand: 5 });
+    const types = [
+      'order.created',
+      'payment.created',
+      'payment.succeeded',
+      'order.confirmed',
+      'payment.attempt_failed',
+      'product.updated',
+    ];
+    const moved = await deltas(
+      types.map((type) => ['events_written_total', { type }] as const),
+      async () => {
+        const order = await client.orders.create.mutate({ items: [{ sku, quantity: 1 }] });
+        expect((await pay(client, order.id, TEST_CARDS.visaApproved)).status).toBe('SUCCESS');
+      },
+    );
+    // One of each of the checkout's four; a reservation is no product.updated.
+    expect(moved).toEqual([1, 1, 1, 1, 0, 0]);
+  });
+
   it('counts orders cancelled by their owner and expired by the worker', async () => {
     const { client } = await newCustomer();
     const cancelled = await placeOrderFor(admin, client, { sku: nextSku(), quantity: 1 });

@@ -3,9 +3,11 @@ import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@tr
 import { EventSource, type EventSourceFetchInit } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../router.js';
+import { eventsWhere, readAllEvents } from '../testing/event-reading.js';
 import { metricValue, scrapeMetrics } from '../testing/metrics-text.js';
 import { placeOrderFor } from '../testing/payment-fixtures.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { readSse } from '../testing/sse-reader.js';
 import { logInAdmin, signUpCustomer, type TestClient } from '../testing/test-client.js';
 import { startTestServer, TEST_ADMIN, type TestServer } from '../testing/test-server.js';
 import type { EventEnvelope } from './event-schemas.js';
@@ -119,35 +121,11 @@ const QUIET_MS = 400;
 let serial = 0;
 const nextSku = () => `SSE-${++serial}`;
 
+const anyEvent = () => true;
+const atLeast = (count: number) => (events: readonly unknown[]) => events.length >= count;
+
 async function newCustomer() {
   return signUpCustomer(server.url, `sse-${randomUUID()}@example.com`);
-}
-
-/** Every event `client` may read after `after`, from events.list. */
-async function listed(client: TestClient, after?: string): Promise<EventEnvelope[]> {
-  const events: EventEnvelope[] = [];
-  let cursor = after;
-  for (;;) {
-    const page = await client.events.list.query({ after: cursor, limit: 500 });
-    events.push(...page.items);
-    if (page.cursor !== null) cursor = page.cursor;
-    if (!page.hasMore) return events;
-  }
-}
-
-/** {@link listed}, until it gives at least `count` events (a reader waits for older transactions). */
-async function listedAtLeast(
-  client: TestClient,
-  count: number,
-  after?: string,
-): Promise<EventEnvelope[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const events = await listed(client, after);
-    if (events.length >= count) return events;
-    if (Date.now() > deadline) throw new Error(`listed ${events.length} of ${count} events`);
-    await sleep(20);
-  }
 }
 
 describe('events.subscribe', () => {
@@ -163,7 +141,7 @@ describe('events.subscribe', () => {
     const received = await stream.waitFor(3);
     expect(typesOf(received)).toEqual(['order.created', 'order.cancelled', 'order.created']);
     expect(received.map(({ event }) => event.cursor)).toEqual(idsOf(received));
-    expect(received.map(({ event }) => event)).toEqual(await listed(customer.client));
+    expect(received.map(({ event }) => event)).toEqual(await readAllEvents(customer.client));
     expect(stream.errors).toEqual([]);
     stream.stop();
   });
@@ -194,7 +172,7 @@ describe('events.subscribe', () => {
     // Missed while away.
     await customer.client.orders.cancel.mutate({ id: order.id });
     await placeOrderFor(admin, customer.client, { sku: nextSku() });
-    const missed = await listedAtLeast(customer.client, 2, seen?.id);
+    const missed = await eventsWhere(customer.client, anyEvent, atLeast(2), seen?.id);
     expect(missed.map((event) => event.type)).toEqual(['order.cancelled', 'order.created']);
 
     const second = subscribe(client, { lastEventId: seen?.id });
@@ -209,11 +187,11 @@ describe('events.subscribe', () => {
     const order = await placeOrderFor(admin, customer.client, { sku: nextSku() });
     // Listed once no older transaction anywhere on the server holds them back. Read too early,
     // there would be no cursor to resume from, and a stream without one starts at now.
-    const [created] = await listedAtLeast(customer.client, 1);
+    const [created] = await eventsWhere(customer.client, anyEvent, atLeast(1));
     if (created === undefined) throw new Error('the order was never listed');
     await customer.client.orders.cancel.mutate({ id: order.id });
     await placeOrderFor(admin, customer.client, { sku: nextSku() });
-    const missed = await listedAtLeast(customer.client, 2, created.cursor);
+    const missed = await eventsWhere(customer.client, anyEvent, atLeast(2), created.cursor);
 
     const frames = await readSse(server.url, customer.token, created.cursor, missed.length);
     expect(frames.slice(0, 1)).toEqual([{ event: 'connected', data: expect.any(String) }]);
@@ -318,7 +296,7 @@ describe('a server with open streams', () => {
 
     await stream.waitFor(4, 30_000);
     await sleep(QUIET_MS);
-    expect(stream.received.map(({ event }) => event)).toEqual(await listed(customer.client));
+    expect(stream.received.map(({ event }) => event)).toEqual(await readAllEvents(customer.client));
     expect(typesOf(stream.received)).toEqual([
       'order.created',
       'order.cancelled',
@@ -348,92 +326,3 @@ describe('a server with open streams', () => {
     for (const stream of streams) stream.stop();
   }, 60_000);
 });
-
-interface SseFrame {
-  readonly event?: string;
-  readonly id?: string;
-  readonly data: string;
-}
-
-/**
- * `events.subscribe` read as any SSE client reads it: a GET with `Last-Event-ID`, the body split
- * into frames, until `messages` events arrived (or the stream ended, or 15 s passed: then it
- * throws, saying what came); then the connection is dropped.
- */
-async function readSse(
-  url: string,
-  token: string,
-  lastEventId: string,
-  messages: number,
-): Promise<SseFrame[]> {
-  // An empty Last-Event-ID is no id at all (tRPC ignores it): the stream would start at now and
-  // wait for events that never come.
-  if (lastEventId === '') throw new Error('readSse needs an event id to resume after');
-  const abort = new AbortController();
-  const input = encodeURIComponent(JSON.stringify({}));
-  const response = await fetch(`${url}/trpc/events.subscribe?input=${input}`, {
-    headers: {
-      accept: 'text/event-stream',
-      authorization: `Bearer ${token}`,
-      'last-event-id': lastEventId,
-    },
-    signal: abort.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const frames: SseFrame[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const reader = response.body?.getReader();
-  if (reader === undefined) throw new Error('no body');
-  const received = () => frames.filter((frame) => frame.event === undefined).length;
-  // A stream the server ended says so with one of these: waiting on would wait for nothing.
-  const ended = () =>
-    frames.some((frame) => frame.event === 'return' || frame.event === 'serialized-error');
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, 15_000);
-  try {
-    while (received() < messages && !ended()) {
-      const chunk = await reader.read().catch((error: unknown) => {
-        if (!timedOut) throw error;
-        const seen = frames.map((frame) => frame.event ?? frame.id).join(', ');
-        throw new Error(`received ${received()} of ${messages} events in 15 s: ${seen}`);
-      });
-      if (chunk.done) break;
-      buffer += decoder.decode(chunk.value as Uint8Array, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const frame = parseFrame(block);
-        if (frame !== undefined) frames.push(frame);
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-    abort.abort();
-  }
-  return frames;
-}
-
-function parseFrame(block: string): SseFrame | undefined {
-  const fields = new Map<string, string>();
-  for (const line of block.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const value = line.slice(colon + 1).replace(/^ /, '');
-    const name = line.slice(0, colon);
-    fields.set(
-      name,
-      name === 'data' && fields.has('data') ? `${fields.get('data')}\n${value}` : value,
-    );
-  }
-  const data = fields.get('data');
-  if (data === undefined) return undefined;
-  const event = fields.get('event');
-  const id = fields.get('id');
-  return { ...(event === undefined ? {} : { event }), ...(id === undefined ? {} : { id }), data };
-}

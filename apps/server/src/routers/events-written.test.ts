@@ -11,6 +11,7 @@ import {
 import { pay, placeOrderFor } from '../testing/payment-fixtures.js';
 import { logInAdmin, signUpCustomer, type TestClient } from '../testing/test-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
+import type { EventEnvelope } from './event-schemas.js';
 
 // Which events each state change writes (DESIGN §2 Events), as clients read them: their types in
 // commit order, their versions, what changed, and who may read them.
@@ -28,6 +29,10 @@ afterAll(async () => {
 
 let serial = 0;
 const nextSku = () => `EVW-${++serial}`;
+
+/** Selects the product.updated events of `sku` (a product's aggregate id is not in the API). */
+const updatesOf = (sku: string) => (event: EventEnvelope) =>
+  event.type === 'product.updated' && event.data.object.sku === sku;
 
 /** A fresh customer's PENDING order of a fresh SKU. */
 async function pendingOrder(email = `buyer-${randomUUID()}@example.com`) {
@@ -141,11 +146,7 @@ describe('the events a change writes', () => {
     await admin.inventory.upsert.mutate({ sku, name: 'Lamp', priceCents: 4000, onHand: 3 });
     const product = await admin.inventory.upsert.mutate({ sku, onHand: 8 });
 
-    const updates = await eventsWhere(
-      admin,
-      (event) => event.type === 'product.updated' && event.data.object.sku === sku,
-      (events) => events.length >= 2,
-    );
+    const updates = await eventsWhere(admin, updatesOf(sku), (events) => events.length >= 2);
     expect(updates).toHaveLength(2);
     expect(updates[1]).toMatchObject({
       aggregate: { type: 'product', version: 2 },
@@ -155,6 +156,23 @@ describe('the events a change writes', () => {
     expect((await readAllEvents(customer.client)).map((event) => event.type)).not.toContain(
       'product.updated',
     );
+  });
+
+  it('tells an inventory.adjust as product.updated, the count before it in previous; a reservation is none', async () => {
+    const sku = nextSku();
+    const customer = await signUpCustomer(server.url, `buyer-${randomUUID()}@example.com`);
+    await placeOrderFor(admin, customer.client, { sku, quantity: 3, onHand: 10 });
+    const product = await admin.inventory.adjust.mutate({ sku, delta: 5, reason: 'delivery 7' });
+    expect(product).toMatchObject({ onHand: 15, reserved: 3, available: 12 });
+
+    const updates = await eventsWhere(admin, updatesOf(sku), (events) => events.length >= 2);
+    expect(updates).toHaveLength(2);
+    expect(updates[1]).toMatchObject({
+      aggregate: { type: 'product', id: updates[0]?.aggregate.id, version: 2 },
+      data: { object: product },
+      ownerId: null,
+    });
+    expect(updates[1]?.data.previous).toEqual({ onHand: 10, available: 7 });
   });
 
   it('tells a refund: refund.created, refund.succeeded, then the order partially refunded, then refunded', async () => {

@@ -1,3 +1,4 @@
+import { listEvents, type StoredEvent } from '@orders/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPaymentInFlight } from '../testing/stock-invariant.js';
 import { createUseCaseEnv, type UseCaseEnv } from '../testing/use-case-env.js';
@@ -27,6 +28,21 @@ async function order(quantity: number, now = new Date(), ttlMs = 60_000) {
   if (!placed.ok) throw new Error(placed.error.code);
   return placed.value;
 }
+/**
+ * The outbox's events about `orderId`, once `count` are listed: a reader waits for every older
+ * transaction on the server (another test file's, on a shared PostgreSQL), so it reads again.
+ */
+async function eventsOf(orderId: string, count: number): Promise<StoredEvent[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const events = (await listEvents(env.db, { after: null, limit: 1_000 })).filter(
+      (event) => event.aggregateId === orderId,
+    );
+    if (events.length >= count || Date.now() > deadline) return events;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const cancel = (orderId: string, by = userId) =>
   cancelOrder({ db: env.db, now: new Date(), metrics }, { userId: by, orderId });
 
@@ -82,5 +98,23 @@ describe('expireOrders', () => {
     expect(events.map((e) => e.order_id)).not.toContain(later.id);
     // Nothing left to do: a second sweep moves nothing.
     expect(await expireOrders({ db: env.db, now: new Date(), metrics }, 100)).toBe(0);
+  });
+
+  it('tells each expiry as order.cancelled, reason expired, from PENDING', async () => {
+    const due = await order(2, new Date(Date.now() - 120_000), 1_000);
+    expect(await expireOrders({ db: env.db, now: new Date(), metrics }, 100)).toBe(1);
+
+    const events = await eventsOf(due.id, 2);
+    expect(events.map((event) => event.type)).toEqual(['order.created', 'order.cancelled']);
+    expect(events[1]).toMatchObject({
+      aggregateType: 'order',
+      aggregateVersion: 2,
+      ownerId: userId,
+    });
+    expect(events[1]?.data).toEqual({
+      object: expect.objectContaining({ id: due.id, status: 'CANCELLED' }),
+      previous: { status: 'PENDING' },
+      reason: 'expired',
+    });
   });
 });

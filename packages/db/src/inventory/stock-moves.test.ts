@@ -29,6 +29,7 @@ import {
   placeTestOrder,
   stockOf,
 } from '../testing/order-fixtures.js';
+import { barrier } from '../testing/barrier.js';
 import { createMigratedTestDatabase } from '../testing/test-db.js';
 import { findStockDrift } from './stock-audit.js';
 import type { Statement } from '../statement.js';
@@ -100,17 +101,6 @@ async function writtenRows(): Promise<Record<string, number>> {
   const tables = ['orders', 'order_lines', 'order_events', 'stock_movements'];
   const counts = await Promise.all(tables.map((t) => countRows(db.database, t)));
   return Object.fromEntries(tables.map((t, i) => [t, counts[i] ?? -1]));
-}
-
-/** A promise each of `parties` awaits; it resolves once all of them are waiting. */
-function barrier(parties: number): () => Promise<void> {
-  let waiting = 0;
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return () => {
-    if (++waiting === parties) open();
-    return opened;
-  };
 }
 
 describe('stockMoveStatements', () => {

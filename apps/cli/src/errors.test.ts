@@ -154,6 +154,12 @@ describe('exitErrorFrom', () => {
       'cannot refund €1.00 of order o1: nothing is left to refund — see `ordersctl ledger o1`',
     ],
     [
+      'REFUND.AMOUNT_EXCEEDS_REFUNDABLE',
+      'UNPROCESSABLE_CONTENT',
+      { orderId: 'o1', requestedCents: 0, refundableCents: 0, currency: 'USD' },
+      'nothing is left to refund of order o1 — see `ordersctl ledger o1`',
+    ],
+    [
       'REFUND.NOT_REFUNDABLE',
       'CONFLICT',
       { orderId: 'o1', orderStatus: 'REFUNDED', paymentStatus: 'SUCCESS' },

@@ -123,10 +123,16 @@ const byDomainCode: Readonly<Record<string, Rule>> = {
     exit: ExitCode.usage,
     say: (f) => {
       const left = cents(f, 'refundableCents');
-      const asked = `cannot refund ${money(f, 'requestedCents')} of order ${fact(f, 'orderId')}`;
-      return left === undefined || left > 0
-        ? `${asked}: only ${money(f, 'refundableCents')} is left to refund — pass --amount ${left ?? '?'} or less`
-        : `${asked}: nothing is left to refund — see \`ordersctl ledger ${fact(f, 'orderId')}\``;
+      const order = fact(f, 'orderId');
+      const asked = `cannot refund ${money(f, 'requestedCents')} of order ${order}`;
+      if (left === undefined || left > 0) {
+        return `${asked}: only ${money(f, 'refundableCents')} is left to refund — pass --amount ${left ?? '?'} or less`;
+      }
+      const seeLedger = `see \`ordersctl ledger ${order}\``;
+      // No amount given asks for all that is left (0 here, a REFUNDED order's): nothing to name.
+      return cents(f, 'requestedCents') === 0
+        ? `nothing is left to refund of order ${order} — ${seeLedger}`
+        : `${asked}: nothing is left to refund — ${seeLedger}`;
     },
   },
   'REFUND.INVALID_RESTOCK': {

@@ -2211,7 +2211,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description Nothing to refund: the order was never paid, failed, was cancelled or is already refunded (`REFUND.NOT_REFUNDABLE`), or the same key still running (`IDEMPOTENCY.IN_PROGRESS`). */
+      /** @description Nothing was paid to refund: the order was never paid, failed or was cancelled (`REFUND.NOT_REFUNDABLE`), or the same key still running (`IDEMPOTENCY.IN_PROGRESS`). */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2238,7 +2238,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description More than is still refundable (`REFUND.AMOUNT_EXCEEDS_REFUNDABLE`, with `refundableCents`), a restock beyond what was bought (`REFUND.INVALID_RESTOCK`), or the key was used for another request (`IDEMPOTENCY.KEY_REUSED`). */
+      /** @description More than is still refundable (`REFUND.AMOUNT_EXCEEDS_REFUNDABLE`, with `refundableCents`: 0 once the order is REFUNDED), a restock beyond what was bought (`REFUND.INVALID_RESTOCK`), or the key was used for another request (`IDEMPOTENCY.KEY_REUSED`). */
       422: {
         headers: {
           [name: string]: unknown;

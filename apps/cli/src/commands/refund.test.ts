@@ -134,7 +134,7 @@ describe('ordersctl refund', () => {
     const again = await admin.run(['refund', order.id, '--reason', 'duplicate']);
     expect(again.code).toBe(2);
     expect(lastLine(again.stderr)).toBe(
-      `error: order ${order.id} is REFUNDED: nothing is left to refund — see \`ordersctl ledger ${order.id}\``,
+      `error: nothing is left to refund of order ${order.id} — see \`ordersctl ledger ${order.id}\``,
     );
   });
 

@@ -167,9 +167,15 @@ describe('refunding a whole payment, or part of it', () => {
         { account: 'assets:gateway_clearing', amountCents: -totalCents },
       ],
     });
-    // A refunded order has nothing left to refund.
-    const again = await failure(refund(orderId));
-    expect(again.data?.domainCode).toBe('REFUND.NOT_REFUNDABLE');
+    // A refunded order has nothing left to refund: over the cap, whatever is asked.
+    for (const asked of [{}, { amountCents: 1 }]) {
+      const again = await failure(refund(orderId, asked));
+      expect(again.data).toMatchObject({
+        httpStatus: 422,
+        domainCode: 'REFUND.AMOUNT_EXCEEDS_REFUNDABLE',
+        details: { orderId, refundableCents: 0, requestedCents: asked.amountCents ?? 0 },
+      });
+    }
   });
 
   it('refunds in two parts over REST: PARTIALLY_REFUNDED, then REFUNDED, an order event each', async () => {

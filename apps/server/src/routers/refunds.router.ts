@@ -91,13 +91,13 @@ export const refundsRouter = router({
           403: 'Needs the ADMIN role (`AUTH.FORBIDDEN`).',
           404: 'No such order (`ORDER.NOT_FOUND`).',
           409:
-            'Nothing to refund: the order was never paid, failed, was cancelled or is already ' +
-            'refunded (`REFUND.NOT_REFUNDABLE`), or the same key still running ' +
-            '(`IDEMPOTENCY.IN_PROGRESS`).',
+            'Nothing was paid to refund: the order was never paid, failed or was cancelled ' +
+            '(`REFUND.NOT_REFUNDABLE`), or the same key still running (`IDEMPOTENCY.IN_PROGRESS`).',
           422:
             'More than is still refundable (`REFUND.AMOUNT_EXCEEDS_REFUNDABLE`, with ' +
-            '`refundableCents`), a restock beyond what was bought (`REFUND.INVALID_RESTOCK`), or ' +
-            'the key was used for another request (`IDEMPOTENCY.KEY_REUSED`).',
+            '`refundableCents`: 0 once the order is REFUNDED), a restock beyond what was bought ' +
+            '(`REFUND.INVALID_RESTOCK`), or the key was used for another request ' +
+            '(`IDEMPOTENCY.KEY_REUSED`).',
         },
         requestHeaders: refundHeaders,
       },

@@ -93,7 +93,13 @@ describe('refunds.create through the router', () => {
       message: expect.stringContaining('10.00 USD is still refundable') as unknown as string,
     });
     await refund(order.id);
-    await expect(refund(order.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    // REFUNDED: over the cap, whatever is asked, with nothing left.
+    for (const asked of [{}, { amountCents: 1 }]) {
+      await expect(refund(order.id, asked)).rejects.toMatchObject({
+        code: 'UNPROCESSABLE_CONTENT',
+        message: `Nothing is left to refund of order ${order.id}.`,
+      });
+    }
   });
 
   it('fails a refund the gateway refuses: no entry, order unchanged, the amount refundable again', async () => {

@@ -93,12 +93,12 @@ describe('decideRefund', () => {
     expect(refundableCents(money(10_000), [held(10_000, 'RETRY')])).toBe(0);
   });
 
-  it('refuses an order that was never paid, failed, was cancelled or is fully refunded', () => {
+  it('refuses an order that was never paid, failed or was cancelled as not refundable', () => {
     for (const [order, payment] of [
       ['PENDING', null],
+      ['PENDING', 'PROCESSING'],
       ['FAILED', 'FAILED_FINAL'],
       ['CANCELLED', null],
-      ['REFUNDED', 'SUCCESS'],
     ] as const) {
       expect(decideRefund(subject([], { order, payment }), { reason: 'other' }, created)).toEqual({
         ok: false,
@@ -107,6 +107,22 @@ describe('decideRefund', () => {
           orderId: 'order-1',
           orderStatus: order,
           paymentStatus: payment,
+        },
+      });
+    }
+  });
+
+  it('refuses a refund of a fully refunded order as over the cap, with nothing left to refund', () => {
+    const refunded = subject([held(4_000), held(6_000)], { order: 'REFUNDED' });
+    for (const amountCents of [undefined, 1, 10_000]) {
+      expect(decideRefund(refunded, { reason: 'other', amountCents }, created)).toEqual({
+        ok: false,
+        error: {
+          code: 'REFUND.AMOUNT_EXCEEDS_REFUNDABLE',
+          orderId: 'order-1',
+          requestedCents: amountCents ?? 0,
+          refundableCents: 0,
+          currency: 'USD',
         },
       });
     }

@@ -55,6 +55,13 @@ export interface RefundCreation {
   readonly attemptNo: number;
 }
 
+/** The states of an order whose payment succeeded: the only orders that are refunded. */
+const PAID_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  'CONFIRMED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+]);
+
 /** Refunds that still count: every refund but a FAILED one holds its amount and restock. */
 const holds = (refund: RefundHold) => refund.status !== 'FAILED';
 
@@ -75,11 +82,12 @@ export function restockableQuantity(line: StockLine, refunds: readonly RefundHol
 }
 
 /**
- * Decides a refund of an order's payment (DESIGN §2 Refunds): the payment must be SUCCESS and the
- * order CONFIRMED or PARTIALLY_REFUNDED (an unpaid order is cancelled, not refunded), the amount
- * positive and at most what is still refundable (by default all of it), each restocked SKU a line
- * of the order and at most what it bought less what other refunds restock. The refund's amount and
- * restock are then held — the database holds them again under concurrency — until it ends.
+ * Decides a refund of an order's payment (DESIGN §2 Refunds): the payment must be SUCCESS (an
+ * unpaid order is cancelled, not refunded), the amount positive and at most what is still
+ * refundable (by default all of it; nothing, once the order is REFUNDED), each restocked SKU a
+ * line of the order and at most what it bought less what other refunds restock. The refund's
+ * amount and restock are then held — the database holds them again under concurrency — until it
+ * ends.
  */
 export function decideRefund(
   subject: RefundSubject,
@@ -87,8 +95,7 @@ export function decideRefund(
   created: { readonly id: RefundId; readonly now: number },
 ): Result<RefundCreation, RefundDecisionError> {
   const { order, payment, refunds } = subject;
-  const refundableOrder = order.status === 'CONFIRMED' || order.status === 'PARTIALLY_REFUNDED';
-  if (payment === null || payment.status !== 'SUCCESS' || !refundableOrder) {
+  if (payment === null || payment.status !== 'SUCCESS' || !PAID_ORDER_STATUSES.has(order.status)) {
     return err(
       domainError('REFUND.NOT_REFUNDABLE', {
         orderId: order.id,
@@ -97,7 +104,10 @@ export function decideRefund(
       }),
     );
   }
-  const refundable = refundableCents(payment.amount, refunds);
+  // A REFUNDED order gave its whole capture back: a refund of it is over the cap, nothing left
+  // (NOT_REFUNDABLE is for a payment that did not succeed). The order's word, not the holds', so
+  // no refund can ever try to move an order on from REFUNDED.
+  const refundable = order.status === 'REFUNDED' ? 0 : refundableCents(payment.amount, refunds);
   const amountCents = request.amountCents ?? refundable;
   if (
     request.amountCents !== undefined &&

@@ -65,7 +65,9 @@ export function describeDomainError(e: DomainError): string {
         ? `Order ${e.orderId} is ${e.orderStatus}: there is nothing to refund.`
         : `Order ${e.orderId} has no successful payment to refund (${e.paymentStatus ?? 'none'}); an unpaid order is cancelled, not refunded.`;
     case 'REFUND.AMOUNT_EXCEEDS_REFUNDABLE':
-      return `Cannot refund ${cents(e.requestedCents)} ${e.currency} of order ${e.orderId}: ${cents(e.refundableCents)} ${e.currency} is still refundable.`;
+      return e.refundableCents === 0
+        ? `Nothing is left to refund of order ${e.orderId}.`
+        : `Cannot refund ${cents(e.requestedCents)} ${e.currency} of order ${e.orderId}: ${cents(e.refundableCents)} ${e.currency} is still refundable.`;
     case 'REFUND.INVALID_AMOUNT':
       return `A refund needs a positive amount; got ${cents(e.amountCents)}.`;
     case 'REFUND.INVALID_RESTOCK':

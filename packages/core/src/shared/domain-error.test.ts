@@ -178,6 +178,16 @@ describe('describeDomainError', () => {
     expect(describeDomainError({ code: 'PAYMENT.NOT_FOUND', paymentId })).toBe(
       'Payment not found.',
     );
+    expect(describeDomainError(examples['REFUND.AMOUNT_EXCEEDS_REFUNDABLE'])).toBe(
+      'Cannot refund 5.00 USD of order order-1: 3.00 USD is still refundable.',
+    );
+    expect(
+      describeDomainError({
+        ...examples['REFUND.AMOUNT_EXCEEDS_REFUNDABLE'],
+        requestedCents: 0,
+        refundableCents: 0,
+      }),
+    ).toBe('Nothing is left to refund of order order-1.');
   });
 
   it('never includes a card number, whatever the card', () => {

@@ -4,6 +4,7 @@ import type { OrderStatus } from '../orders/order.js';
 import type { PaymentStatus } from '../payments/payment.js';
 import { asOrderId, asPaymentId, asProductId, asRefundId, asSku, asUserId } from '../shared/ids.js';
 import { money } from '../shared/money.js';
+import { ok } from '../shared/result.js';
 import { T0 } from '../testing/builders.js';
 import {
   decideRefund,
@@ -11,6 +12,8 @@ import {
   type RefundHold,
   type RefundSubject,
 } from './decide-refund.js';
+import type { Refund } from './refund.js';
+import { transitionRefund } from './refund-transitions.js';
 
 const mug = { productId: asProductId('p-mug'), sku: asSku('MUG'), quantity: 3 };
 const tee = { productId: asProductId('p-tee'), sku: asSku('TEE'), quantity: 1 };
@@ -177,25 +180,65 @@ describe('decideRefund', () => {
     });
   });
 
-  it('never lets any sequence of requests and outcomes refund more than the capture', () => {
-    const step = fc.record({
+  it('never lets any sequence of requests and later outcomes refund more than the capture: a refund FAILED, even after a RETRY, frees its amount, SUCCEEDED keeps it', () => {
+    const captured = money(10_000);
+    const create = fc.record({
+      kind: fc.constant('create' as const),
       amountCents: fc.option(fc.integer({ min: 1, max: 6_000 }), { nil: undefined }),
-      outcome: fc.constantFrom('SUCCEEDED' as const, 'FAILED' as const, 'RETRY' as const),
     });
+    // An outcome of one of the refunds still running, chosen by `pick`.
+    const settle = fc.record({
+      kind: fc.constant('settle' as const),
+      pick: fc.nat(),
+      to: fc.constantFrom('SUCCEEDED' as const, 'FAILED' as const, 'RETRY' as const),
+    });
+    const centsOf = (refunds: readonly Refund[], keep: (r: Refund) => boolean) =>
+      refunds.filter(keep).reduce((sum, r) => sum + r.amount.amountCents, 0);
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
-        const refunds: RefundHold[] = [];
-        for (const { amountCents, outcome } of steps) {
-          const decided = decideRefund(subject(refunds), { reason: 'other', amountCents }, created);
-          if (decided.ok) refunds.push({ ...decided.value.refund, status: outcome });
-          const heldCents = refunds
-            .filter((r) => r.status !== 'FAILED')
-            .reduce((sum, r) => sum + r.amount.amountCents, 0);
-          const succeeded = refunds
-            .filter((r) => r.status === 'SUCCEEDED')
-            .reduce((sum, r) => sum + r.amount.amountCents, 0);
-          expect(heldCents).toBeLessThanOrEqual(10_000);
-          expect(succeeded).toBeLessThanOrEqual(heldCents);
+      fc.property(fc.array(fc.oneof(create, settle), { maxLength: 40 }), (steps) => {
+        const refunds: Refund[] = [];
+        for (const step of steps) {
+          const refundable = refundableCents(captured, refunds);
+          if (step.kind === 'create') {
+            const succeeded = centsOf(refunds, (r) => r.status === 'SUCCEEDED');
+            const order =
+              succeeded === 0
+                ? 'CONFIRMED'
+                : succeeded === captured.amountCents
+                  ? 'REFUNDED'
+                  : 'PARTIALLY_REFUNDED';
+            const request = { reason: 'other' as const, amountCents: step.amountCents };
+            const decided = decideRefund(subject(refunds, { order }), request, created);
+            const asked = step.amountCents ?? refundable;
+            expect(decided.ok).toBe(asked > 0 && asked <= refundable);
+            if (decided.ok) {
+              refunds.push(decided.value.refund);
+            } else {
+              expect(decided.error).toMatchObject({
+                code: 'REFUND.AMOUNT_EXCEEDS_REFUNDABLE',
+                refundableCents: refundable,
+              });
+            }
+          } else {
+            const running = refunds.filter(
+              (r) => r.status === 'PROCESSING' || r.status === 'RETRY',
+            );
+            const refund = running[step.pick % Math.max(1, running.length)];
+            if (refund === undefined) continue;
+            // Through the table: a refund waiting in RETRY runs its next attempt first.
+            const attempt =
+              refund.status === 'RETRY' ? transitionRefund(refund, 'PROCESSING') : ok(refund);
+            const ended = attempt.ok ? transitionRefund(attempt.value, step.to) : attempt;
+            if (!ended.ok) throw new Error(ended.error.code);
+            refunds[refunds.indexOf(refund)] = ended.value;
+            expect(refundableCents(captured, refunds)).toBe(
+              step.to === 'FAILED' ? refundable + refund.amount.amountCents : refundable,
+            );
+          }
+          const held = centsOf(refunds, (r) => r.status !== 'FAILED');
+          expect(held).toBeLessThanOrEqual(captured.amountCents);
+          expect(centsOf(refunds, (r) => r.status === 'SUCCEEDED')).toBeLessThanOrEqual(held);
+          expect(refundableCents(captured, refunds)).toBe(captured.amountCents - held);
         }
       }),
     );

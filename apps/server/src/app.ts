@@ -1,8 +1,5 @@
 import {
   createDatabase,
-  createMissingDatabase,
-  databaseExists,
-  databaseNameOf,
   hasSessionPerConnection,
   initOrm,
   migrate,
@@ -17,7 +14,13 @@ import {
 import { createTokenService } from './auth/jwt.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import type { Config } from './config.js';
-import { checkReplication, oneServerUrl, targetOf, timeoutsOf } from './database-target.js';
+import {
+  checkReplication,
+  ensureDatabase,
+  oneServerUrl,
+  targetOf,
+  timeoutsOf,
+} from './database-target.js';
 import { closeServer, listen } from './http/listen.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -80,7 +83,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     if (config.databaseUrl !== undefined) {
       target = targetOf(config.databaseUrl, config, logger);
       timeouts = timeoutsOf(config);
-      await ensureDatabase(await oneServerUrl(target), config, logger);
+      const created = await ensureDatabase(await oneServerUrl(target), config.env);
+      if (created !== null) {
+        logger.warn(
+          { database: created },
+          `database "${created}" did not exist: created it (${config.env})`,
+        );
+      }
     } else {
       // A new data dir starts from the build's migrated cluster: no initdb, no migrations to run.
       embedded = await startEmbeddedPostgres({
@@ -237,20 +246,3 @@ function startNatsRelayIfConfigured(
 
 /** The relay's lease: a killed leader's successor starts within this (plus a renewal period). */
 const NATS_RELAY_LEASE_MS = 5_000;
-
-/**
- * The database `DATABASE_URL` names must exist. In production a missing one is a mistyped URL:
- * start-up fails, naming it (never creating and serving an empty database while the real one is
- * ignored). In development (and tests) it is created, and the log says so.
- */
-async function ensureDatabase(url: string, config: Config, logger: Logger): Promise<void> {
-  if (await databaseExists(url)) return;
-  const name = databaseNameOf(url);
-  if (config.env === 'production') {
-    throw new Error(
-      `the database "${name}" named by DATABASE_URL does not exist; create it, or correct the URL`,
-    );
-  }
-  await createMissingDatabase(url);
-  logger.warn({ database: name }, `database "${name}" did not exist: created it (${config.env})`);
-}

@@ -1,4 +1,7 @@
 import {
+  createMissingDatabase,
+  databaseExists,
+  databaseNameOf,
   readReplicationSettings,
   type ReplicationSettings,
   databaseTarget,
@@ -29,6 +32,24 @@ export function targetOf(url: string, config: Config, logger: Logger): string | 
 /** A URL of one server to run start-up's one-off checks on: the primary, for a host list. */
 export async function oneServerUrl(target: string | PrimaryFollower): Promise<string> {
   return typeof target === 'string' ? target : (await target.primary()).url;
+}
+
+/**
+ * The database `DATABASE_URL` names must exist, for the server and for `pnpm db:migrate` alike. In
+ * production a missing one is a mistyped URL: refused, naming it (never creating, migrating and
+ * serving an empty database while the real one is ignored). In development (and tests) it is
+ * created: its name is returned, for the caller to say so; null when it existed.
+ */
+export async function ensureDatabase(url: string, env: Config['env']): Promise<string | null> {
+  if (await databaseExists(url)) return null;
+  const name = databaseNameOf(url);
+  if (env === 'production') {
+    throw new Error(
+      `the database "${name}" named by DATABASE_URL does not exist; create it, or correct the URL`,
+    );
+  }
+  await createMissingDatabase(url);
+  return name;
 }
 
 export function timeoutsOf(config: Config): SessionTimeouts {

@@ -2620,6 +2620,15 @@ export interface operations {
           }[];
         };
       };
+      /** @description Invalid input: `data.issues` names each refused field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
       /** @description No bearer token, or an invalid or expired one (`AUTH.UNAUTHENTICATED`). */
       401: {
         headers: {

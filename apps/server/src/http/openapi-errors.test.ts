@@ -90,6 +90,20 @@ describe('the error responses of the OpenAPI document', () => {
     ]);
   });
 
+  it('declares the 400 of every operation that refuses a query parameter it does not know', async () => {
+    // A strict input with no fields (GET /api/webhooks) has no parameter to document, yet it
+    // refuses `?unexpected=1`: a client reading the document alone must expect that 400.
+    const gets = operations.filter((o) => o.method === 'GET' && !o.path.includes('{'));
+    expect(gets.length).toBeGreaterThan(5);
+    for (const { path, operation } of gets) {
+      const answer = await restCall(server.url, 'GET', `${path}?unexpected=1`, {
+        token: adminToken,
+      });
+      if (answer.status === 400) expect(Object.keys(operation.responses), path).toContain('400');
+      else expect(answer.status, path).toBe(200);
+    }
+  });
+
   it('names in each response only domain codes the server answers with that status', () => {
     const named = operations.flatMap(({ operation }) =>
       Object.entries(operation.responses).flatMap(([status, response]) =>

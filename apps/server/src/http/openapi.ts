@@ -54,7 +54,9 @@ export function buildOpenApiDocument(
       ...errorResponses({
         ...route,
         isProtected: operation.security !== undefined,
-        hasInput: operation.requestBody !== undefined || (operation.parameters?.length ?? 0) > 0,
+        // Any input schema can refuse: one with no fields still refuses a query parameter it
+        // does not know (a strict one), and has no parameter in the document to say so.
+        hasInput: route.input !== undefined,
         emptyInputRefusal: refusalOf(route.input, placeholders(route.path)),
         maxBodyBytes: options.maxBodyBytes,
       }),

@@ -57,6 +57,8 @@ export interface Step {
   readonly raw?: { readonly type: string; readonly text: string };
   /** What the server answers. */
   readonly status: number;
+  /** The `data.domainCode` its error body must name, when the refusal is a business one. */
+  readonly domainCode?: string;
   /**
    * The document itself refuses the request, so the validating proxy must answer it without
    * forwarding it: as an invalid request, a missing token, or a body that is not JSON.
@@ -119,9 +121,14 @@ function invalidJson(body: unknown): string | undefined {
   return readString(error, 'code') === 'invalid_json' ? 'invalid_json' : undefined;
 }
 
-function readString(value: unknown, key: string): string | undefined {
+/** `value[key]`, when `value` is an object that has it. */
+export function readField(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null || !(key in value)) return undefined;
-  const found: unknown = (value as Record<string, unknown>)[key];
+  return (value as Record<string, unknown>)[key];
+}
+
+function readString(value: unknown, key: string): string | undefined {
+  const found = readField(value, key);
   return typeof found === 'string' ? found : undefined;
 }
 
@@ -156,6 +163,9 @@ export async function checkThroughPrism(
       problems.push(`${via}: ${answer.status}, expected ${step.status}`);
     if (answer.violations.length > 0)
       problems.push(`${via}: violations ${JSON.stringify(answer.violations)}`);
+    const domainCode = readString(readField(answer.body, 'data'), 'domainCode');
+    if (step.domainCode !== undefined && domainCode !== step.domainCode)
+      problems.push(`${via}: domain code ${domainCode ?? 'none'}, expected ${step.domainCode}`);
   };
 
   const validated = await send(targets.validating, step);
@@ -185,4 +195,21 @@ export async function checkThroughPrism(
   if (problems.length === 0) report.passed.push(`${verdict} ${label}`);
   else report.failed.push(`${label}: ${problems.join('; ')}`);
   return validated.body;
+}
+
+/** Options of a step beside its method, path, body and status. */
+export type StepOptions = Pick<
+  Step,
+  'token' | 'headers' | 'raw' | 'refusedByDocument' | 'domainCode'
+>;
+
+/** `post` and `get` steps checked through Prism, each recorded in `report`; each returns the body. */
+export function stepsThroughPrism(targets: FlowTargets, report: FlowReport) {
+  const check = (step: Step) => checkThroughPrism(targets, step, report);
+  return {
+    post: (name: string, path: string, body: unknown, status: number, o: StepOptions = {}) =>
+      check({ name, method: 'POST', path, body, status, ...o }),
+    get: (name: string, path: string, status: number, o: StepOptions = {}) =>
+      check({ name, method: 'GET', path, status, ...o }),
+  };
 }

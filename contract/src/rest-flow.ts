@@ -1,29 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Account } from './client-flow.js';
-import { checkThroughPrism, type FlowReport, type FlowTargets, type Step } from './prism.js';
-
-type StepOptions = Pick<Step, 'token' | 'headers' | 'raw' | 'refusedByDocument'>;
+import {
+  readField as field,
+  stepsThroughPrism,
+  type FlowReport,
+  type FlowTargets,
+} from './prism.js';
+import { runWebhookSteps } from './rest-webhooks.js';
 
 /**
  * The demo's story over REST through Prism's validating proxy: the happy path (a lower-case SKU,
  * the idempotency key in the header, then in the body, a partial refund with a restock), the
  * refusals a valid request can meet (404, 409, 422, 401, 403, 413 and the 400 of a pay or refund
- * without a key), and bad requests. Every
- * valid request must be forwarded and answered with no violation. Every request the document
- * refuses must be refused by the proxy too, and — sent through a proxy that lets it pass, or to
- * the server when no proxy forwards it — refused by the server with a declared, valid answer.
+ * without a key), and bad requests; then the webhooks operations, to `receiverUrl`
+ * (rest-webhooks.ts). Every valid request must be forwarded and answered with no violation.
+ * Every request the document refuses must be refused by the proxy too, and — sent through a
+ * proxy that lets it pass, or to the server when no proxy forwards it — refused by the server
+ * with a declared, valid answer.
  */
 export async function runRestFlow(
   targets: FlowTargets,
   admin: Account,
   card: string,
+  receiverUrl: string,
 ): Promise<FlowReport> {
   const report: FlowReport = { passed: [], failed: [] };
-  const check = (step: Step) => checkThroughPrism(targets, step, report);
-  const post = (name: string, path: string, body: unknown, status: number, o: StepOptions = {}) =>
-    check({ name, method: 'POST', path, body, status, ...o });
-  const get = (name: string, path: string, status: number, o: StepOptions = {}) =>
-    check({ name, method: 'GET', path, status, ...o });
+  const { post, get } = stepsThroughPrism(targets, report);
   const run = randomUUID().slice(0, 8);
   const ann = { email: `prism-${run}@example.com`, password: 'prism-password-9' };
   const paymentMethod = (number: string) => ({
@@ -171,11 +173,7 @@ export async function runRestFlow(
     refusedByDocument: 'json',
   } as const;
   await post('a body that is not JSON', '/auth/login', undefined, 400, broken);
-  return report;
-}
 
-function field(body: unknown, key: string): unknown {
-  return typeof body === 'object' && body !== null && key in body
-    ? (body as Record<string, unknown>)[key]
-    : undefined;
+  await runWebhookSteps(targets, report, { admin: adminToken, customer: token }, receiverUrl);
+  return report;
 }

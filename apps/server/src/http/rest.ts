@@ -94,7 +94,9 @@ function parseQuery(req: IncomingMessage & { query?: unknown }): void {
 /**
  * The adapter parses a body only when its type is exactly `application/json`, and refuses a POST
  * without a type. Clients send `application/json; charset=utf-8`, and body-less POSTs (cancel):
- * both are read as JSON here, which is what they are.
+ * both are read as JSON here, which is what they are. A body-less POST without `Content-Length`
+ * (`curl -X POST`) is given `Content-Length: 0`: its parser takes a request with neither that nor
+ * `Transfer-Encoding` for one of unknown type, and refuses it (a 400 `PARSE_ERROR`).
  */
 function normaliseJsonContentType(req: IncomingMessage): void {
   const type = req.headers['content-type'];
@@ -102,7 +104,10 @@ function normaliseJsonContentType(req: IncomingMessage): void {
     const hasBody =
       req.headers['transfer-encoding'] !== undefined ||
       Number(req.headers['content-length'] ?? '0') > 0;
-    if (!hasBody) req.headers['content-type'] = 'application/json';
+    if (!hasBody) {
+      req.headers['content-type'] = 'application/json';
+      req.headers['content-length'] = '0';
+    }
     return;
   }
   if (/^application\/json\s*(;|$)/i.test(type)) req.headers['content-type'] = 'application/json';

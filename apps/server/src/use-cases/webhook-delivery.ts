@@ -56,7 +56,8 @@ export async function fanOutWebhookEvents(
 ): Promise<number> {
   if (!(await claimRelayLease(deps.db, WEBHOOK_FAN_OUT, owner, leaseMs))) return 0;
   const after = await readRelayCursor(deps.db, WEBHOOK_FAN_OUT);
-  const events = await listEvents(deps.db, { after, limit });
+  // A delivery names its event: the fan-out needs which events there are, not their documents.
+  const events = await listEvents(deps.db, { after, limit, withoutData: true });
   const last = events.at(-1);
   if (last === undefined) return 0;
   const endpoints = await listWebhookEndpoints(deps.db, true);

@@ -110,6 +110,16 @@ describe('appending and listing events', () => {
     );
   });
 
+  it('lists the same events with the same cursors and no documents when asked without data', async () => {
+    const ownerId = randomUUID();
+    const events = [newEvent({ ownerId }), newEvent({ ownerId, type: 'order.confirmed' })];
+    await append(events);
+    const full = await listSettled({ after: null, ownerId, limit: 10 }, events);
+    const bare = await listSettled({ after: null, ownerId, limit: 10, withoutData: true }, events);
+    expect(bare).toEqual(full.map((event) => ({ ...event, data: null })));
+    expect(full.map((event) => event.data)).toEqual(events.map((event) => event.data));
+  });
+
   it('stores the versions events come with, as given, and refuses a batch that mixes both kinds', async () => {
     const aggregateId = randomUUID();
     const events = [4, 5].map((version) => newEvent({ aggregateId, aggregateVersion: version }));

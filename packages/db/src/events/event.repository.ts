@@ -51,6 +51,11 @@ export interface EventQuery {
    * those its transaction could not see. Makes "from now" exact, where a cursor alone is not.
    */
   readonly committedAfter?: string | undefined;
+  /**
+   * Leave each event's `data` out (null): for a reader that needs only which events there are
+   * (the webhook fan-out), the subject documents are most of what a listing reads and parses.
+   */
+  readonly withoutData?: boolean | undefined;
   readonly limit: number;
 }
 
@@ -158,12 +163,14 @@ export async function listEvents(db: Sql, query: EventQuery): Promise<StoredEven
     filters.push('and not pg_visible_in_snapshot(xid, ?::pg_snapshot)');
     params.push(query.committedAfter);
   }
-  // Eight texts at most (with or without each filter): each keeps its own prepared statement.
+  const data = query.withoutData === true ? 'null::jsonb as data' : 'data';
+  // Sixteen texts at most (with or without each filter, and the data): each keeps its own
+  // prepared statement.
   const rows = await db.execute<EventRow[]>(
     // The cursor's parts as text under names of their own: an output column named `xid` would
     // be what `order by xid` sorts by, as text.
     `select id, type, created_at, xid::text as cursor_xid, seq::text as cursor_seq,
-            aggregate_type, aggregate_id, aggregate_version, owner_id, data
+            aggregate_type, aggregate_id, aggregate_version, owner_id, ${data}
        from events
       where (xid, seq) > (?::xid8, ?::bigint)
         and xid < pg_snapshot_xmin(pg_current_snapshot()) ${filters.join(' ')}
